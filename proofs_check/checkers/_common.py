@@ -1,0 +1,494 @@
+"""Shared helpers of the certificate checkers: errors, exact rationals, field access.
+
+STANDARD LIBRARY ONLY.  Everything in ``proofs_check/checkers`` must run on a bare Python, so
+that anyone can re-check a certificate without trusting lincomb's search code or its
+dependencies (a test blocks numpy, sympy, ... and imports every module here).
+
+Two exceptions carry every outcome that is not "verified":
+
+* :class:`CertificateMalformed` -- the file is not a well-formed certificate (a missing field, a
+  wrong type, a number that is not an exact rational); ``field`` names the place, e.g.
+  ``data.empty_cells["0.1"]["2:0"]``.
+* :class:`CertificateRejected` -- the certificate is well formed but its data does not prove the
+  claim; the message says which part failed.
+
+Examples
+--------
+>>> cert = {"format": "lincomb-certificate", "version": 1, "kind": "demo",
+...         "claim": {"statement": "1 + 1 = 2"}, "data": {},
+...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+>>> check_envelope(cert)
+'demo'
+>>> parse_rational("-3/4", "data.x")
+Fraction(-3, 4)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from fractions import Fraction
+from typing import Any
+
+__all__ = [
+    "CertificateMalformed",
+    "CertificateRejected",
+    "FORMAT",
+    "VERSION",
+    "check_envelope",
+    "field_path",
+    "get_field",
+    "get_int",
+    "get_list",
+    "get_number",
+    "get_object",
+    "get_rational",
+    "get_str",
+    "json_type_name",
+    "load_json_file",
+    "parse_json_text",
+    "parse_rational",
+    "parse_rational_fast",
+]
+
+FORMAT = "lincomb-certificate"
+VERSION = 1
+
+# ASCII digits only: \d would also accept e.g. Arabic-Indic digits, which int() happily parses.
+_RATIONAL_RE = re.compile(r"[+-]?[0-9]+(?:/[0-9]+)?", re.ASCII)
+_IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+
+
+class CertificateMalformed(Exception):
+    """The input is not a well-formed certificate; ``field`` says where.
+
+    Parameters
+    ----------
+    field : str
+        Path of the offending field, e.g. ``'data.empty_cells["0.1"]["2:0"]'``; for a file
+        that is not JSON at all, the file name.
+    message : str
+        What is wrong there.
+
+    Examples
+    --------
+    >>> err = CertificateMalformed("claim.statement", "missing")
+    >>> err.field, str(err)
+    ('claim.statement', 'claim.statement: missing')
+    """
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class CertificateRejected(Exception):
+    """A well-formed certificate whose data does not prove its claim.
+
+    The message says which part of the proof failed.
+
+    Examples
+    --------
+    >>> str(CertificateRejected("leaf 0.1: lhs - rhs has constant 1, not 0"))
+    'leaf 0.1: lhs - rhs has constant 1, not 0'
+    """
+
+
+def json_type_name(value: Any) -> str:
+    """Name of a value's JSON type, for error messages.
+
+    Examples
+    --------
+    >>> [json_type_name(v) for v in (None, True, 3, 0.5, "s", [], {})]
+    ['null', 'boolean', 'integer', 'number', 'string', 'array', 'object']
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def field_path(parent: str, key: str | int) -> str:
+    """Path of ``key`` inside the field ``parent``, as used in error messages.
+
+    Identifier keys are joined with a dot, other keys are quoted in brackets and list
+    indices are bracketed numbers.
+
+    Examples
+    --------
+    >>> field_path("", "data")
+    'data'
+    >>> field_path(field_path(field_path("data", "empty_cells"), "0.1"), "2:0")
+    'data.empty_cells["0.1"]["2:0"]'
+    >>> field_path("claim.lhs.layers", 3)
+    'claim.lhs.layers[3]'
+    """
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"{parent}[{key}]"
+    if _IDENTIFIER_RE.fullmatch(key):
+        return f"{parent}.{key}" if parent else key
+    return f"{parent}[{json.dumps(key)}]"
+
+
+def parse_rational(value: Any, field: str) -> Fraction:
+    """Read an exact rational: a JSON integer or a string ``"p"`` / ``"p/q"``.
+
+    Parameters
+    ----------
+    value : object
+        A JSON value.  Accepted: ``int`` (not ``bool``), and strings matching
+        ``[+-]?digits(/digits)?`` with a nonzero denominator, no spaces.
+    field : str
+        Path of the value, for the error message.
+
+    Returns
+    -------
+    fractions.Fraction
+
+    Raises
+    ------
+    CertificateMalformed
+        For floats, booleans, decimals such as ``"0.5"``, exponents such as ``"1e3"``,
+        spaces, and zero denominators: nothing is ever rounded.
+
+    Examples
+    --------
+    >>> parse_rational("6/4", "x"), parse_rational(-2, "x"), parse_rational("+7", "x")
+    (Fraction(3, 2), Fraction(-2, 1), Fraction(7, 1))
+    >>> parse_rational(0.5, "data.c")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.c: expected an exact rational ...
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
+    numerator, denominator = _split_rational(value, field)
+    return Fraction(numerator, denominator)
+
+
+def parse_rational_fast(value: Any, field: str) -> int | Fraction:
+    """Like :func:`parse_rational`, but return a plain ``int`` when the value is an integer.
+
+    Integer arithmetic is several times faster than ``Fraction`` arithmetic, and most
+    certificate entries are integers; ``int`` and ``Fraction`` mix exactly.
+
+    Examples
+    --------
+    >>> parse_rational_fast("4/2", "x"), parse_rational_fast(5, "x"), parse_rational_fast("1/3", "x")
+    (2, 5, Fraction(1, 3))
+    >>> type(parse_rational_fast("-12", "x"))
+    <class 'int'>
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    numerator, denominator = _split_rational(value, field)
+    if denominator == 1:
+        return numerator
+    result = Fraction(numerator, denominator)
+    return result.numerator if result.denominator == 1 else result
+
+
+def _split_rational(value: Any, field: str) -> tuple[int, int]:
+    """Numerator and (positive) denominator of a rational string; malformed otherwise."""
+    if not isinstance(value, str):
+        raise CertificateMalformed(
+            field,
+            f"expected an exact rational (a JSON integer or a string \"p\" or \"p/q\"), "
+            f"got {json_type_name(value)} {_short_repr(value)}",
+        )
+    if not _RATIONAL_RE.fullmatch(value):
+        raise CertificateMalformed(
+            field,
+            f"expected an exact rational string \"p\" or \"p/q\" (optional sign, digits, no spaces), "
+            f"got {_short_repr(value)}",
+        )
+    text_num, _, text_den = value.partition("/")
+    try:
+        numerator = int(text_num)
+        denominator = int(text_den) if text_den else 1
+    except ValueError as exc:  # Python's limit on the number of digits of int(str)
+        raise CertificateMalformed(field, f"number too long: {exc}") from None
+    if denominator == 0:
+        raise CertificateMalformed(field, f"zero denominator in {_short_repr(value)}")
+    return numerator, denominator
+
+
+def _short_repr(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value) if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_MISSING = object()
+
+
+def get_field(obj: dict, key: str, path: str, expected: type | tuple[type, ...], what: str) -> Any:
+    """Fetch ``obj[key]`` and check its type; malformed, naming the field, otherwise.
+
+    Parameters
+    ----------
+    obj : dict
+        The enclosing JSON object (already checked to be a dict).
+    key : str
+        The required key.
+    path : str
+        Path of ``obj`` (``""`` for the top level).
+    expected : type or tuple of types
+        Accepted Python types.  ``bool`` is never accepted as ``int``.
+    what : str
+        The expected JSON type in words, for the message ("a string", "an object", ...).
+
+    Examples
+    --------
+    >>> get_field({"n": 3}, "n", "claim", int, "an integer")
+    3
+    >>> get_field({"n": True}, "n", "claim", int, "an integer")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.n: expected an integer, got boolean true
+    >>> get_field({}, "data", "", dict, "an object")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data: missing required field
+    """
+    path_here = field_path(path, key)
+    value = obj.get(key, _MISSING)
+    if value is _MISSING:
+        raise CertificateMalformed(path_here, "missing required field")
+    types = expected if isinstance(expected, tuple) else (expected,)
+    if isinstance(value, bool) and bool not in types:
+        ok = False
+    else:
+        ok = isinstance(value, types)
+    if not ok:
+        raise CertificateMalformed(
+            path_here, f"expected {what}, got {json_type_name(value)} {_short_repr(value)}"
+        )
+    return value
+
+
+def get_object(obj: dict, key: str, path: str) -> dict:
+    """Fetch a required JSON object field.
+
+    Examples
+    --------
+    >>> get_object({"claim": {"statement": "s"}}, "claim", "")
+    {'statement': 's'}
+    """
+    return get_field(obj, key, path, dict, "an object")
+
+
+def get_list(obj: dict, key: str, path: str) -> list:
+    """Fetch a required JSON array field.
+
+    Examples
+    --------
+    >>> get_list({"layers": [1, 2]}, "layers", "claim.lhs")
+    [1, 2]
+    """
+    return get_field(obj, key, path, list, "an array")
+
+
+def get_str(obj: dict, key: str, path: str) -> str:
+    """Fetch a required JSON string field.
+
+    Examples
+    --------
+    >>> get_str({"type": "relu-network"}, "type", "claim.lhs")
+    'relu-network'
+    """
+    return get_field(obj, key, path, str, "a string")
+
+
+def get_int(obj: dict, key: str, path: str, minimum: int | None = None) -> int:
+    """Fetch a required JSON integer field (not a boolean), optionally with a lower bound.
+
+    Examples
+    --------
+    >>> get_int({"input_dimension": 4}, "input_dimension", "claim", minimum=1)
+    4
+    >>> get_int({"input_dimension": 0}, "input_dimension", "claim", minimum=1)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: must be >= 1, got 0
+    """
+    value = get_field(obj, key, path, int, "an integer")
+    if minimum is not None and value < minimum:
+        raise CertificateMalformed(field_path(path, key), f"must be >= {minimum}, got {value}")
+    return value
+
+
+def get_number(obj: dict, key: str, path: str) -> int | float:
+    """Fetch a required finite JSON number (integer or float, not a boolean).
+
+    Only for informative fields such as ``provenance.seconds``; proof data uses
+    :func:`get_rational`.
+
+    Examples
+    --------
+    >>> get_number({"seconds": 0.25}, "seconds", "provenance")
+    0.25
+    """
+    value = get_field(obj, key, path, (int, float), "a number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CertificateMalformed(field_path(path, key), f"expected a finite number, got {value}")
+    return value
+
+
+def get_rational(obj: dict, key: str, path: str) -> Fraction:
+    """Fetch a required exact rational field (see :func:`parse_rational`).
+
+    Examples
+    --------
+    >>> get_rational({"coefficient": "1/2"}, "coefficient", "claim.rhs.terms[0]")
+    Fraction(1, 2)
+    """
+    path_here = field_path(path, key)
+    if key not in obj:
+        raise CertificateMalformed(path_here, "missing required field")
+    return parse_rational(obj[key], path_here)
+
+
+def check_envelope(cert: Any) -> str:
+    """Validate the envelope shared by every certificate kind and return its kind.
+
+    Checks ``format == "lincomb-certificate"``, ``version == 1``, a ``kind`` string, a
+    ``claim`` object with a ``statement`` string, a ``data`` object, and a ``provenance``
+    object with ``lincomb`` (string), ``solver`` (string) and ``seconds`` (number).
+    Provenance is informative and never trusted beyond these types.
+
+    Parameters
+    ----------
+    cert : object
+        The parsed JSON document.
+
+    Returns
+    -------
+    str
+        The certificate kind, e.g. ``"cpwl-identity"``.
+
+    Raises
+    ------
+    CertificateMalformed
+        Naming the first field that is missing or has the wrong type.
+
+    Examples
+    --------
+    >>> check_envelope({"format": "lincomb-certificate", "version": 2})
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: version: unsupported version 2; this lincomb reads version 1
+    """
+    if not isinstance(cert, dict):
+        raise CertificateMalformed(
+            "certificate", f"expected a JSON object at the top level, got {json_type_name(cert)}"
+        )
+    fmt = get_str(cert, "format", "")
+    if fmt != FORMAT:
+        raise CertificateMalformed("format", f"expected {FORMAT!r}, got {fmt!r}")
+    version = get_field(cert, "version", "", int, "an integer")
+    if version != VERSION:
+        raise CertificateMalformed(
+            "version", f"unsupported version {version}; this lincomb reads version {VERSION}"
+        )
+    kind = get_str(cert, "kind", "")
+    if not kind:
+        raise CertificateMalformed("kind", "must be a non-empty string")
+    claim = get_object(cert, "claim", "")
+    get_str(claim, "statement", "claim")
+    get_object(cert, "data", "")
+    provenance = get_object(cert, "provenance", "")
+    get_str(provenance, "lincomb", "provenance")
+    get_str(provenance, "solver", "provenance")
+    get_number(provenance, "seconds", "provenance")
+    return kind
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    # A duplicated key would make the certificate mean whatever the parser keeps: refuse it.
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {json.dumps(key)} in an object")
+        result[key] = value
+    return result
+
+
+def load_json_file(path: Any) -> Any:
+    """Read a JSON file strictly; any problem is :class:`CertificateMalformed` naming the file.
+
+    Rejects ``NaN``/``Infinity``, duplicate keys in an object, invalid UTF-8, and reports the
+    line and column of a syntax error (e.g. a truncated file).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> fd, name = tempfile.mkstemp(suffix=".json"); os.close(fd)
+    >>> with open(name, "w") as f:
+    ...     _ = f.write('{"format": "lincomb-cert')
+    >>> load_json_file(name)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: ...json: invalid JSON at line 1 column 12 ...
+    >>> os.remove(name)
+    """
+    name = str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise CertificateMalformed(name, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CertificateMalformed(name, f"not UTF-8 text (byte {exc.start})") from None
+    return parse_json_text(text, name)
+
+
+def parse_json_text(text: str, name: str) -> Any:
+    """Parse JSON text strictly, as :func:`load_json_file` does; ``name`` is used as the field.
+
+    Examples
+    --------
+    >>> parse_json_text('{"a": 1}', "inline")
+    {'a': 1}
+    >>> parse_json_text('{"a": 1, "a": 2}', "inline")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: inline: invalid JSON: duplicate key "a" in an object
+    >>> parse_json_text('[NaN]', "inline")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: inline: invalid JSON: NaN is not valid JSON
+    """
+    try:
+        return json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
+        )
+    except json.JSONDecodeError as exc:
+        raise CertificateMalformed(
+            name, f"invalid JSON at line {exc.lineno} column {exc.colno} (char {exc.pos}): {exc.msg}"
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise CertificateMalformed(name, f"invalid JSON: {exc}") from None

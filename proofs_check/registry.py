@@ -1,0 +1,249 @@
+"""The registry of checks: which theorems lincomb re-proves, where they come from, what they need.
+
+Each :class:`Check` names a module in :mod:`lincomb.proofs_check` whose function (``run`` by
+default) has the signature ``run(progress=None) -> list[dict]`` and returns the certificates it
+built; :func:`lincomb.proofs_check.runner.run_check` verifies each with the independent checkers.
+
+The registry is a static tuple, so ``lincomb list`` imports no check module.
+
+Print the README table with ``python -m lincomb.proofs_check.registry --markdown``.
+
+Examples
+--------
+>>> get_check("bbhsy-max5-two-hidden").module
+'bbhsy_max5'
+>>> [c.id for c in checks_for_tier("quick")][:1]
+['max-tree-upper-bound']
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from lincomb.errors import UsageError
+
+__all__ = [
+    "CHECKS",
+    "TIERS",
+    "Check",
+    "checks_for_tier",
+    "get_check",
+    "registry_markdown",
+]
+
+#: "quick" checks run by default (seconds to a minute each); "full" adds the long ones.
+TIERS = ("quick", "full")
+_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: a claim, its source, and the module that proves it.
+
+    Attributes
+    ----------
+    id : str
+        Lower-case words joined by hyphens, e.g. ``"max-tree-upper-bound"``.
+    claim : str
+        What is proved, in one sentence.
+    source : str
+        Where the theorem comes from (paper, arXiv id, section).
+    tier : str
+        ``"quick"`` or ``"full"``.
+    needs : tuple of str
+        Importable modules the check requires beyond the core dependencies (e.g.
+        ``("torch",)``); when one is missing the check is SKIP with the reason.
+    module : str
+        Module path inside :mod:`lincomb.proofs_check`, e.g. ``"max_tree"``.
+    function : str
+        Name of the function in ``module`` that builds the certificates.
+
+    Examples
+    --------
+    >>> c = Check("demo-check", "1 + 1 = 2", "arithmetic", "quick", (), "demo")
+    >>> c.import_path
+    'lincomb.proofs_check.demo'
+    >>> Check("Bad Id", "c", "s", "quick", (), "m")
+    Traceback (most recent call last):
+    ...
+    ValueError: check id 'Bad Id' must be lower-case words joined by hyphens
+    """
+
+    id: str
+    claim: str
+    source: str
+    tier: str
+    needs: tuple[str, ...]
+    module: str
+    function: str = "run"
+
+    def __post_init__(self) -> None:
+        if not _ID_RE.fullmatch(self.id):
+            raise ValueError(f"check id {self.id!r} must be lower-case words joined by hyphens")
+        if self.tier not in TIERS:
+            raise ValueError(f"check {self.id!r}: tier must be one of {TIERS}, got {self.tier!r}")
+        if not isinstance(self.needs, tuple):
+            raise ValueError(f"check {self.id!r}: needs must be a tuple of module names")
+
+    @property
+    def import_path(self) -> str:
+        """The full dotted name of the check's module.
+
+        Examples
+        --------
+        >>> get_check("max-tree-upper-bound").import_path
+        'lincomb.proofs_check.max_tree'
+        """
+        return f"lincomb.proofs_check.{self.module}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``needs`` as a list).
+
+        Examples
+        --------
+        >>> get_check("wang-sun-max-terms").to_dict()["tier"]
+        'quick'
+        """
+        record = asdict(self)
+        record["needs"] = list(self.needs)
+        return record
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        id="max-tree-upper-bound",
+        claim="for n = 2..8, max_network(n) computes max(x1..xn) exactly "
+        "with ceil(log2 n) hidden layers",
+        source="folklore; Hertrich et al. (2021), arXiv 2105.14835, Sec. 1",
+        tier="quick",
+        needs=(),
+        module="max_tree",
+    ),
+    Check(
+        id="bbhsy-max5-two-hidden",
+        claim="a ReLU network with 2 hidden layers computes max(x1..x5) exactly",
+        source="Bakaev, Brunck, Hertrich, Stade, Yehudayoff (STOC 2026), arXiv 2505.14338",
+        tier="quick",
+        needs=(),
+        module="bbhsy_max5",
+    ),
+    Check(
+        id="wang-sun-max-terms",
+        claim="explicit CPWL functions on R^2 and R^3 are linear combinations of maxima "
+        "of at most n+1 affine functions",
+        source="Wang & Sun (2005), IEEE Trans. Inf. Theory 51(12)",
+        tier="quick",
+        needs=(),
+        module="wang_sun_max_terms",
+    ),
+)
+
+
+def _check_unique_ids(checks: tuple[Check, ...]) -> None:
+    seen: set[str] = set()
+    for check in checks:
+        if check.id in seen:
+            raise ValueError(f"check id {check.id!r} is registered twice")
+        seen.add(check.id)
+
+
+_check_unique_ids(CHECKS)
+
+
+def get_check(check_id: str) -> Check:
+    """The registered check with this id.
+
+    Raises
+    ------
+    lincomb.errors.UsageError
+        For an unknown id; the message lists the known ids.
+
+    Examples
+    --------
+    >>> get_check("max-tree-upper-bound").tier
+    'quick'
+    >>> get_check("no-such-check")
+    Traceback (most recent call last):
+    ...
+    lincomb.errors.UsageError: unknown check 'no-such-check'; known checks: max-tree-upper-bound, ...
+    """
+    for check in CHECKS:
+        if check.id == check_id:
+            return check
+    known = ", ".join(c.id for c in CHECKS)
+    raise UsageError(f"unknown check {check_id!r}; known checks: {known} (see `lincomb list`)")
+
+
+def checks_for_tier(tier: str) -> list[Check]:
+    """The checks that ``lincomb check --all --tier TIER`` runs: ``quick``, or ``full`` = all.
+
+    Examples
+    --------
+    >>> len(checks_for_tier("full")) >= len(checks_for_tier("quick"))
+    True
+    """
+    if tier not in TIERS:
+        raise UsageError(f"unknown tier {tier!r}; choose one of {', '.join(TIERS)}")
+    if tier == "full":
+        return list(CHECKS)
+    return [check for check in CHECKS if check.tier == "quick"]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def registry_markdown(checks: tuple[Check, ...] | list[Check] = CHECKS) -> str:
+    """A Markdown table of the registered checks: id, claim, source.
+
+    Examples
+    --------
+    >>> print(registry_markdown()[:60])
+    | id | claim | source |
+    | --- | --- | --- |
+    | `max-tree-...
+    """
+    rows = ["| id | claim | source |", "| --- | --- | --- |"]
+    for check in checks:
+        rows.append(f"| `{check.id}` | {_cell(check.claim)} | {_cell(check.source)} |")
+    return "\n".join(rows)
+
+
+_RUNNER_NAMES = ("run_check", "CheckResult", "main")
+
+
+def __getattr__(name: str) -> Any:
+    # The runner lives in runner.py; these names are also reachable from here (lazily, to avoid
+    # an import cycle) so that a check module may write
+    # ``from lincomb.proofs_check.registry import main``.
+    if name in _RUNNER_NAMES:
+        from lincomb.proofs_check import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _cli(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m lincomb.proofs_check.registry",
+        description="Print the registered checks.",
+    )
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--markdown", action="store_true", help="a Markdown table for the README")
+    group.add_argument("--json", action="store_true", help="a JSON list")
+    args = parser.parse_args(argv)
+    if args.json:
+        print(json.dumps([c.to_dict() for c in CHECKS], indent=2))
+    else:
+        # Markdown is also the default: it is readable as plain text.
+        print(registry_markdown())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_cli())
