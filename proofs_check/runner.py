@@ -20,7 +20,7 @@ Examples
 >>> result.status
 'ERROR'
 >>> result.message
-'cannot import lincomb.proofs_check.no_such_module: ModuleNotFoundError: ...'
+'cannot import lincomb.proofs_check.no_such_module: module not found (registered in ...)'
 """
 
 from __future__ import annotations
@@ -154,7 +154,8 @@ def _import_check_module(check: Check) -> Any:
 
 def _where(exc: BaseException) -> str:
     """``file:line`` of the innermost frame of an exception, to make ERROR lines actionable."""
-    frames = traceback.extract_tb(exc.__traceback__)
+    # Frames of the import machinery say nothing about where the problem is.
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith("<")]
     if not frames:
         return ""
     last = frames[-1]
@@ -251,6 +252,18 @@ def run_check(
         module = _import_check_module(check)
     except KeyboardInterrupt:
         raise
+    except UsageError as exc:
+        return result(
+            "ERROR", _error_message(f"cannot import {check.import_path}: ", exc), usage_error=True
+        )
+    except ModuleNotFoundError as exc:
+        if exc.name != check.import_path:
+            return result("ERROR", _error_message(f"cannot import {check.import_path}: ", exc))
+        return result(
+            "ERROR",
+            f"cannot import {check.import_path}: module not found "
+            "(registered in proofs_check/registry.py but not written?)",
+        )
     except BaseException as exc:  # noqa: BLE001 - a registered but unwritten module must not pass
         return result("ERROR", _error_message(f"cannot import {check.import_path}: ", exc))
     function = getattr(module, check.function, None)

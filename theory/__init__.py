@@ -11,7 +11,21 @@ Fraction(7, 2)
 
 from .affine import Affine
 from .cpwl import CPWL, cpwl_max, cpwl_min, relu
+from .constructions import bbhsy_max5_network, max_network
 from .identity import IdentityResult, prove_identity
 from .program import Program
+from .relu_network import ReLUNetwork
 
-__all__ = ["Affine", "CPWL", "cpwl_max", "cpwl_min", "relu", "IdentityResult", "Program", "prove_identity"]
+__all__ = [
+    "Affine",
+    "CPWL",
+    "IdentityResult",
+    "Program",
+    "ReLUNetwork",
+    "bbhsy_max5_network",
+    "cpwl_max",
+    "cpwl_min",
+    "max_network",
+    "prove_identity",
+    "relu",
+]

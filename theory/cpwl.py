@@ -379,7 +379,9 @@ class CPWL:
         )
 
     def _other_program(self, other) -> Program:
-        if hasattr(other, "to_program"):
+        if isinstance(other, Program):
+            program = other
+        elif hasattr(other, "to_program"):
             program = other.to_program()
         else:
             program = self._coerce(other).to_program()

@@ -1,0 +1,324 @@
+"""The ``lincomb`` command line: list, check, verify, bench.
+
+Exit codes: 0 everything passed; 1 a check or a verification failed; 2 usage errors,
+malformed input, missing dependencies.  Never 0 after an error.
+
+Examples
+--------
+>>> main(["list"])  # doctest: +ELLIPSIS
+ID...TIER...CLAIM
+max-tree-upper-bound ...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from lincomb.errors import LincombError, UsageError
+
+__all__ = ["main", "build_parser"]
+
+DEFAULT_OUT_DIR = "lincomb-out"
+
+
+def _version() -> str:
+    import lincomb
+
+    return lincomb.__version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``lincomb`` command.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["check", "--all", "--tier", "full"])
+    >>> args.command, args.all, args.tier
+    ('check', True, 'full')
+    """
+    parser = argparse.ArgumentParser(
+        prog="lincomb",
+        description="Verify theorems about neural-network expressivity with exact certificates.",
+        epilog="exit codes: 0 all passed, 1 a check or verification failed, 2 usage or malformed input",
+    )
+    parser.add_argument("--version", action="version", version=f"lincomb {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    list_parser = commands.add_parser("list", help="the registered checks")
+    list_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    list_parser.set_defaults(handler=_cmd_list)
+
+    check_parser = commands.add_parser(
+        "check", help="run checks, write their certificates and verify them independently"
+    )
+    check_parser.add_argument("ids", nargs="*", metavar="ID", help="check ids (see `lincomb list`)")
+    check_parser.add_argument("--all", action="store_true", help="run every check of the tier")
+    check_parser.add_argument(
+        "--tier",
+        choices=("quick", "full"),
+        default="quick",
+        help="with --all: quick checks only (default) or quick and full",
+    )
+    check_parser.add_argument("--json", action="store_true", help="print a JSON report")
+    check_parser.add_argument("--strict", action="store_true", help="count SKIP as a failure")
+    check_parser.add_argument(
+        "--out",
+        default=DEFAULT_OUT_DIR,
+        metavar="DIR",
+        help=f"where certificates are written (default: ./{DEFAULT_OUT_DIR})",
+    )
+    check_parser.set_defaults(handler=_cmd_check)
+
+    verify_parser = commands.add_parser(
+        "verify", help="re-check certificate files with the standard-library checkers"
+    )
+    verify_parser.add_argument("certificates", nargs="+", metavar="CERT", help="JSON files")
+    verify_parser.set_defaults(handler=_cmd_verify)
+
+    bench_parser = commands.add_parser("bench", help="run a benchmark from the source checkout")
+    bench_parser.add_argument("name", metavar="NAME", help="benchmarks/NAME.py")
+    bench_parser.add_argument("bench_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    bench_parser.set_defaults(handler=_cmd_bench)
+    return parser
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> list[str]:
+    """Left-aligned columns; the last column is not padded."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+# ---------------------------------------------------------------- list
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from lincomb.proofs_check.registry import CHECKS
+    from lincomb.proofs_check.runner import missing_modules
+
+    if args.json:
+        records = []
+        for check in CHECKS:
+            record = check.to_dict()
+            record["missing"] = missing_modules(check.needs)
+            records.append(record)
+        print(json.dumps(records, indent=2))
+        return 0
+    rows = [
+        [check.id, check.tier, ",".join(check.needs) or "-", check.claim] for check in CHECKS
+    ]
+    lines = _table(rows, ["ID", "TIER", "NEEDS", "CLAIM"])
+    print(lines[0])
+    indent = len(lines[0]) - len("CLAIM")
+    for check, line in zip(CHECKS, lines[1:]):
+        print(line)
+        print(" " * indent + f"source: {check.source}")
+    return 0
+
+
+# ---------------------------------------------------------------- check
+
+
+def _select_checks(args: argparse.Namespace) -> list[Any]:
+    from lincomb.proofs_check.registry import checks_for_tier, get_check
+
+    if args.ids and args.all:
+        raise UsageError("give check ids or --all, not both")
+    if args.all:
+        return checks_for_tier(args.tier)
+    if not args.ids:
+        raise UsageError(
+            "no check given; name checks (`lincomb check ID...`, ids from `lincomb list`) "
+            "or run them all with `lincomb check --all`"
+        )
+    unique = list(dict.fromkeys(args.ids))
+    return [get_check(check_id) for check_id in unique]  # UsageError lists the known ids
+
+
+def _certificate_column(paths: list[str]) -> str:
+    if not paths:
+        return "-"
+    if len(paths) == 1:
+        return paths[0]
+    return f"{Path(paths[0]).parent}/ ({len(paths)} files)"
+
+
+def _check_exit_code(results: list[Any], strict: bool) -> int:
+    if any(r.usage_error for r in results):
+        return 2
+    if any(r.status in ("FAIL", "ERROR") for r in results):
+        return 1
+    if strict and any(r.status == "SKIP" for r in results):
+        return 1
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from lincomb.proofs_check.runner import run_check
+
+    checks = _select_checks(args)
+    results = []
+    start = time.perf_counter()
+    for number, check in enumerate(checks, 1):
+        prefix = f"[{number}/{len(checks)}] {check.id}"
+
+        def progress(message: str, prefix: str = prefix) -> None:
+            _stderr(f"{prefix}: {message}")
+
+        result = run_check(check, out_dir=args.out, progress=progress)
+        _stderr(f"{prefix}: {result.status} ({result.seconds:.2f} s)")
+        results.append(result)
+    total = time.perf_counter() - start
+
+    counts = {status: sum(r.status == status for r in results) for status in ("PASS", "FAIL", "SKIP", "ERROR")}
+    exit_code = _check_exit_code(results, args.strict)
+    summary = (
+        f"{counts['PASS']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped, "
+        f"{counts['ERROR']} errors in {total:.2f} s"
+    )
+    if args.json:
+        document = {
+            "lincomb": _version(),
+            "results": [r.to_dict() for r in results],
+            "summary": {
+                "passed": counts["PASS"],
+                "failed": counts["FAIL"],
+                "skipped": counts["SKIP"],
+                "errors": counts["ERROR"],
+                "seconds": round(total, 3),
+                "strict": args.strict,
+            },
+            "exit_code": exit_code,
+        }
+        print(json.dumps(document, indent=2))
+        return exit_code
+
+    rows = [
+        [r.id, r.status, f"{r.seconds:.2f}", _certificate_column(r.certificate_paths), r.message]
+        for r in results
+    ]
+    for line in _table(rows, ["ID", "STATUS", "SECONDS", "CERTIFICATE", "MESSAGE"]):
+        print(line)
+    if args.strict and counts["SKIP"]:
+        summary += " (--strict: skipped checks count as failures)"
+    print(summary)
+    return exit_code
+
+
+# ---------------------------------------------------------------- verify
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from lincomb.proofs_check.checkers import verify_file
+
+    exit_code = 0
+    for path in args.certificates:
+        verdict = verify_file(path)
+        # DIMACS/drat-trim style: "c" comment lines, then the "s" verdict line.
+        print(f"c {path}")
+        if verdict.verified and verdict.summary:
+            print(f"c {verdict.kind}: {verdict.summary}")
+        print(verdict.line(), flush=True)
+        exit_code = max(exit_code, verdict.exit_code)
+    return exit_code
+
+
+# ---------------------------------------------------------------- bench
+
+
+def _benchmarks_dir() -> Path | None:
+    # Benchmarks are not installed with the package: they live beside it in a source checkout.
+    root = Path(__file__).resolve().parent.parent
+    folder = root / "benchmarks"
+    if (root / "pyproject.toml").is_file() and folder.is_dir():
+        return folder
+    return None
+
+
+def _available_benchmarks(folder: Path | None) -> list[str]:
+    if folder is None:
+        return []
+    return sorted(p.stem for p in folder.glob("*.py") if not p.name.startswith("_"))
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    folder = _benchmarks_dir()
+    available = _available_benchmarks(folder)
+    if folder is None:
+        raise UsageError("benchmarks are run from a source checkout of lincomb; none found here")
+    if args.name not in available:
+        listing = ", ".join(available) if available else "(none yet)"
+        raise UsageError(f"unknown benchmark {args.name!r}; available: {listing}")
+    completed = subprocess.run(
+        [sys.executable, str(folder / f"{args.name}.py"), *args.bench_args],
+        cwd=folder.parent,
+        check=False,
+    )
+    # Keep the exit-code contract even if a benchmark exits with something else.
+    return completed.returncode if completed.returncode in (0, 1, 2) else 1
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``lincomb`` command line and return its exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` when omitted.
+
+    Returns
+    -------
+    int
+        0 all passed, 1 a check or a verification failed, 2 usage or malformed input.
+
+    Examples
+    --------
+    >>> main(["check"])  # no ids and no --all: a hint on stderr
+    2
+    >>> main(["check", "no-such-check"])
+    2
+    >>> main(["verify", "no/such/certificate.json"])
+    c no/such/certificate.json
+    s NOT VERIFIED: malformed: no/such/certificate.json: cannot read file: ...
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(None if argv is None else list(argv))
+    except SystemExit as stop:  # argparse: --help / --version exit 0, bad usage exits 2
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args))
+    except UsageError as exc:
+        _stderr(f"lincomb: error: {exc}")
+        return 2
+    except LincombError as exc:
+        _stderr(f"lincomb: error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _stderr("lincomb: interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

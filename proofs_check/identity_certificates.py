@@ -1,0 +1,83 @@
+"""Build ``cpwl-identity`` certificates from lincomb objects (the search side of identity checks).
+
+The search is :func:`lincomb.theory.identity.prove_identity`; the certificate it yields is checked
+afterwards by the independent :mod:`lincomb.proofs_check.checkers.cpwl_identity`.
+
+Examples
+--------
+>>> from lincomb.theory import CPWL
+>>> x = CPWL.coordinate(0, 1)
+>>> cert = identity_certificate(x.maximum(0), x + (-x).maximum(0), statement="max(x, 0) = x + max(-x, 0)")
+>>> cert["kind"], cert["data"]["leaves"]
+('cpwl-identity', 2)
+"""
+
+from __future__ import annotations
+
+from lincomb.errors import CheckFailed
+from lincomb.theory.identity import prove_identity
+from lincomb.theory.rationals import rational_str
+
+from .certificate import make_certificate
+
+SOLVER = "lincomb.theory.identity: cell tree with exact simplex (python-flint fmpq)"
+
+
+def identity_certificate(lhs, rhs, *, statement: str, check: str | None = None, claim_extra=None, progress=None) -> dict:
+    """Prove ``lhs = rhs`` on R^n exactly and return the certificate.
+
+    Parameters
+    ----------
+    lhs, rhs : ReLUNetwork or CPWL
+        Objects with ``to_program()`` and ``to_json()``.
+    statement : str
+        The sentence that is proved (``claim.statement``).
+    check : str, optional
+        The id of the registered check (recorded in the provenance).
+    claim_extra : dict, optional
+        Further structured claim fields, e.g. ``{"lhs_hidden_layers": 2}``.
+    progress : callable, optional
+        Receives progress strings.
+
+    Raises
+    ------
+    CheckFailed
+        When the functions differ; the message gives a rational point and both values.
+
+    Examples
+    --------
+    >>> from lincomb.theory import CPWL
+    >>> x = CPWL.coordinate(0, 1)
+    >>> identity_certificate(x.maximum(0), x, statement="max(x, 0) = x")
+    Traceback (most recent call last):
+    ...
+    lincomb.errors.CheckFailed: max(x, 0) = x is false: at x = (-1), lhs = 0 and rhs = -1
+    """
+    lhs_program, rhs_program = lhs.to_program(), rhs.to_program()
+
+    def report(nodes, leaves, empty):
+        if progress is not None:
+            progress(f"{statement}: {nodes} cells explored, {leaves} leaves, {empty} empty")
+
+    result = prove_identity(lhs_program, rhs_program, progress=report)
+    if not result.equal:
+        point = result.counterexample
+        raise CheckFailed(
+            f"{statement} is false: at x = ({', '.join(rational_str(v) for v in point)}), "
+            f"lhs = {rational_str(lhs_program.evaluate(point))} and rhs = {rational_str(rhs_program.evaluate(point))}"
+        )
+    claim = {
+        "statement": statement,
+        "input_dimension": lhs_program.dimension,
+        "lhs": lhs.to_json(),
+        "rhs": rhs.to_json(),
+        **(claim_extra or {}),
+    }
+    return make_certificate(
+        "cpwl-identity",
+        claim,
+        result.certificate_data(),
+        solver=f"{SOLVER}; {result.lp_calls} LPs",
+        seconds=result.seconds,
+        check=check,
+    )
