@@ -29,7 +29,7 @@ Examples
 >>> verify(cert)
 Traceback (most recent call last):
 ...
-lincomb.proofs_check.checkers._common.CertificateRejected: empty cell 0.1: the multipliers combine the constraints' linear parts to [-1, 1], not 0
+lincomb.proofs_check.checkers._common.CertificateRejected: empty cell 0.1: the multipliers combine the constraints' linear parts to (-1, 1), not 0
 """
 
 from __future__ import annotations
@@ -238,6 +238,10 @@ def _read_empty_cells(data: dict) -> dict:
     return cells
 
 
+def _vector(values) -> str:
+    return "(" + ", ".join(str(v) for v in values) + ")"
+
+
 def _describe(vector) -> str:
     terms = [f"{c}*x{j + 1}" for j, c in enumerate(vector[:-1]) if c]
     terms.append(str(vector[-1]))
@@ -284,7 +288,7 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict) 
             raise CertificateRejected(f"empty cell {key}: the multipliers are all zero")
         if any(combination[:-1]):
             raise CertificateRejected(
-                f"empty cell {key}: the multipliers combine the constraints' linear parts to {combination[:-1]}, not 0"
+                f"empty cell {key}: the multipliers combine the constraints' linear parts to {_vector(combination[:-1])}, not 0"
             )
         if combination[-1] > 0:
             raise CertificateRejected(f"empty cell {key}: the multipliers combine the constants to {combination[-1]} > 0")
