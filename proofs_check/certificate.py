@@ -16,16 +16,14 @@ Examples
 from __future__ import annotations
 
 import json
-import numbers
 import os
 import platform
 import tempfile
 from datetime import datetime, timezone
-from math import gcd
 from pathlib import Path
 from typing import Any
 
-from lincomb.errors import CertificateError, NotRationalError
+from lincomb.errors import CertificateError
 from lincomb.proofs_check.checkers._common import (
     FORMAT,
     VERSION,
@@ -33,6 +31,7 @@ from lincomb.proofs_check.checkers._common import (
     check_envelope,
     load_json_file,
 )
+from lincomb.theory.rationals import rational_str  # re-exported: the one formatter of "p/q" strings
 
 __all__ = ["make_certificate", "write_certificate", "load_certificate", "rational_str"]
 
@@ -40,53 +39,6 @@ _ENVELOPE_ORDER = ("format", "version", "kind", "claim", "data", "provenance")
 # Above this size (characters of compact JSON) certificates are written without indentation:
 # nobody reads them by eye, and indentation can double the file.
 _INDENT_LIMIT = 200_000
-
-
-def rational_str(x: Any) -> str:
-    """Format an exact rational as ``"p/q"`` (``q > 1``) or ``"p"``.
-
-    Accepts ``int``, ``fractions.Fraction`` and any other exact rational type with
-    ``numerator`` and ``denominator`` (sympy ``Rational``, flint ``fmpq``).
-
-    Parameters
-    ----------
-    x : int, Fraction, or another exact rational
-
-    Returns
-    -------
-    str
-
-    Raises
-    ------
-    lincomb.errors.NotRationalError
-        For floats, booleans and anything that is not an exact rational.
-
-    Examples
-    --------
-    >>> from fractions import Fraction
-    >>> rational_str(Fraction(-6, 4)), rational_str(7), rational_str(Fraction(3, 1))
-    ('-3/2', '7', '3')
-    >>> rational_str(0.5)
-    Traceback (most recent call last):
-    ...
-    lincomb.errors.NotRationalError: expected an exact rational (int or Fraction), got float 0.5; ...
-    """
-    if isinstance(x, bool) or not (
-        isinstance(x, numbers.Rational) or (hasattr(x, "numerator") and hasattr(x, "denominator"))
-    ):
-        raise NotRationalError(
-            f"expected an exact rational (int or Fraction), got {type(x).__name__} {x!r}; "
-            "convert exactly, e.g. Fraction(1, 2), never from a float"
-        )
-    numerator, denominator = int(x.numerator), int(x.denominator)
-    if denominator < 0:
-        numerator, denominator = -numerator, -denominator
-    if denominator == 0:
-        raise NotRationalError(f"zero denominator in {x!r}")
-    # Normalise in case the type does not keep lowest terms.
-    g = gcd(numerator, denominator)
-    numerator, denominator = numerator // g, denominator // g
-    return str(numerator) if denominator == 1 else f"{numerator}/{denominator}"
 
 
 def _lincomb_version() -> str:

@@ -76,12 +76,9 @@ def to_rational(value, what: str = "value") -> Fraction:
         return Fraction(numerator, denominator)
     if isinstance(value, Rational):
         return Fraction(int(value.numerator), int(value.denominator))
-    numerator = getattr(value, "numerator", None) or getattr(value, "p", None)
-    denominator = getattr(value, "denominator", None) or getattr(value, "q", None)
     type_name = type(value).__name__
-    if numerator is not None and denominator is not None and type_name in {"fmpq", "fmpz", "Rational", "Integer", "mpq", "mpz"}:
-        numerator, denominator = numerator() if callable(numerator) else numerator, denominator() if callable(denominator) else denominator
-        return Fraction(int(numerator), int(denominator))
+    if type_name in {"fmpq", "fmpz"}:  # python-flint types are exact but not registered as numbers.Rational
+        return Fraction(int(value.numerator), int(value.denominator))
     raise NotRationalError(f"{what}: {value!r} of type {type_name} is not an exact rational")
 
 

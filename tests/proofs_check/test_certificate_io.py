@@ -102,7 +102,11 @@ def test_rational_str_accepts_sympy_and_flint():
     assert rational_str(flint.fmpz(5)) == "5"
 
 
-@pytest.mark.parametrize("value", [0.5, True, "1/2", None, complex(1, 0)])
+def test_rational_str_normalises_exact_strings():
+    assert rational_str(" 6/4") == "3/2"
+
+
+@pytest.mark.parametrize("value", [0.5, True, "0.5", None, complex(1, 0)])
 def test_rational_str_refuses_non_rationals(value):
     with pytest.raises(NotRationalError):
         rational_str(value)
