@@ -70,7 +70,13 @@ class Affine:
 
     @property
     def dimension(self) -> int:
-        """Number of input variables."""
+        """Number of input variables.
+
+        Examples
+        --------
+        >>> Affine([1, 2, 3]).dimension
+        3
+        """
         return len(self.linear)
 
     # evaluation ------------------------------------------------------------------------------
@@ -199,7 +205,13 @@ class Affine:
         return {"linear": [rational_str(a) for a in self.linear], "constant": rational_str(self.constant)}
 
     def key(self) -> tuple:
-        """A hashable exact key (the coefficients, then the constant)."""
+        """A hashable exact key (the coefficients, then the constant).
+
+        Examples
+        --------
+        >>> Affine([1], 2).key()
+        (Fraction(1, 1), Fraction(2, 1))
+        """
         return (*self.linear, self.constant)
 
     def __eq__(self, other):

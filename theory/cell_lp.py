@@ -42,6 +42,11 @@ class CellStatus:
         A point strictly inside the cell (when not empty).
     farkas : dict or None
         Multipliers ``{constraint index: y_k}``, y_k > 0, proving emptiness.
+
+    Examples
+    --------
+    >>> open_cell_status([((1,), 0)])                          # x > 0
+    CellStatus(empty=False, point=(Fraction(1, 1),), farkas=None)
     """
 
     empty: bool

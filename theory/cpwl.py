@@ -205,7 +205,13 @@ class CPWL:
 
     @property
     def max_pieces(self) -> int:
-        """The largest number of affine pieces in one maximum (1 for an affine function, 0 for zero)."""
+        """The largest number of affine pieces in one maximum (1 for an affine function, 0 for zero).
+
+        Examples
+        --------
+        >>> CPWL.maximum_of([Affine([1]), Affine([-1]), Affine([0])]).max_pieces
+        3
+        """
         return max((len(pieces) for _, pieces in self.terms), default=0)
 
     # arithmetic -----------------------------------------------------------------------------

@@ -46,6 +46,14 @@ class IdentityResult:
     leaves, empty_count, lp_calls, nodes : int
         Statistics of the cell tree.
     seconds : float
+
+    Examples
+    --------
+    >>> from lincomb.theory.program import max_combination_program
+    >>> absolute = max_combination_program([(1, [((1,), 0), ((-1,), 0)])], 1)
+    >>> result = prove_identity(absolute, absolute)
+    >>> result.equal, result.leaves, result.empty_count
+    (True, 2, 2)
     """
 
     equal: bool

@@ -56,12 +56,24 @@ class Program:
 
     @property
     def size(self) -> int:
-        """The number of nodes, inputs included."""
+        """The number of nodes, inputs included.
+
+        Examples
+        --------
+        >>> p = Program(2); _ = p.constant(1); p.size
+        3
+        """
         return self.dimension + len(self.nodes)
 
     @property
     def max_node_count(self) -> int:
-        """The number of ``max`` nodes (the depth of the cell tree of the identity test)."""
+        """The number of ``max`` nodes (the depth of the cell tree of the identity test).
+
+        Examples
+        --------
+        >>> p = Program(2); _ = p.max([0, 1]); p.max_node_count
+        1
+        """
         return sum(1 for node in self.nodes if node[0] == "max")
 
     def _check_reference(self, index: int) -> None:

@@ -149,22 +149,46 @@ class ReLUNetwork:
     # shape ----------------------------------------------------------------------------------
     @property
     def input_dimension(self) -> int:
-        """The number of inputs (columns of the first layer's W)."""
+        """The number of inputs (columns of the first layer's W).
+
+        Examples
+        --------
+        >>> ReLUNetwork([([[1, 2, 3]], [0])]).input_dimension
+        3
+        """
         return len(self.layers[0][0][0])
 
     @property
     def output_dimension(self) -> int:
-        """The number of outputs (rows of the last layer's W)."""
+        """The number of outputs (rows of the last layer's W).
+
+        Examples
+        --------
+        >>> ReLUNetwork([([[1], [2]], [0, 0])]).output_dimension
+        2
+        """
         return len(self.layers[-1][0])
 
     @property
     def hidden_layers(self) -> int:
-        """The number of hidden layers, ``len(layers) - 1``."""
+        """The number of hidden layers, ``len(layers) - 1``.
+
+        Examples
+        --------
+        >>> ReLUNetwork([([[1]], [0]), ([[1]], [0])]).hidden_layers
+        1
+        """
         return len(self.layers) - 1
 
     @property
     def widths(self) -> tuple:
-        """The widths of the hidden layers (empty for an affine network)."""
+        """The widths of the hidden layers (empty for an affine network).
+
+        Examples
+        --------
+        >>> ReLUNetwork([([[1], [-1]], [0, 0]), ([[1, 1]], [0])]).widths
+        (2,)
+        """
         return tuple(len(weights) for weights, _ in self.layers[:-1])
 
     def _require_scalar(self, operation: str) -> None:
