@@ -86,7 +86,35 @@ def build_parser() -> argparse.ArgumentParser:
     bench_parser.add_argument("name", metavar="NAME", help="benchmarks/NAME.py")
     bench_parser.add_argument("bench_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     bench_parser.set_defaults(handler=_cmd_bench)
+    _add_extension_commands(commands)
     return parser
+
+
+# Commands that live beside a feature (``lincomb represent``, ``lincomb regions``, ...). Each module exposes
+# ``add_parser(subparsers)`` and ``run(args) -> int`` and imports its heavy dependencies inside ``run``, so the
+# parser stays cheap to build. A module that is not there adds no command (nothing unimplemented is offered).
+EXTENSION_COMMANDS = (
+    "lincomb.represent_cli",
+    "lincomb.regions_cli",
+    "lincomb.symreg_cli",
+    "lincomb.sample_cli",
+)
+
+
+def _add_extension_commands(commands) -> None:
+    import importlib
+    import importlib.util
+
+    for module_name in EXTENSION_COMMANDS:
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        before = set(commands.choices)
+        module.add_parser(commands)
+        for name in set(commands.choices) - before:
+            sub = commands.choices[name]
+            if sub.get_default("handler") is None:
+                sub.set_defaults(handler=module.run)
 
 
 def _stderr(line: str) -> None:
