@@ -141,6 +141,44 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="wang_sun_max_terms",
     ),
+    Check(
+        id="hbdss-mip-n2",
+        claim="the H-conforming depth MIP of Hertrich et al. for max{0,x1,x2} has maximum exactly 1",
+        source="Hertrich, Basu, Di Summa, Skutella (NeurIPS 2021), arXiv 2105.14835, Thm 1.7",
+        tier="quick",
+        needs=(),
+        module="hbdss_mip",
+        function="run_n2",
+    ),
+    Check(
+        id="hbdss-mip-n3",
+        claim="the H-conforming depth MIP of Hertrich et al. for max{0,x1..x3} has maximum exactly 2",
+        source="Hertrich, Basu, Di Summa, Skutella (NeurIPS 2021), arXiv 2105.14835, Thm 1.7",
+        tier="quick",
+        needs=(),
+        module="hbdss_mip",
+        function="run_n3",
+    ),
+    Check(
+        id="hbdss-mip-n4",
+        claim="the H-conforming depth MIP for max{0,x1..x4} has maximum exactly 0: no H-conforming "
+        "2-hidden-layer ReLU network computes max{0,x1..x4}",
+        source="Hertrich, Basu, Di Summa, Skutella (NeurIPS 2021), arXiv 2105.14835, Thm 1.7",
+        tier="quick",
+        needs=(),
+        module="hbdss_mip",
+        function="run_n4",
+    ),
+    Check(
+        id="hbdss-mip-n5",
+        claim="exact lower and upper bounds on the H-conforming depth MIP for max{0,x1..x5} "
+        "(the bounds reached in a time limit)",
+        source="Hertrich, Basu, Di Summa, Skutella (NeurIPS 2021), arXiv 2105.14835, Sec. 4",
+        tier="full",
+        needs=(),
+        module="hbdss_mip",
+        function="run_n5",
+    ),
 )
 
 

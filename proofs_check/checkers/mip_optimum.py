@@ -1,0 +1,413 @@
+"""Checker of ``mip-optimum`` certificates: exact bounds on the optimum of the HBDSS ReLU-depth MIP.
+
+STANDARD LIBRARY ONLY.  The checker rebuilds the MIP from ``n`` alone (its own code, not
+lincomb's search side), then verifies in exact rational arithmetic
+
+* the incumbent: every variable given, bounds, binaries in {0, 1}, every row, and objective
+  ``== claim.lower_bound`` (so the maximum is at least that);
+* the symmetries: each permutation of ``{0..n}`` maps variables, bounds, integrality, objective and
+  the set of rows onto themselves;
+* the branch-and-bound tree over the binaries: a node branches on a free binary (children fix it
+  to 0 and 1), or is a leaf closed by multipliers ``lam >= 0`` on named rows, whose safe bound
+  ``lam.b + sum_j max(d_j l_j, d_j u_j)`` (``d = c - A^T lam``, bounds of the node) is
+  ``<= claim.upper_bound``, or is the image of another node under a symmetry (that node must
+  contain no image node in its subtree).
+
+Then every feasible point lies in some leaf's region, so ``max <= upper_bound``.
+See ``docs/certificates_mip_optimum.md``.
+
+Examples
+--------
+>>> model = build_model(2)
+>>> len(model.variables), len(model.rows), model.big_m
+(17, 30, 6)
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from itertools import combinations
+
+from ._common import (
+    CertificateMalformed,
+    CertificateRejected,
+    field_path,
+    get_int,
+    get_list,
+    get_object,
+    get_str,
+    parse_rational,
+)
+
+KIND = "mip-optimum"
+FAMILY = "hbdss-conforming-relu"
+MAX_N = 8
+
+
+class Model:
+    """The HBDSS MIP rebuilt from ``n``: names, bounds, binaries, objective and ``<=`` rows.
+
+    Examples
+    --------
+    >>> m = build_model(4)
+    >>> len(m.variables), sum(m.binary.values()), len(m.rows)
+    (74, 30, 390)
+    """
+
+    def __init__(self, n, variables, lower, upper, binary, objective, rows, big_m):
+        self.n = n
+        self.variables = variables
+        self.lower = lower
+        self.upper = upper
+        self.binary = binary
+        self.objective = objective
+        self.rows = rows  # name -> (dict variable -> int, int rhs)
+        self.big_m = big_m
+        self._row_keys = None
+
+    def row_keys(self) -> frozenset:
+        """The rows as a set of canonical keys (sorted coefficients, rhs), for symmetry checks.
+
+        Examples
+        --------
+        >>> len(build_model(2).row_keys())
+        30
+        """
+        if self._row_keys is None:
+            self._row_keys = frozenset(_row_key(c, b) for c, b in self.rows.values())
+        return self._row_keys
+
+
+def _row_key(coefficients: dict, rhs) -> tuple:
+    return (tuple(sorted(coefficients.items())), rhs)
+
+
+def _label(subset) -> str:
+    return ",".join(str(i) for i in sorted(subset))
+
+
+def build_model(n: int) -> Model:
+    """Rebuild the MIP for ``max{0, x1..xn}`` from its definition (see the module docstring).
+
+    Rays: ``r_S`` = indicator of the complement of ``S`` in coordinates 1..n if 0 is in ``S``, else
+    ``-(indicator of S)``; ``G_S = sum_M a_M max_{i in M} r_S[i]`` (with ``r_S[0] = 0``) over the
+    ``M`` with ``|M| <= 2``, ``M != {0}``; big-M = number of ``a`` plus one.
+
+    Examples
+    --------
+    >>> build_model(2).rows["lower[1]"]
+    ({'a[1]': -1, 'y[1]': -1}, 0)
+    """
+    ground = list(range(n + 1))
+    subsets = [frozenset(c) for size in range(1, n + 1) for c in combinations(ground, size)]
+    basis = [frozenset(c) for size in (1, 2) for c in combinations(ground, size) if c != (0,)]
+    big_m = len(basis) + 1
+
+    def ray_value(s, i):
+        # coordinate i (0..n) of the ray r_S, with coordinate 0 fixed to 0
+        if i == 0:
+            return 0
+        if 0 in s:
+            return 0 if i in s else 1
+        return -1 if i in s else 0
+
+    g = {}
+    for s in subsets:
+        form = {}
+        for m in basis:
+            value = max(ray_value(s, i) for i in m)
+            if value:
+                form[f"a[{_label(m)}]"] = value
+        g[s] = form
+
+    a_names = [f"a[{_label(m)}]" for m in basis]
+    y_name = {s: f"y[{_label(s)}]" for s in subsets}
+    z_name = {s: f"z[{_label(s)}]" for s in subsets}
+    variables = a_names + [y_name[s] for s in subsets] + [z_name[s] for s in subsets]
+    lower, upper, binary = {}, {}, {}
+    for v in a_names:
+        lower[v], upper[v], binary[v] = -1, 1, False
+    for s in subsets:
+        lower[y_name[s]], upper[y_name[s]], binary[y_name[s]] = 0, None, False
+        lower[z_name[s]], upper[z_name[s]], binary[z_name[s]] = 0, 1, True
+    objective = {y_name[s]: (-1) ** len(s) for s in subsets}
+
+    def add(*parts):
+        total = {}
+        for sign, part in parts:
+            for key, value in part.items():
+                total[key] = total.get(key, 0) + sign * value
+        return {k: v for k, v in total.items() if v}
+
+    rows = {}
+    for s in subsets:
+        lab = _label(s)
+        rows[f"lower[{lab}]"] = (add((1, g[s]), (-1, {y_name[s]: 1})), 0)
+        rows[f"on[{lab}]"] = ({y_name[s]: 1, z_name[s]: -big_m}, 0)
+        rows[f"off[{lab}]"] = (add((1, {y_name[s]: 1}), (-1, g[s]), (1, {z_name[s]: big_m})), big_m)
+    for s in subsets:
+        for t in subsets:
+            if s < t:
+                for u, v in ((s, t), (t, s)):
+                    rows[f"link[{_label(u)}|{_label(v)}]"] = (add((-1, g[u]), (1, {z_name[v]: big_m})), big_m)
+    return Model(n, variables, lower, upper, binary, objective, rows, big_m)
+
+
+def _permute_name(name: str, permutation: list) -> str:
+    prefix, inner = name.split("[", 1)
+    items = sorted(permutation[int(i)] for i in inner[:-1].split(","))
+    return f"{prefix}[{_label(items)}]"
+
+
+def check_symmetry(model: Model, permutation: list, where: str) -> dict:
+    """Verify that a permutation of ``{0..n}`` is an automorphism of the model; return the variable map.
+
+    Examples
+    --------
+    >>> check_symmetry(build_model(2), [0, 2, 1], "s")["a[1]"]
+    'a[2]'
+    >>> check_symmetry(build_model(2), [1, 0, 2], "s")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateRejected: s: the permutation [1, 0, 2] does not map the MIP onto itself (maps a[1] to a[0], which is not a variable)
+    """
+    mapping = {}
+    known = set(model.variables)
+    for v in model.variables:
+        image = _permute_name(v, permutation)
+        if image not in known:
+            raise CertificateRejected(
+                f"{where}: the permutation {permutation} does not map the MIP onto itself "
+                f"(maps {v} to {image}, which is not a variable)"
+            )
+        if (model.lower[v], model.upper[v], model.binary[v], model.objective.get(v, 0)) != (
+            model.lower[image], model.upper[image], model.binary[image], model.objective.get(image, 0)
+        ):
+            raise CertificateRejected(
+                f"{where}: the permutation {permutation} maps {v} to {image}, which has other bounds, "
+                "integrality or objective coefficient"
+            )
+        mapping[v] = image
+    images = frozenset(_row_key({mapping[k]: c for k, c in coefficients.items()}, rhs)
+                       for coefficients, rhs in model.rows.values())
+    if images != model.row_keys():
+        raise CertificateRejected(f"{where}: the permutation {permutation} does not map the rows onto the rows")
+    return mapping
+
+
+def _check_incumbent(model: Model, incumbent: dict, lower_bound: Fraction) -> None:
+    path = "data.incumbent"
+    extra = sorted(set(incumbent) - set(model.variables))
+    if extra:
+        raise CertificateMalformed(field_path(path, extra[0]), "not a variable of the model")
+    values = {}
+    for v in model.variables:
+        if v not in incumbent:
+            raise CertificateMalformed(field_path(path, v), "missing required field")
+        values[v] = parse_rational(incumbent[v], field_path(path, v))
+    for v in model.variables:
+        x = values[v]
+        if x < model.lower[v] or (model.upper[v] is not None and x > model.upper[v]):
+            raise CertificateRejected(f"incumbent: {v} = {x} violates its bounds")
+        if model.binary[v] and x not in (0, 1):
+            raise CertificateRejected(f"incumbent: binary {v} = {x} is not 0 or 1")
+    for name, (coefficients, rhs) in model.rows.items():
+        lhs = sum(c * values[v] for v, c in coefficients.items())
+        if lhs > rhs:
+            raise CertificateRejected(f"incumbent violates row {name}: {lhs} > {rhs}")
+    value = sum(c * values[v] for v, c in model.objective.items())
+    if value != lower_bound:
+        raise CertificateRejected(
+            f"incumbent has objective {value}, but claim.lower_bound says {lower_bound}"
+        )
+
+
+def _leaf_bound(model: Model, fixings: dict, multipliers: dict, where: str) -> Fraction | None:
+    """The safe bound of multipliers at a node (None when infinite); integer arithmetic throughout."""
+    scale = 1
+    for lam in multipliers.values():
+        scale = scale * lam.denominator // math.gcd(scale, lam.denominator)
+    reduced = {v: c * scale for v, c in model.objective.items()}
+    total = 0
+    for name, lam in multipliers.items():
+        weight = lam.numerator * (scale // lam.denominator)
+        coefficients, rhs = model.rows[name]
+        total += weight * rhs
+        for v, c in coefficients.items():
+            reduced[v] = reduced.get(v, 0) - weight * c
+    for v, d in reduced.items():
+        if not d:
+            continue
+        if v in fixings:
+            end = fixings[v]
+        else:
+            end = model.upper[v] if d > 0 else model.lower[v]
+            if end is None:
+                return None
+        total += d * end
+    return Fraction(total, scale)
+
+
+def _describe(fixings: dict) -> str:
+    if not fixings:
+        return "the root"
+    shown = ", ".join(f"{v}={x}" for v, x in list(fixings.items())[:6])
+    return shown + (", ..." if len(fixings) > 6 else "")
+
+
+def _check_tree(model: Model, data: dict, upper_bound: Fraction) -> tuple[int, int]:
+    tree = get_list(data, "tree", "data")
+    symmetries_raw = get_list(data, "symmetries", "data")
+    symmetries = []
+    for k, perm in enumerate(symmetries_raw):
+        where = f"data.symmetries[{k}]"
+        if not isinstance(perm, list) or sorted(p for p in perm if isinstance(p, int) and not isinstance(p, bool)) != list(range(model.n + 1)) or len(perm) != model.n + 1:
+            raise CertificateMalformed(where, f"expected a permutation of 0..{model.n} as a list of integers")
+        symmetries.append(perm)
+    checked_maps: dict[int, dict] = {}
+    if not tree:
+        raise CertificateMalformed("data.tree", "the tree has no nodes")
+    for i, node in enumerate(tree):
+        if not isinstance(node, dict):
+            raise CertificateMalformed(f"data.tree[{i}]", "expected an object")
+    fixings_of: dict[int, dict] = {}
+    parent_of: dict[int, int] = {0: -1}
+    has_image: dict[int, bool] = {}
+    images: list[tuple[int, int, int]] = []
+    leaves = 0
+    # Iterative depth-first walk; post-order marks which subtrees contain image nodes.
+    stack = [(0, {}, False)]
+    order: list[int] = []
+    while stack:
+        i, fixings, _ = stack.pop()
+        node = tree[i]
+        where = f"data.tree[{i}]"
+        fixings_of[i] = fixings
+        order.append(i)
+        kinds = [k for k in ("branch", "bound", "image_of") if k in node]
+        if len(kinds) != 1:
+            raise CertificateMalformed(where, "a node has exactly one of branch, bound, image_of")
+        if "branch" in node:
+            variable = get_str(node, "branch", where)
+            if variable not in model.binary or not model.binary[variable]:
+                raise CertificateRejected(f"tree node {i}: branching variable {variable!r} is not a binary of the model")
+            if variable in fixings:
+                raise CertificateRejected(f"tree node {i}: branching variable {variable} is already fixed at this node")
+            children = get_list(node, "children", where)
+            if len(children) != 2 or not all(isinstance(c, int) and not isinstance(c, bool) for c in children):
+                raise CertificateMalformed(field_path(where, "children"), "expected two node indices")
+            for value, child in enumerate(children):
+                if not 0 < child < len(tree):
+                    raise CertificateRejected(f"tree node {i} ({_describe(fixings)}): child {child} is not a node of the tree; the tree does not cover {variable}={value}")
+                if child in parent_of:
+                    raise CertificateRejected(f"tree node {child} appears twice in the tree")
+                parent_of[child] = i
+                stack.append((child, {**fixings, variable: value}, False))
+        elif "bound" in node:
+            raw = get_object(node, "bound", where)
+            multipliers = {}
+            for name, value in raw.items():
+                if name not in model.rows:
+                    raise CertificateMalformed(field_path(field_path(where, "bound"), name), "not a row of the model")
+                lam = parse_rational(value, field_path(field_path(where, "bound"), name))
+                if lam < 0:
+                    raise CertificateRejected(f"tree node {i}: multiplier of row {name} is negative ({lam})")
+                if lam:
+                    multipliers[name] = lam
+            bound = _leaf_bound(model, fixings, multipliers, where)
+            if bound is None:
+                raise CertificateRejected(
+                    f"tree node {i} ({_describe(fixings)}): the multipliers leave an unbounded direction (a variable without an upper bound has a positive reduced cost)")
+            if bound > upper_bound:
+                raise CertificateRejected(
+                    f"tree node {i} ({_describe(fixings)}): the multipliers bound the leaf by {bound}, which exceeds claim.upper_bound = {upper_bound}")
+            leaves += 1
+        else:
+            target = node["image_of"]
+            k = node.get("symmetry")
+            if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(tree):
+                raise CertificateMalformed(field_path(where, "image_of"), "expected a node index")
+            if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k < len(symmetries):
+                raise CertificateMalformed(field_path(where, "symmetry"), "expected an index into data.symmetries")
+            images.append((i, target, k))
+    unused = [i for i in range(len(tree)) if i not in fixings_of]
+    if unused:
+        raise CertificateRejected(f"tree node {unused[0]} is not reachable from the root")
+    # Which subtrees contain an image node (children come after their parent in `order`).
+    for i in reversed(order):
+        node = tree[i]
+        if "image_of" in node:
+            has_image[i] = True
+        elif "branch" in node:
+            has_image[i] = any(has_image[c] for c in node["children"])
+        else:
+            has_image[i] = False
+    for i, target, k in images:
+        if has_image[target]:
+            raise CertificateRejected(
+                f"tree node {i}: its image_of node {target} has image nodes in its subtree (images must point to subtrees proved by multipliers)")
+        if k not in checked_maps:
+            checked_maps[k] = check_symmetry(model, symmetries[k], f"data.symmetries[{k}]")
+        mapping = checked_maps[k]
+        mapped = {mapping[v]: x for v, x in fixings_of[target].items()}
+        if mapped != fixings_of[i]:
+            raise CertificateRejected(
+                f"tree node {i} ({_describe(fixings_of[i])}): symmetry {k} maps the fixing of node {target} to "
+                f"({_describe(mapped)}), not to this node's fixing")
+    return leaves, len(images)
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``mip-optimum`` certificate; return a one-line summary.
+
+    Raises
+    ------
+    CertificateMalformed
+        A missing or mistyped field (named).
+    CertificateRejected
+        The data does not prove the claim (the message names the node, row or symmetry).
+
+    Examples
+    --------
+    >>> cert = {"claim": {"statement": "s", "model": {"family": FAMILY, "n": 2},
+    ...                   "sense": "maximize", "lower_bound": "0", "upper_bound": "0"},
+    ...         "data": {}}
+    >>> verify(cert)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.incumbent: missing required field
+    """
+    claim = get_object(cert, "claim", "")
+    data = get_object(cert, "data", "")
+    model_spec = get_object(claim, "model", "claim")
+    family = get_str(model_spec, "family", "claim.model")
+    if family != FAMILY:
+        raise CertificateMalformed("claim.model.family", f"unknown model family {family!r}; this checker reads {FAMILY!r}")
+    n = get_int(model_spec, "n", "claim.model", minimum=2)
+    if n > MAX_N:
+        raise CertificateMalformed("claim.model.n", f"must be <= {MAX_N}, got {n}")
+    sense = get_str(claim, "sense", "claim")
+    if sense != "maximize":
+        raise CertificateMalformed("claim.sense", f"expected 'maximize', got {sense!r}")
+    if "lower_bound" not in claim:
+        raise CertificateMalformed("claim.lower_bound", "missing required field")
+    if "upper_bound" not in claim:
+        raise CertificateMalformed("claim.upper_bound", "missing required field")
+    lower_bound = parse_rational(claim["lower_bound"], "claim.lower_bound")
+    upper_bound = parse_rational(claim["upper_bound"], "claim.upper_bound")
+    if lower_bound > upper_bound:
+        raise CertificateRejected(f"claim.lower_bound {lower_bound} exceeds claim.upper_bound {upper_bound}")
+    incumbent = get_object(data, "incumbent", "data")
+    model = build_model(n)
+    _check_incumbent(model, incumbent, lower_bound)
+    leaves, image_count = _check_tree(model, data, upper_bound)
+    stated = get_int(data, "leaves", "data", minimum=0)
+    if stated != leaves:
+        raise CertificateRejected(f"data.leaves says {stated}, the tree has {leaves} leaves closed by multipliers")
+    if lower_bound == upper_bound:
+        what = f"max = {lower_bound}"
+    else:
+        what = f"{lower_bound} <= max <= {upper_bound}"
+    return (f"HBDSS MIP n={n}: {what}; {leaves} leaves closed by multipliers, "
+            f"{image_count} by symmetry")
