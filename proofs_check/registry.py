@@ -179,6 +179,46 @@ CHECKS: tuple[Check, ...] = (
         module="hbdss_mip",
         function="run_n5",
     ),
+    Check(
+        id="tada-closed-forms",
+        claim="for N = 1..5, TADA's closed forms mu_t, M_t, Sigma_t = M_t S0 M_t^T solve its augmented dynamics "
+        "exactly and the position variance vanishes at t = 1",
+        source="Chen, Zheng, Berthelot, Gu, Susskind, Zhai, TADA (2025), arXiv 2506.21757 (reconstruction)",
+        tier="quick",
+        needs=(),
+        module="tada_checks",
+        function="run_closed_forms",
+    ),
+    Check(
+        id="tada-n1-is-flow-matching",
+        claim="with N = 1 the TADA ODE is the flow-matching ODE, and in y = x/t, sigma = c(1-t)/t the EDM "
+        "probability-flow ODE",
+        source="Chen, Zheng, Berthelot, Gu, Susskind, Zhai, TADA (2025), arXiv 2506.21757 (reconstruction)",
+        tier="quick",
+        needs=(),
+        module="tada_checks",
+        function="run_n1_flow_matching",
+    ),
+    Check(
+        id="tada-exact-on-point-mass",
+        claim="for single-point data TADA with N = 1..3 and Adams-Bashforth orders 1..3 lands exactly on the point "
+        "(exact rational runs)",
+        source="Chen, Zheng, Berthelot, Gu, Susskind, Zhai, TADA (2025), arXiv 2506.21757 (reconstruction)",
+        tier="quick",
+        needs=(),
+        module="tada_checks",
+        function="run_point_mass",
+    ),
+    Check(
+        id="tada-gaussian-convergence",
+        claim="measurement: on Gaussian data TADA's exactly computed W2 error falls at order 1, 2, 3 "
+        "(Adams-Bashforth order) as NFE doubles",
+        source="Chen, Zheng, Berthelot, Gu, Susskind, Zhai, TADA (2025), arXiv 2506.21757 (reconstruction)",
+        tier="quick",
+        needs=("torch",),
+        module="tada_checks",
+        function="run_gaussian_convergence",
+    ),
 )
 
 

@@ -1,0 +1,168 @@
+"""Checker of kind ``tada-closed-forms``: TADA's mu_t, M_t, Sigma_t solve its dynamics exactly.
+
+STANDARD LIBRARY ONLY.  For each case ``N`` the certificate carries the polynomials
+``mu_t`` (N), ``M_t`` (N x N) in ``t`` and ``Sigma_t`` (N x N) in ``t`` and ``k``.  The checker
+
+1. rebuilds the claimed closed forms ``mu_t[j] = N!/(N-j)! t^(N-j)`` and
+   ``M_t[j][k] = [k >= j] t^(k-j)/(k-j)! - N!/(N-j)! t^(N-j)/k!`` and requires equality;
+2. verifies that every column ``v`` of ``[M_t | mu_t]`` (the coefficient of ``z_0[c]``, resp. of
+   ``x1``) solves the dynamics: ``v_j' = v_{j+1}`` (``j < N-1``) and
+   ``(1-t)^N v_{N-1}' = N! [e - sum_k (1-t)^k/k! v_k]`` with ``e = 1`` for the ``x1`` column and
+   ``0`` otherwise (the force ``F`` times ``(1-t)^N``), as polynomial identities;
+3. verifies the initial values ``M_0 = I``, ``mu_0 = 0`` (so ``z_t = M_t z_0 + mu_t x1`` is the
+   unique solution on ``[0, 1)``);
+4. re-multiplies ``Sigma_t = M_t S0 M_t^T`` with ``S0 = diag(1, ..., 1, k)``;
+5. verifies ``Sigma_1[0][0] = 0`` (every ``k``) and ``mu_1[0] = 1``: the position is exactly
+   ``x1`` at ``t = 1``.
+
+Examples
+--------
+>>> KIND
+'tada-closed-forms'
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from . import _poly as P
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list
+
+KIND = "tada-closed-forms"
+VARIABLES = ["t", "k"]
+
+
+def _t_power(n: int) -> P.Poly:
+    return {(n, 0): Fraction(1)}
+
+
+def expected_mu(N: int) -> list:
+    """The claimed ``mu_t`` as polynomials in ``(t, k)``.
+
+    Examples
+    --------
+    >>> expected_mu(2) == [{(2, 0): 1}, {(1, 0): 2}]
+    True
+    """
+    return [P.scale(_t_power(N - j), Fraction(math.factorial(N), math.factorial(N - j))) for j in range(N)]
+
+
+def expected_M(N: int) -> list:
+    """The claimed ``M_t`` as polynomials in ``(t, k)``.
+
+    Examples
+    --------
+    >>> expected_M(1) == [[{(0, 0): 1, (1, 0): -1}]]
+    True
+    """
+    rows = []
+    for j in range(N):
+        row = []
+        for k in range(N):
+            chain = P.scale(_t_power(k - j), Fraction(1, math.factorial(k - j))) if k >= j else {}
+            landing = P.scale(_t_power(N - j), Fraction(math.factorial(N), math.factorial(N - j) * math.factorial(k)))
+            row.append(P.sub(chain, landing))
+        rows.append(row)
+    return rows
+
+
+def _read_matrix(case: dict, key: str, rows: int, cols: int | None, path: str) -> list:
+    value = get_list(case, key, path)
+    here = field_path(path, key)
+    if len(value) != rows:
+        raise CertificateMalformed(here, f"expected {rows} entries, got {len(value)}")
+    if cols is None:
+        return [P.parse_poly(entry, 2, field_path(here, i)) for i, entry in enumerate(value)]
+    out = []
+    for i, row in enumerate(value):
+        if not isinstance(row, list) or len(row) != cols:
+            raise CertificateMalformed(field_path(here, i), f"expected a row of {cols} polynomials")
+        out.append([P.parse_poly(entry, 2, field_path(field_path(here, i), j)) for j, entry in enumerate(row)])
+    return out
+
+
+def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
+    """Verify one case; raise :class:`CertificateRejected` naming the failed condition.
+
+    Examples
+    --------
+    >>> S = [[{(0, 1): 1, (1, 1): -2, (2, 1): 1}]]     # k (1 - t)^2
+    >>> check_case(1, expected_mu(1), expected_M(1), S, "N=1")
+    >>> check_case(1, expected_mu(1), expected_M(1), [[{}]], "N=1")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateRejected: N=1: Sigma[0][0] is not M S0 M^T
+    """
+    if mu != expected_mu(N):
+        raise CertificateRejected(f"{where}: mu_t is not the claimed closed form N!/(N-j)! t^(N-j)")
+    if M != expected_M(N):
+        raise CertificateRejected(f"{where}: M_t is not the claimed closed form")
+    one = P.constant(1, 2)
+    one_minus_t = P.sub(one, P.variable(0, 2))
+    weight = P.power(one_minus_t, N, 2)
+    columns = [([M[j][c] for j in range(N)], 0, f"column {c} of M_t (coefficient of z_0[{c}])") for c in range(N)]
+    columns.append((mu, 1, "mu_t (coefficient of x1)"))
+    for v, landing, name in columns:
+        for j in range(N - 1):
+            if P.derivative(v[j], 0) != v[j + 1]:
+                raise CertificateRejected(f"{where}: {name}: d/dt of entry {j} is not entry {j + 1}")
+        taylor = {}
+        for k in range(N):
+            taylor = P.add(taylor, P.scale(P.mul(P.power(one_minus_t, k, 2), v[k]), Fraction(1, math.factorial(k))))
+        force_times_weight = P.scale(P.sub(P.constant(landing, 2), taylor), math.factorial(N))
+        if P.mul(weight, P.derivative(v[N - 1], 0)) != force_times_weight:
+            raise CertificateRejected(f"{where}: {name}: the last entry does not follow the force F")
+    for j in range(N):
+        if P.substitute(mu[j], 0, 0):
+            raise CertificateRejected(f"{where}: mu_0[{j}] is not 0")
+        for c in range(N):
+            if P.substitute(M[j][c], 0, 0) != P.constant(1 if j == c else 0, 2):
+                raise CertificateRejected(f"{where}: M_0[{j}][{c}] is not the identity entry")
+    k_poly = P.variable(1, 2)
+    for a in range(N):
+        for b in range(N):
+            total = {}
+            for c in range(N):
+                prior = k_poly if c == N - 1 else one
+                total = P.add(total, P.mul(P.mul(M[a][c], prior), M[b][c]))
+            if total != Sigma[a][b]:
+                raise CertificateRejected(f"{where}: Sigma[{a}][{b}] is not M S0 M^T")
+    if P.substitute(Sigma[0][0], 0, 1):
+        raise CertificateRejected(f"{where}: the position variance Sigma_1[0][0] is not 0")
+    if P.substitute(mu[0], 0, 1) != one:
+        raise CertificateRejected(f"{where}: mu_1[0] is not 1")
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``tada-closed-forms`` certificate; return a one-line summary.
+
+    Examples
+    --------
+    >>> verify({"claim": {"N": [1]}, "data": {"cases": []}})
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateRejected: claim.N lists [1] but the data has cases for []
+    """
+    claim, data = cert["claim"], cert["data"]
+    claimed = get_list(claim, "N", "claim")
+    for i, n in enumerate(claimed):
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise CertificateMalformed(field_path("claim.N", i), "expected an integer >= 1")
+    if "variables" in data and data["variables"] != VARIABLES:
+        raise CertificateMalformed("data.variables", f"expected {VARIABLES}")
+    cases = get_list(data, "cases", "data")
+    seen = []
+    for i, case in enumerate(cases):
+        path = field_path("data.cases", i)
+        if not isinstance(case, dict):
+            raise CertificateMalformed(path, "expected an object")
+        N = get_int(case, "N", path, minimum=1)
+        mu = _read_matrix(case, "mu", N, None, path)
+        M = _read_matrix(case, "M", N, N, path)
+        Sigma = _read_matrix(case, "Sigma", N, N, path)
+        check_case(N, mu, M, Sigma, f"N = {N}")
+        seen.append(N)
+    if sorted(seen) != sorted(claimed) or len(set(seen)) != len(seen):
+        raise CertificateRejected(f"claim.N lists {claimed} but the data has cases for {seen}")
+    return f"closed forms solve the TADA dynamics and Sigma_1[0][0] = 0 for N = {', '.join(map(str, seen))}"

@@ -1,0 +1,152 @@
+"""Checker of kind ``tada-point-mass``: on single-point data TADA lands exactly on the point.
+
+STANDARD LIBRARY ONLY.  The data prediction of a point mass at ``p`` is ``p`` for every input.
+For each case (``N``, Adams-Bashforth ``order``, a rational time grid ending at ``t = 1``, a
+rational initial state) the checker re-runs the sampler in exact arithmetic, with its own
+implementation of the step:
+
+* the force ``F_i = N!/(1-t_i)^N [p - sum_{k<N} (1-t_i)^k/k! z_i[k]]``;
+* ``z_{i+1} = Phi z_i + W (F_i, F_{i-1}, ...)``, ``Phi[j][k] = h^(k-j)/(k-j)!``,
+  ``W[j][m] = int_{t_i}^{t_{i+1}} (t_{i+1} - tau)^(N-1-j)/(N-1-j)! L_m(tau) dtau`` with the
+  Lagrange basis ``L_m`` on the last ``min(order, i + 1)`` times;
+
+and requires every recorded state and force to match exactly and the final position
+``z_n[0]`` to equal ``p``.  It also checks the invariant behind the theorem: the force is the
+same at every step (a constant is extrapolated exactly by every Adams-Bashforth order, and under
+a constant force the chain moves along the degree-``N`` polynomial that reaches ``p`` at ``t = 1``).
+
+Examples
+--------
+>>> KIND
+'tada-point-mass'
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, parse_rational
+
+
+def _mul(a: list, b: list) -> list:
+    out = [Fraction(0)] * (len(a) + len(b) - 1)
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            out[i + j] += x * y
+    return out
+
+
+def step_weights(nodes: list, t_next: Fraction, N: int) -> tuple[list, list]:
+    """``Phi`` (N x N) and ``W`` (N x len(nodes)) of one exact step, nodes newest first.
+
+    Examples
+    --------
+    >>> step_weights([Fraction(1, 2), Fraction(0)], Fraction(1), 1)[1]
+    [[Fraction(3, 4), Fraction(-1, 4)]]
+    """
+    t_now = nodes[0]
+    h = t_next - t_now
+    Phi = [[h ** (k - j) / math.factorial(k - j) if k >= j else Fraction(0) for k in range(N)] for j in range(N)]
+    W = []
+    for j in range(N):
+        p = N - 1 - j
+        kernel = [Fraction(math.comb(p, i) * (-1) ** i) * t_next ** (p - i) / math.factorial(p) for i in range(p + 1)]
+        row = []
+        for m, node in enumerate(nodes):
+            basis = [Fraction(1)]
+            for other_index, other in enumerate(nodes):
+                if other_index != m:
+                    basis = _mul(basis, [-other / (node - other), 1 / (node - other)])
+            integrand = _mul(kernel, basis)
+            row.append(sum((a * (t_next ** (n + 1) - t_now ** (n + 1)) / (n + 1) for n, a in enumerate(integrand)),
+                           Fraction(0)))
+        W.append(row)
+    return Phi, W
+
+
+KIND = "tada-point-mass"
+
+
+def _rationals(obj: dict, key: str, path: str, length: int | None = None) -> list:
+    values = get_list(obj, key, path)
+    here = field_path(path, key)
+    if length is not None and len(values) != length:
+        raise CertificateMalformed(here, f"expected {length} entries, got {len(values)}")
+    return [parse_rational(v, field_path(here, i)) for i, v in enumerate(values)]
+
+
+def check_case(case: dict, path: str) -> tuple[int, int]:
+    """Re-run one case exactly; return ``(N, order)``.
+
+    Examples
+    --------
+    >>> case = {"N": 1, "order": 2, "times": ["1/2", 1], "z_init": ["3"], "point": "5",
+    ...         "forces": ["4"], "states": [["3"], ["5"]]}
+    >>> check_case(case, "data.cases[0]")
+    (1, 2)
+    """
+    N = get_int(case, "N", path, minimum=1)
+    order = get_int(case, "order", path, minimum=1)
+    if order > 3:
+        raise CertificateMalformed(field_path(path, "order"), "Adams-Bashforth order must be 1, 2 or 3")
+    times = _rationals(case, "times", path)
+    if len(times) < 2 or any(b <= a for a, b in zip(times, times[1:])) or times[0] < 0 or times[-1] != 1:
+        raise CertificateRejected(f"{path}.times must increase from t >= 0 to exactly t = 1")
+    point = parse_rational(case.get("point"), field_path(path, "point"))
+    z = _rationals(case, "z_init", path, N)
+    forces_recorded = _rationals(case, "forces", path, len(times) - 1)
+    states = get_list(case, "states", path)
+    if len(states) != len(times):
+        raise CertificateMalformed(field_path(path, "states"), f"expected {len(times)} states")
+    forces: list = []
+    for i in range(len(times)):
+        recorded = [parse_rational(v, field_path(field_path(field_path(path, "states"), i), j))
+                    for j, v in enumerate(states[i])] if isinstance(states[i], list) else None
+        if recorded is None or len(recorded) != N:
+            raise CertificateMalformed(field_path(field_path(path, "states"), i), f"expected a list of {N} rationals")
+        if recorded != z:
+            raise CertificateRejected(f"{path}: recorded state {i} differs from the exact recomputation")
+        if i == len(times) - 1:
+            break
+        t = times[i]
+        taylor = sum(((1 - t) ** k / math.factorial(k) * z[k] for k in range(N)), Fraction(0))
+        force = math.factorial(N) * (point - taylor) / (1 - t) ** N
+        if force != forces_recorded[i]:
+            raise CertificateRejected(f"{path}: recorded force {i} differs from the exact recomputation")
+        forces.insert(0, force)
+        q = min(order, i + 1)
+        Phi, W = step_weights(times[i::-1][:q], times[i + 1], N)
+        z = [sum((Phi[j][k] * z[k] for k in range(N)), Fraction(0))
+             + sum((W[j][m] * forces[m] for m in range(q)), Fraction(0)) for j in range(N)]
+    if z[0] != point:
+        raise CertificateRejected(f"{path}: the final position {z[0]} is not the point {point}")
+    if len(set(forces_recorded)) != 1:
+        raise CertificateRejected(f"{path}: the force is not constant along the trajectory")
+    return N, order
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``tada-point-mass`` certificate; return a one-line summary.
+
+    Examples
+    --------
+    >>> verify({"claim": {"N": [1], "orders": [1]}, "data": {"cases": []}})
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateRejected: no case for N = 1, order 1
+    """
+    claim, data = cert["claim"], cert["data"]
+    Ns, orders = get_list(claim, "N", "claim"), get_list(claim, "orders", "claim")
+    cases = get_list(data, "cases", "data")
+    covered = set()
+    for i, case in enumerate(cases):
+        path = field_path("data.cases", i)
+        if not isinstance(case, dict):
+            raise CertificateMalformed(path, "expected an object")
+        covered.add(check_case(case, path))
+    for N in Ns:
+        for order in orders:
+            if (N, order) not in covered:
+                raise CertificateRejected(f"no case for N = {N}, order {order}")
+    return f"{len(cases)} exact runs land on the point (N in {Ns}, orders {orders})"
