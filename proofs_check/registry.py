@@ -219,6 +219,34 @@ CHECKS: tuple[Check, ...] = (
         module="tada_checks",
         function="run_gaussian_convergence",
     ),
+    Check(
+        id="zaslavsky-one-hidden",
+        claim="one-hidden-layer ReLU networks with N neurons in general position on R^d have exactly "
+        "sum_{i<=d} C(N,i) activation regions, for (N,d) = (4,1),(6,2),(8,3),(10,3),(10,4)",
+        source="Zaslavsky (1975), Mem. AMS 154; Serra, Tjandraatmadja, Ramalingam (ICML 2018)",
+        tier="quick",
+        needs=(),
+        module="region_checks",
+    ),
+    Check(
+        id="tropical-semiring-iso",
+        claim="for random convex CPWL f, g: max over the vertices of conv(Newt f u Newt g) equals max(f,g) and "
+        "over Newt f + Newt g equals f + g, exactly on R^n",
+        source="Zhang, Naitzat, Lim (ICML 2018); Hertrich et al. (2021), arXiv 2105.14835, Sec. 3",
+        tier="quick",
+        needs=(),
+        module="tropical_checks",
+    ),
+    Check(
+        id="max5-regions",
+        claim="max_network(5) and the BBHSY network have exactly 101 and 1792 activation regions on R^5, and "
+        "their output takes exactly 5 distinct affine pieces",
+        source="Bakaev, Brunck, Hertrich, Stade, Yehudayoff (STOC 2026), arXiv 2505.14338",
+        tier="full",
+        needs=(),
+        module="region_checks",
+        function="run_max5",
+    ),
 )
 
 

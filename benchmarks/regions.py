@@ -1,0 +1,95 @@
+"""Benchmark: exact region enumeration (lincomb.solvers.regions) vs the Serra et al. MILP enumeration (Pyomo + HiGHS).
+
+Both run in the same process on the same random integer-weight networks inside the box [-3, 3]^n
+(widths 4..32, 2..3 hidden layers, inputs 2..4); the table reports the region counts (which must agree) and
+the time ratio MILP / exact. The MILP gets a time limit per case; where it runs out, the ratio is a lower
+bound (marked ">="). Writes benchmarks/results/regions.json and regions.png.
+
+Run: python benchmarks/regions.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+from lincomb.solvers.regions import enumerate_regions
+from lincomb.solvers.regions_milp import milp_enumerate_patterns
+from lincomb.theory import ReLUNetwork
+
+CASES = [  # (widths, inputs)
+    ([4, 4], 2), ([6, 6], 2), ([8, 8], 2), ([4, 4, 4], 3), ([8, 8], 3), ([16, 16], 2), ([8, 8, 8], 3),
+    ([16, 16], 4), ([32, 32], 2), ([32, 32, 32], 4),
+]
+QUICK = CASES[:4]
+
+
+def random_network(widths, n, seed):
+    rng = random.Random(seed)
+    layers, previous = [], n
+    for width in [*widths, 1]:
+        layers.append(([[rng.randint(-5, 5) for _ in range(previous)] for _ in range(width)],
+                       [rng.randint(-5, 5) for _ in range(width)]))
+        previous = width
+    return ReLUNetwork(layers)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only the four smallest cases")
+    parser.add_argument("--milp-limit", type=float, default=120.0, help="seconds per MILP enumeration")
+    parser.add_argument("--exact-limit-regions", type=int, default=20000)
+    args = parser.parse_args(argv)
+    rows = []
+    for index, (widths, n) in enumerate(QUICK if args.quick else CASES):
+        network = random_network(widths, n, seed=index)
+        box = ([-3] * n, [3] * n)
+        start = time.perf_counter()
+        exact = enumerate_regions(network, box=box)
+        exact_seconds = time.perf_counter() - start
+        try:
+            milp = milp_enumerate_patterns(network, box, time_limit=args.milp_limit)
+            milp_seconds, milp_count, finished = milp.seconds, milp.count, True
+            agree = milp.patterns == exact.patterns()
+        except TimeoutError:
+            milp_seconds, milp_count, finished, agree = args.milp_limit, None, False, None
+        row = {
+            "widths": widths, "inputs": n, "exact_regions": exact.count, "exact_seconds": round(exact_seconds, 4),
+            "exact_lp_calls": exact.lp_calls, "milp_regions": milp_count, "milp_seconds": round(milp_seconds, 4),
+            "milp_finished": finished, "patterns_agree": agree, "ratio_milp_over_exact": round(milp_seconds / exact_seconds, 2),
+        }
+        rows.append(row)
+        mark = "" if finished else ">="
+        print(f"{str(widths):>14} n={n}: exact {exact.count:6d} regions {exact_seconds:8.2f} s | MILP "
+              f"{milp_count if finished else '?':>6} {milp_seconds:8.2f} s | ratio {mark}{row['ratio_milp_over_exact']:.1f} | agree {agree}",
+              flush=True)
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "regions.json").write_text(json.dumps({"benchmark": "regions", "anchor": "Serra-Tjandraatmadja-Ramalingam MILP (Pyomo appsi_highs)", "rows": rows}, indent=1) + "\n")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        figure, axes = plt.subplots(figsize=(7, 4))
+        labels = [f"{r['widths']}\nn={r['inputs']}" for r in rows]
+        axes.bar(range(len(rows)), [r["ratio_milp_over_exact"] for r in rows],
+                 color=["tab:blue" if r["milp_finished"] else "tab:gray" for r in rows])
+        axes.axhline(5, color="red", linestyle="--", label="5x")
+        axes.set_yscale("log")
+        axes.set_xticks(range(len(rows)), labels, fontsize=6)
+        axes.set_ylabel("MILP time / exact time (grey: MILP hit its limit, lower bound)")
+        axes.legend()
+        figure.savefig(results / "regions.png", dpi=130, bbox_inches="tight")
+    except ImportError:
+        print("matplotlib missing: no PNG written", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""region-count certificates: valid ones verify, mutated ones are rejected, malformed ones name the field."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+
+import pytest
+
+from lincomb.proofs_check.checkers import verify_certificate
+from lincomb.proofs_check.region_checks import generic_one_hidden_network, region_certificate
+from lincomb.proofs_check.registry import Check
+from lincomb.proofs_check.runner import run_check
+from lincomb.theory import ReLUNetwork
+
+
+@pytest.fixture(scope="module")
+def deep_certificate():
+    net = ReLUNetwork([([[1, 2], [-1, 1], [2, -1]], [0, -1, 1]), ([[1, -1, 1], [-1, 1, 2]], [0, 1]), ([[1, 1]], [0])])
+    return json.loads(json.dumps(region_certificate(net, statement="regions of a small deep network", check="test")))
+
+
+@pytest.fixture(scope="module")
+def zaslavsky_certificate():
+    net = generic_one_hidden_network(5, 2, random.Random(3))
+    cert = region_certificate(net, statement="5 lines", check="test", claim_extra={"zaslavsky": {"hyperplanes": 5, "dimension": 2}})
+    return json.loads(json.dumps(cert))
+
+
+def test_valid_certificates_verify(deep_certificate, zaslavsky_certificate):
+    for cert in (deep_certificate, zaslavsky_certificate):
+        verdict = verify_certificate(cert)
+        assert verdict.verified, verdict.line()
+    assert zaslavsky_certificate["claim"]["regions"] == 16
+
+
+def test_box_certificate_verifies():
+    net = ReLUNetwork([([[1, 0], [0, 1], [1, 1]], [0, 0, -1]), ([[1, 1, 1]], [0])])
+    cert = region_certificate(net, statement="box", check="test", box=(["-1/2", "-1/2"], ["1/2", 1]))
+    assert verify_certificate(cert).verified
+    assert cert["claim"]["regions"] == 5
+    cert["claim"]["box"]["upper"][1] = "2"  # a larger box has more cells: the walk finds unlisted ones
+    assert verify_certificate(cert).status == "NOT VERIFIED"
+
+
+def mutate(cert, change):
+    cert = copy.deepcopy(cert)
+    change(cert)
+    return verify_certificate(cert)
+
+
+def test_mutations_are_rejected(deep_certificate, zaslavsky_certificate):
+    def wrong_count(c):
+        c["claim"]["regions"] += 1
+
+    def dropped_region(c):
+        c["data"]["regions"].pop()
+
+    def dropped_empty(c):
+        c["data"]["empty_cells"].pop(sorted(c["data"]["empty_cells"])[0])
+
+    def changed_multiplier(c):
+        # a cell closed by two or more multipliers (a single one may be scaled freely)
+        key = next(k for k, v in sorted(c["data"]["empty_cells"].items()) if len(v) >= 2)
+        label = sorted(c["data"]["empty_cells"][key])[0]
+        c["data"]["empty_cells"][key][label] = "1000"
+
+    def negative_multiplier(c):
+        key = sorted(c["data"]["empty_cells"])[0]
+        label = sorted(c["data"]["empty_cells"][key])[0]
+        c["data"]["empty_cells"][key][label] = "-1"
+
+    def moved_point(c):
+        c["data"]["regions"][0]["point"] = c["data"]["regions"][-1]["point"]
+
+    def changed_weight(c):
+        c["claim"]["network"]["layers"][0]["weights"][0][0] = "7"
+
+    def swapped_patterns(c):
+        regions = c["data"]["regions"]
+        regions[0]["pattern"], regions[1]["pattern"] = regions[1]["pattern"], regions[0]["pattern"]
+
+    for cert in (deep_certificate, zaslavsky_certificate):
+        for change in (wrong_count, dropped_region, dropped_empty, changed_multiplier, negative_multiplier,
+                       moved_point, changed_weight, swapped_patterns):
+            verdict = mutate(cert, change)
+            assert verdict.status == "NOT VERIFIED", (change.__name__, verdict.line())
+
+    def wrong_formula(c):
+        c["claim"]["zaslavsky"]["dimension"] = 1
+
+    assert mutate(zaslavsky_certificate, wrong_formula).status == "NOT VERIFIED"
+
+
+def test_malformed_certificates_name_the_field(deep_certificate):
+    verdict = mutate(deep_certificate, lambda c: c["data"]["regions"][0].__setitem__("point", [0.5, 1]))
+    assert verdict.status == "MALFORMED" and verdict.field == "data.regions[0].point[0]"
+    verdict = mutate(deep_certificate, lambda c: c["data"]["regions"][0].__setitem__("pattern", "01x"))
+    assert verdict.status == "MALFORMED" and verdict.field == "data.regions[0].pattern"
+    verdict = mutate(deep_certificate, lambda c: c["claim"].pop("network"))
+    assert verdict.status == "MALFORMED" and verdict.field == "claim.network"
+    verdict = mutate(deep_certificate, lambda c: c["data"]["empty_cells"].__setitem__("0", {"q1": "1"}))
+    assert verdict.status == "MALFORMED"
+
+
+def test_zaslavsky_check_passes_through_the_runner():
+    result = run_check(Check("zaslavsky-one-hidden", "c", "s", "quick", (), "region_checks"))
+    assert result.status == "PASS", result.message
+    assert len(result.verdicts) == 5
+
+
+def test_tropical_check_passes_through_the_runner():
+    result = run_check(Check("tropical-semiring-iso", "c", "s", "quick", (), "tropical_checks"))
+    assert result.status == "PASS", result.message
+
+
+@pytest.mark.slow
+def test_max5_regions_check_passes_through_the_runner():
+    result = run_check(Check("max5-regions", "c", "s", "full", (), "region_checks", "run_max5"))
+    assert result.status == "PASS", result.message
