@@ -247,6 +247,35 @@ CHECKS: tuple[Check, ...] = (
         module="region_checks",
         function="run_max5",
     ),
+    Check(
+        id="sparse-attention-learns-rule",
+        claim="MEASUREMENT: sparse-coding attention trained on the 3x3 panel progression task learns lifting "
+        "coefficients within 1/20 (max-abs) of (-1, 2), the unique lifting that continues every arithmetic progression",
+        source="Chen, Yu, Miao, Qiu (NeurIPS 2025), arXiv 2511.20194",
+        tier="quick",
+        needs=("torch",),
+        module="attention_checks",
+        function="run_learns_rule",
+    ),
+    Check(
+        id="soft-threshold-zero-target",
+        claim="for zero-content target tokens, soft-thresholded attention codes are exactly 0 while softmax weights "
+        "are exactly uniform 1/T",
+        source="Chen, Yu, Miao, Qiu (NeurIPS 2025), arXiv 2511.20194",
+        tier="quick",
+        needs=(),
+        module="attention_checks",
+        function="run_zero_target",
+    ),
+    Check(
+        id="ksm-rank1-nystrom",
+        claim="the kernel-similarity-matching bound (1/T^2) sum y y' f >= (2/T) q sum y f(x,w) - q^2 f(w,w) holds for "
+        "all q, maximised at q = f(w,w)^+ <y f(x,w)>, exactly on random rational data (3 seeds)",
+        source="Luther & Seung (NeurIPS 2022), arXiv 2204.07475",
+        tier="quick",
+        needs=(),
+        module="ksm_checks",
+    ),
 )
 
 

@@ -1,0 +1,147 @@
+"""Checker of kind ``soft-threshold-zero-target``: zero-content targets under soft-threshold vs softmax.
+
+STANDARD LIBRARY ONLY.  The certificate holds an attention instance in exact rationals: tokens X
+(T x d) whose ``claim.target_rows`` are zero, the score matrix W (d x d), the value matrix W_v
+(d x e) and the threshold xi >= 0, with the claimed target rows of the sparse codes, the softmax
+weights and both outputs.  The checker recomputes, exactly,
+
+* the target scores ``S[t] = X[t] W X^T`` -- all zero, because ``X[t] = 0``;
+* the sparse codes ``sign(s) max(|s| - xi, 0)`` of those rows -- exactly 0, so the sparse output
+  ``alpha[t] V`` is the zero vector;
+* the softmax weights: the scores of a target row are all equal, so softmax is exactly ``1/T`` by
+  shift invariance (``exp(s) / (T exp(s))``; no exponential is evaluated), and the softmax output
+  is the average ``(1/T) sum_s V[s]`` of the values ``V = X W_v``;
+
+and compares each with the claim.  The statement holds for every W, W_v and xi >= 0 (the score
+of a zero query is the zero linear form); the instance shows it on concrete numbers, and
+``claim.softmax_output_nonzero`` (checked) records that the two outputs really differ there.
+
+Examples
+--------
+>>> cert = {"format": "lincomb-certificate", "version": 1, "kind": "soft-threshold-zero-target",
+...         "claim": {"statement": "zero target: sparse 0, softmax uniform", "threshold": "1/10",
+...                   "target_rows": [1], "softmax_output_nonzero": True},
+...         "data": {"tokens": [["1", "2"], ["0", "0"]], "score_matrix": [["1", "0"], ["0", "1"]],
+...                  "value_matrix": [["1"], ["1"]],
+...                  "target_sparse_codes": [["0", "0"]], "target_sparse_outputs": [["0"]],
+...                  "target_softmax_weights": [["1/2", "1/2"]], "target_softmax_outputs": [["3/2"]]},
+...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+>>> verify(cert)
+'1 zero-content target(s) of 2 tokens: soft-threshold codes and outputs exactly 0 (xi = 1/10); softmax weights exactly 1/2, output the average of the values'
+>>> cert["data"]["target_softmax_outputs"] = [["1"]]
+>>> verify(cert)
+Traceback (most recent call last):
+...
+lincomb.proofs_check.checkers._common.CertificateRejected: target row 1: claimed softmax output (1) but the average of the values is (3/2)
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ._common import (
+    CertificateMalformed,
+    CertificateRejected,
+    check_envelope,
+    field_path,
+    get_field,
+    get_list,
+    get_object,
+    get_rational,
+    parse_rational_fast,
+)
+
+KIND = "soft-threshold-zero-target"
+
+
+def _matrix(obj: dict, key: str, path: str, rows: int | None = None, columns: int | None = None) -> list:
+    value = get_list(obj, key, path)
+    here = field_path(path, key)
+    if rows is not None and len(value) != rows:
+        raise CertificateMalformed(here, f"has {len(value)} rows, expected {rows}")
+    if not value:
+        raise CertificateMalformed(here, "must not be empty")
+    width = columns
+    matrix = []
+    for r, row in enumerate(value):
+        row_path = field_path(here, r)
+        if not isinstance(row, list):
+            raise CertificateMalformed(row_path, "must be an array of rationals")
+        if width is None:
+            width = len(row)
+        if len(row) != width or width == 0:
+            raise CertificateMalformed(row_path, f"has {len(row)} entries, expected {width}")
+        matrix.append([parse_rational_fast(v, field_path(row_path, j)) for j, v in enumerate(row)])
+    return matrix
+
+
+def _text(vector) -> str:
+    return "(" + ", ".join(str(Fraction(v)) for v in vector) + ")"
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``soft-threshold-zero-target`` certificate; return a one-line summary.
+
+    Examples
+    --------
+    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": KIND,
+    ...         "claim": {"statement": "s", "threshold": "-1", "target_rows": [0], "softmax_output_nonzero": False},
+    ...         "data": {}, "provenance": {"lincomb": "0", "solver": "s", "seconds": 0}})
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.threshold: the soft-threshold must be >= 0, got -1
+    """
+    check_envelope(cert)
+    claim = get_object(cert, "claim", "")
+    data = get_object(cert, "data", "")
+    xi = get_rational(claim, "threshold", "claim")
+    if xi < 0:
+        raise CertificateMalformed("claim.threshold", f"the soft-threshold must be >= 0, got {xi}")
+    targets = get_list(claim, "target_rows", "claim")
+    nonzero_claimed = get_field(claim, "softmax_output_nonzero", "claim", bool, "a boolean")
+    tokens = _matrix(data, "tokens", "data")
+    count, dim = len(tokens), len(tokens[0])
+    w = _matrix(data, "score_matrix", "data", dim, dim)
+    wv = _matrix(data, "value_matrix", "data", dim)
+    out_dim = len(wv[0])
+    if not targets:
+        raise CertificateMalformed("claim.target_rows", "must name at least one target row")
+    for i, t in enumerate(targets):
+        if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < count:
+            raise CertificateMalformed(field_path("claim.target_rows", i), f"must be a row index 0..{count - 1}, got {t!r}")
+    if len(set(targets)) != len(targets):
+        raise CertificateMalformed("claim.target_rows", "has repeated rows")
+    codes = _matrix(data, "target_sparse_codes", "data", len(targets), count)
+    sparse_out = _matrix(data, "target_sparse_outputs", "data", len(targets), out_dim)
+    weights = _matrix(data, "target_softmax_weights", "data", len(targets), count)
+    softmax_out = _matrix(data, "target_softmax_outputs", "data", len(targets), out_dim)
+
+    values = [[sum(tokens[s][k] * wv[k][j] for k in range(dim)) for j in range(out_dim)] for s in range(count)]
+    average = [Fraction(sum(values[s][j] for s in range(count)), count) for j in range(out_dim)]
+    any_nonzero = False
+    for i, t in enumerate(targets):
+        if any(v != 0 for v in tokens[t]):
+            raise CertificateRejected(f"target row {t} of data.tokens is not zero: the statement is about zero-content targets")
+        query = [sum(tokens[t][k] * w[k][j] for k in range(dim)) for j in range(dim)]
+        scores = [sum(query[j] * tokens[s][j] for j in range(dim)) for s in range(count)]
+        recomputed = [(abs(s) - xi) * (1 if s > 0 else -1) if abs(s) > xi else 0 for s in scores]
+        if [Fraction(c) for c in codes[i]] != [Fraction(c) for c in recomputed]:
+            raise CertificateRejected(f"target row {t}: claimed sparse codes {_text(codes[i])} but soft-threshold gives {_text(recomputed)}")
+        output = [sum(recomputed[s] * values[s][j] for s in range(count)) for j in range(out_dim)]
+        if [Fraction(v) for v in sparse_out[i]] != [Fraction(v) for v in output]:
+            raise CertificateRejected(f"target row {t}: claimed sparse output {_text(sparse_out[i])} but it is {_text(output)}")
+        if any(v != 0 for v in output):
+            raise CertificateRejected(f"target row {t}: the sparse output {_text(output)} is not zero")
+        if len(set(scores)) != 1:
+            raise CertificateRejected(f"target row {t}: its scores {_text(scores)} are not all equal")
+        if any(Fraction(p) != Fraction(1, count) for p in weights[i]):
+            raise CertificateRejected(f"target row {t}: claimed softmax weights {_text(weights[i])}, but equal scores give 1/{count} each")
+        if [Fraction(v) for v in softmax_out[i]] != average:
+            raise CertificateRejected(f"target row {t}: claimed softmax output {_text(softmax_out[i])} but the average of the values is {_text(average)}")
+        any_nonzero = any_nonzero or any(v != 0 for v in average)
+    if nonzero_claimed and not any_nonzero:
+        raise CertificateRejected("claim.softmax_output_nonzero is true, but the average of the values is zero")
+    return (
+        f"{len(targets)} zero-content target(s) of {count} tokens: soft-threshold codes and outputs exactly 0 "
+        f"(xi = {xi}); softmax weights exactly 1/{count}, output the average of the values"
+    )
