@@ -276,6 +276,16 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="ksm_checks",
     ),
+    Check(
+        id="hhl-even-volume",
+        claim="lattice polytopes of the Haase-Hertrich-Loho classes Newt^(1) (Z^2, Z^3) and Newt^(2) (Z^4), "
+        "random with a fixed seed: every face of dimension >= 2^k has even normalized volume, and adding "
+        "the standard simplex gives a face of dimension >= 2^k with odd normalized volume",
+        source="Haase, Hertrich, Loho (ICLR 2023), arXiv 2302.12553",
+        tier="quick",
+        needs=(),
+        module="hhl_volume",
+    ),
 )
 
 

@@ -1,0 +1,461 @@
+"""Checker for ``lattice-face-volumes`` certificates: the face lattice and exact normalized volumes of a lattice polytope.
+
+STANDARD LIBRARY ONLY. Shares no code with ``lincomb.theory.polytopes`` (which uses pplpy and PyNormaliz).
+The contract is ``docs/certificates_lattice-face-volumes.md``.
+
+The proof, in four parts.
+
+1. **The polytope.** ``claim.construction`` builds P from lattice points by convex hulls of unions and
+   Minkowski sums (the Haase-Hertrich-Loho classes); the checker expands it into a finite generator set G
+   with conv(G) = P, and recomputes its HHL level.
+2. **Every listed face is a face.** Each face F in ``data.faces`` carries an integer normal a and offset b
+   with a.v <= b for every listed vertex v, equality exactly on F's vertices: F is an exposed face of
+   conv(V), and its vertex set is V ∩ F. Its dimension is recomputed as a rank.
+3. **The list is complete.** Each face lists its facets (faces of one dimension less on a subset of its
+   vertices). A segment needs exactly two; in a face of dimension r >= 2 every ridge (a facet of a listed
+   facet) must lie in exactly two listed facets. Every ridge of a polytope lies in exactly two facets and
+   the facet-ridge graph is connected, so (by induction on dimension) every facet of every listed face is
+   listed, and hence, descending from ``faces[0]`` = conv(V), every face of conv(V). Each vertex must be a
+   0-face, each vertex must be a generator, and each generator must satisfy the facet inequalities of
+   conv(V) and lie in its affine hull: so V is exactly the vertex set of P.
+4. **Volumes.** NVol(point) = 1 and, for a face F with first vertex v,
+   NVol(F) = sum over facets G of F not containing v of h(v, G) * NVol(G) (F is the union of the pyramids
+   conv(v, G)), where the lattice height h(v, G) = m(W_G + [v - g]) / m(W_G): W_G spans G - g by integer
+   difference vectors and m(W) = gcd of the maximal minors of W = the index of the lattice spanned by W in
+   its saturation lin(W) ∩ Z^d. All in exact integer arithmetic.
+
+Examples
+--------
+>>> square = {"type": "sum", "terms": [
+...     {"type": "hull", "left": {"type": "point", "point": [0, 0]}, "right": {"type": "point", "point": [1, 0]}},
+...     {"type": "hull", "left": {"type": "point", "point": [0, 0]}, "right": {"type": "point", "point": [0, 1]}}]}
+>>> def face(vertices, dimension, normal, offset, facets, volume):
+...     return {"vertices": vertices, "dimension": dimension, "normal": normal, "offset": offset,
+...             "facets": facets, "volume": volume}
+>>> faces = [face([0, 1, 2, 3], 2, [0, 0], 0, [1, 2, 3, 4], 2),
+...          face([0, 1], 1, [-1, 0], 0, [5, 6], 1), face([2, 3], 1, [1, 0], 1, [7, 8], 1),
+...          face([0, 2], 1, [0, -1], 0, [5, 7], 1), face([1, 3], 1, [0, 1], 1, [6, 8], 1),
+...          face([0], 0, [-1, -1], 0, [], 1), face([1], 0, [-1, 1], 1, [], 1),
+...          face([2], 0, [1, -1], 1, [], 1), face([3], 0, [1, 1], 2, [], 1)]
+>>> cert = {"format": "lincomb-certificate", "version": 1, "kind": "lattice-face-volumes",
+...         "claim": {"statement": "the unit square", "ambient_dimension": 2, "construction": square,
+...                   "newt_level": 1, "dimension": 2, "f_vector": [4, 4, 1], "volume": 2,
+...                   "even_from_dimension": 2},
+...         "data": {"vertices": [[0, 0], [0, 1], [1, 0], [1, 1]], "faces": faces},
+...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+>>> verify(cert)
+'conv of 4 lattice points in Z^2 (HHL level 1): dimension 2, f-vector (4, 4, 1), normalized volume 2; all 1 faces of dimension >= 2 have even normalized volume'
+>>> cert["data"]["faces"][0]["volume"] = 4
+>>> verify(cert)
+Traceback (most recent call last):
+...
+lincomb.proofs_check.checkers._common.CertificateRejected: data.faces[0]: listed normalized volume 4, recomputed 2
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from itertools import combinations
+
+from ._common import (
+    CertificateMalformed,
+    CertificateRejected,
+    check_envelope,
+    field_path,
+    get_int,
+    get_list,
+    get_object,
+    get_str,
+    parse_rational,
+)
+
+KIND = "lattice-face-volumes"
+
+# Expanding Minkowski sums multiplies generator counts; beyond this the certificate is rejected rather than
+# letting a checker run for hours (the construction can always be given with fewer, smaller summands).
+MAX_GENERATORS = 200_000
+
+
+# ---------------------------------------------------------------------------------------------------------
+# exact integer linear algebra
+def _determinant(matrix: list) -> int:
+    """Determinant of a square integer matrix (fraction-free Bareiss elimination)."""
+    a = [list(row) for row in matrix]
+    n = len(a)
+    if n == 0:
+        return 1
+    sign, previous = 1, 1
+    for k in range(n - 1):
+        if a[k][k] == 0:
+            swap = next((i for i in range(k + 1, n) if a[i][k] != 0), None)
+            if swap is None:
+                return 0
+            a[k], a[swap] = a[swap], a[k]
+            sign = -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                a[i][j] = (a[i][j] * a[k][k] - a[i][k] * a[k][j]) // previous
+        previous = a[k][k]
+    return sign * a[n - 1][n - 1]
+
+
+def _minor_gcd(rows: list) -> int:
+    """gcd of the maximal minors of an r x d integer matrix of rank r (1 for r = 0).
+
+    It is the index of the lattice spanned by the rows in its saturation lin(rows) ∩ Z^d.
+    """
+    r = len(rows)
+    if r == 0:
+        return 1
+    d = len(rows[0])
+    result = 0
+    for columns in combinations(range(d), r):
+        result = math.gcd(result, _determinant([[row[c] for c in columns] for row in rows]))
+        if result == 1:
+            break
+    return result
+
+
+class _Echelon:
+    """A row-echelon basis over the rationals: adds independent vectors, tests membership of the span."""
+
+    def __init__(self, dimension: int):
+        self.dimension = dimension
+        self.rows: list = []  # (pivot column, row with 1 at the pivot)
+
+    def _reduce(self, vector) -> list:
+        v = [Fraction(x) for x in vector]
+        for pivot, row in self.rows:
+            if v[pivot]:
+                factor = v[pivot]
+                v = [x - factor * y for x, y in zip(v, row)]
+        return v
+
+    def add(self, vector) -> bool:
+        """Add the vector when it is independent of the basis; return whether it was."""
+        v = self._reduce(vector)
+        pivot = next((i for i, x in enumerate(v) if x), None)
+        if pivot is None:
+            return False
+        head = v[pivot]
+        self.rows.append((pivot, [x / head for x in v]))
+        return True
+
+    def contains(self, vector) -> bool:
+        return not any(self._reduce(vector))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# reading
+def _lattice_point(value, path: str, dimension: int) -> tuple:
+    if not isinstance(value, list):
+        raise CertificateMalformed(path, "expected an array of coordinates")
+    if len(value) != dimension:
+        raise CertificateMalformed(path, f"has {len(value)} coordinates, the ambient dimension is {dimension}")
+    point = []
+    for i, entry in enumerate(value):
+        number = parse_rational(entry, field_path(path, i))
+        if number.denominator != 1:
+            raise CertificateRejected(f"{path}: coordinate {i} is {number}, not an integer: not a lattice point")
+        point.append(int(number))
+    return tuple(point)
+
+
+def _expand(expression, path: str, dimension: int) -> tuple:
+    """(generator set, HHL level) of a construction expression."""
+    if not isinstance(expression, dict):
+        raise CertificateMalformed(path, "expected an object with a \"type\"")
+    kind = get_str(expression, "type", path)
+    if kind == "point":
+        point_path = field_path(path, "point")
+        if "point" not in expression:
+            raise CertificateMalformed(point_path, "missing required field")
+        return {_lattice_point(expression["point"], point_path, dimension)}, 0
+    if kind == "hull":
+        left, left_level = _expand(get_object(expression, "left", path), field_path(path, "left"), dimension)
+        right, right_level = _expand(get_object(expression, "right", path), field_path(path, "right"), dimension)
+        return left | right, 1 + max(left_level, right_level)
+    if kind == "sum":
+        terms = get_list(expression, "terms", path)
+        if not terms:
+            raise CertificateMalformed(field_path(path, "terms"), "a Minkowski sum needs at least one term")
+        total, level = {tuple([0] * dimension)}, 0
+        for i, term in enumerate(terms):
+            points, term_level = _expand(term, field_path(field_path(path, "terms"), i), dimension)
+            if len(total) * len(points) > MAX_GENERATORS:
+                raise CertificateRejected(
+                    f"{path}: the Minkowski sum expands to more than {MAX_GENERATORS} generators; "
+                    "use a smaller construction"
+                )
+            total = {tuple(a + b for a, b in zip(p, q)) for p in total for q in points}
+            level = max(level, term_level)
+        return total, level
+    raise CertificateMalformed(field_path(path, "type"), f"unknown expression type {kind!r}; use point, hull or sum")
+
+
+def _as_int(value, path: str) -> int:
+    number = parse_rational(value, path)
+    if number.denominator != 1:
+        raise CertificateMalformed(path, f"expected an integer, got {number}")
+    return int(number)
+
+
+def _read_int(obj: dict, key: str, path: str) -> int:
+    here = field_path(path, key)
+    if key not in obj:
+        raise CertificateMalformed(here, "missing required field")
+    return _as_int(obj[key], here)
+
+
+def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
+    faces = []
+    seen = {}
+    raw_faces = get_list(data, "faces", "data")
+    if not raw_faces:
+        raise CertificateMalformed("data.faces", "must list at least the polytope itself")
+    for index, raw in enumerate(raw_faces):
+        path = field_path("data.faces", index)
+        if not isinstance(raw, dict):
+            raise CertificateMalformed(path, "expected an object")
+        indices = get_list(raw, "vertices", path)
+        for i, j in enumerate(indices):
+            if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < vertex_count:
+                raise CertificateMalformed(field_path(field_path(path, "vertices"), i), f"expected a vertex index in 0..{vertex_count - 1}")
+        if not indices or any(a >= b for a, b in zip(indices, indices[1:])):
+            raise CertificateMalformed(field_path(path, "vertices"), "expected a non-empty, strictly increasing list of vertex indices")
+        key = tuple(indices)
+        if key in seen:
+            raise CertificateRejected(f"{path}: the same vertex set as data.faces[{seen[key]}]; every face is listed once")
+        seen[key] = index
+        normal_raw = get_list(raw, "normal", path)
+        if len(normal_raw) != dimension:
+            raise CertificateMalformed(field_path(path, "normal"), f"has {len(normal_raw)} entries, the ambient dimension is {dimension}")
+        normal = tuple(_as_int(value, field_path(field_path(path, "normal"), i)) for i, value in enumerate(normal_raw))
+        facets = get_list(raw, "facets", path)
+        for i, j in enumerate(facets):
+            if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < len(raw_faces):
+                raise CertificateMalformed(field_path(field_path(path, "facets"), i), f"expected a face index in 0..{len(raw_faces) - 1}")
+        if len(set(facets)) != len(facets):
+            raise CertificateMalformed(field_path(path, "facets"), "lists a facet twice")
+        faces.append({
+            "path": path,
+            "vertices": key,
+            "vertex_set": frozenset(key),
+            "dimension": get_int(raw, "dimension", path, minimum=0),
+            "normal": normal,
+            "offset": _read_int(raw, "offset", path),
+            "facets": list(facets),
+            "volume": get_int(raw, "volume", path, minimum=1),
+        })
+    return faces
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the proof
+def _check_face(face: dict, vertices: list) -> list:
+    """Exposure and dimension of one face; returns its integer spanning differences (a basis of F - v0)."""
+    path, normal, offset, members = face["path"], face["normal"], face["offset"], face["vertex_set"]
+    for j, vertex in enumerate(vertices):
+        value = sum(a * x for a, x in zip(normal, vertex))
+        if value > offset:
+            raise CertificateRejected(f"{path}: the inequality normal . x <= offset is violated by vertex {j} ({value} > {offset})")
+        if (value == offset) != (j in members):
+            state = "tight at" if value == offset else "not tight at"
+            raise CertificateRejected(f"{path}: the inequality is {state} vertex {j}, so it does not expose exactly the listed vertices")
+    base = vertices[face["vertices"][0]]
+    echelon = _Echelon(len(base))
+    basis = []
+    for j in face["vertices"][1:]:
+        difference = [a - b for a, b in zip(vertices[j], base)]
+        if echelon.add(difference):
+            basis.append(difference)
+    if len(basis) != face["dimension"]:
+        raise CertificateRejected(f"{path}: listed dimension {face['dimension']}, but its vertices span dimension {len(basis)}")
+    return basis
+
+
+def _check_facets(index: int, faces: list) -> None:
+    face = faces[index]
+    path, r, facets = face["path"], face["dimension"], face["facets"]
+    if r == 0:
+        if facets:
+            raise CertificateRejected(f"{path}: a vertex has no facets, {len(facets)} listed")
+        return
+    for j in facets:
+        facet = faces[j]
+        if facet["dimension"] != r - 1:
+            raise CertificateRejected(f"{path}: facet data.faces[{j}] has dimension {facet['dimension']}, not {r - 1}")
+        if not facet["vertex_set"] < face["vertex_set"]:
+            raise CertificateRejected(f"{path}: facet data.faces[{j}] has vertices outside this face")
+    if r == 1:
+        if len(facets) != 2:
+            raise CertificateRejected(f"{path}: a segment has exactly 2 facets (its end points), {len(facets)} listed")
+        return
+    if not facets:
+        raise CertificateRejected(f"{path}: a face of dimension {r} needs its facets listed")
+    ridge_count: dict = {}
+    for j in facets:
+        for ridge in faces[j]["facets"]:
+            ridge_count[ridge] = ridge_count.get(ridge, 0) + 1
+    for ridge, count in sorted(ridge_count.items()):
+        if count != 2:
+            raise CertificateRejected(
+                f"{path}: ridge data.faces[{ridge}] lies in {count} listed facets, not 2: the facet list is incomplete or wrong"
+            )
+
+
+def _face_volumes(faces: list, vertices: list, bases: list) -> list:
+    """Normalized volume of every face, by the pyramid recursion over facets (lowest dimension first)."""
+    volumes = [0] * len(faces)
+    for index in sorted(range(len(faces)), key=lambda i: faces[i]["dimension"]):
+        face = faces[index]
+        if face["dimension"] == 0:
+            volumes[index] = 1
+            continue
+        apex_index = face["vertices"][0]
+        apex = vertices[apex_index]
+        total = 0
+        for j in face["facets"]:
+            facet = faces[j]
+            if apex_index in facet["vertex_set"]:
+                continue
+            base_point = vertices[facet["vertices"][0]]
+            rows = bases[j]
+            lifted = _minor_gcd(rows + [[a - b for a, b in zip(apex, base_point)]])
+            height, remainder = divmod(lifted, _minor_gcd(rows))
+            if remainder or height <= 0:  # cannot happen for a valid facet of a lattice face
+                raise CertificateRejected(f"{face['path']}: the lattice height over facet data.faces[{j}] is not a positive integer")
+            total += height * volumes[j]
+        volumes[index] = total
+    return volumes
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``lattice-face-volumes`` certificate; return a one-line summary.
+
+    Raises
+    ------
+    CertificateMalformed
+        For a missing field or a wrong type, naming the field.
+    CertificateRejected
+        When the data does not prove the claim (says which part failed).
+
+    Examples
+    --------
+    >>> point = {"format": "lincomb-certificate", "version": 1, "kind": "lattice-face-volumes",
+    ...          "claim": {"statement": "a point", "ambient_dimension": 1,
+    ...                    "construction": {"type": "point", "point": [3]},
+    ...                    "dimension": 0, "f_vector": [1], "volume": 1},
+    ...          "data": {"vertices": [[3]], "faces": [{"vertices": [0], "dimension": 0, "normal": [0],
+    ...                   "offset": 0, "facets": [], "volume": 1}]},
+    ...          "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+    >>> verify(point)
+    'conv of 1 lattice points in Z^1 (HHL level 0): dimension 0, f-vector (1,), normalized volume 1'
+    """
+    check_envelope(cert)
+    claim = get_object(cert, "claim", "")
+    data = get_object(cert, "data", "")
+    dimension = get_int(claim, "ambient_dimension", "claim", minimum=1)
+    generators, level = _expand(get_object(claim, "construction", "claim"), "claim.construction", dimension)
+
+    raw_vertices = get_list(data, "vertices", "data")
+    vertices = [_lattice_point(v, field_path("data.vertices", i), dimension) for i, v in enumerate(raw_vertices)]
+    if not vertices:
+        raise CertificateMalformed("data.vertices", "must list at least one vertex")
+    if len(set(vertices)) != len(vertices):
+        raise CertificateRejected("data.vertices: a vertex is listed twice")
+    faces = _read_faces(data, len(vertices), dimension)
+
+    # 2. every listed face is an exposed face of conv(V) of the listed dimension
+    bases = [_check_face(face, vertices) for face in faces]
+    top = faces[0]
+    if top["vertices"] != tuple(range(len(vertices))):
+        raise CertificateRejected("data.faces[0] must be the polytope itself (all vertices)")
+    # 3. completeness: facet lists, then every vertex a 0-face
+    for index in range(len(faces)):
+        _check_facets(index, faces)
+    zero_faces = {face["vertices"][0] for face in faces if face["dimension"] == 0}
+    missing = [j for j in range(len(vertices)) if j not in zero_faces]
+    if missing:
+        raise CertificateRejected(f"data.vertices[{missing[0]}] is not listed as a 0-dimensional face, so it is not shown to be a vertex")
+
+    # 1. conv(V) = conv(G): V ⊆ G, and G lies in aff(V) and in every facet half-space of conv(V)
+    for j, vertex in enumerate(vertices):
+        if vertex not in generators:
+            raise CertificateRejected(f"data.vertices[{j}] = {list(vertex)} is not a point generated by claim.construction")
+    origin = vertices[0]
+    hull = _Echelon(dimension)
+    for row in bases[0]:
+        hull.add(row)
+    for generator in sorted(generators):
+        difference = [a - b for a, b in zip(generator, origin)]
+        if top["dimension"] < dimension and not hull.contains(difference):
+            raise CertificateRejected(f"generator {list(generator)} of claim.construction is outside the affine hull of data.vertices")
+        for j in top["facets"]:
+            facet = faces[j]
+            value = sum(a * x for a, x in zip(facet["normal"], generator))
+            if value > facet["offset"]:
+                raise CertificateRejected(
+                    f"generator {list(generator)} of claim.construction violates the inequality of facet data.faces[{j}]: "
+                    "the listed vertices do not span the constructed polytope"
+                )
+
+    # 4. volumes
+    volumes = _face_volumes(faces, vertices, bases)
+    for face, volume in zip(faces, volumes):
+        if face["volume"] != volume:
+            raise CertificateRejected(f"{face['path']}: listed normalized volume {face['volume']}, recomputed {volume}")
+
+    # the claim
+    claimed_level = claim.get("newt_level")
+    if claimed_level is not None:
+        claimed_level = get_int(claim, "newt_level", "claim", minimum=0)
+        if level > claimed_level:
+            raise CertificateRejected(f"claim.newt_level is {claimed_level}, but the construction has HHL level {level}")
+    polytope_dimension = get_int(claim, "dimension", "claim", minimum=0)
+    if polytope_dimension != top["dimension"]:
+        raise CertificateRejected(f"claim.dimension is {polytope_dimension}, the polytope has dimension {top['dimension']}")
+    f_vector = [0] * (top["dimension"] + 1)
+    for face in faces:
+        f_vector[face["dimension"]] += 1
+    claimed_f = get_list(claim, "f_vector", "claim")
+    if claimed_f != f_vector:
+        raise CertificateRejected(f"claim.f_vector is {claimed_f}, recomputed {f_vector}")
+    claimed_volume = get_int(claim, "volume", "claim", minimum=1)
+    if claimed_volume != volumes[0]:
+        raise CertificateRejected(f"claim.volume is {claimed_volume}, recomputed {volumes[0]}")
+
+    summary = (
+        f"conv of {len(vertices)} lattice points in Z^{dimension} (HHL level {level}): dimension {top['dimension']}, "
+        f"f-vector {tuple(f_vector)}, normalized volume {volumes[0]}"
+    )
+    if "even_from_dimension" in claim:
+        threshold = get_int(claim, "even_from_dimension", "claim", minimum=0)
+        checked = 0
+        for face, volume in zip(faces, volumes):
+            if face["dimension"] >= threshold:
+                checked += 1
+                if volume % 2:
+                    raise CertificateRejected(
+                        f"{face['path']} has dimension {face['dimension']} >= {threshold} and odd normalized volume {volume}"
+                    )
+        summary += f"; all {checked} faces of dimension >= {threshold} have even normalized volume"
+    if "odd_face" in claim:
+        odd = get_object(claim, "odd_face", "claim")
+        points = get_list(odd, "vertices", "claim.odd_face")
+        wanted = {_lattice_point(p, field_path("claim.odd_face.vertices", i), dimension) for i, p in enumerate(points)}
+        match = next((i for i, face in enumerate(faces) if {vertices[j] for j in face["vertices"]} == wanted), None)
+        if match is None or len(wanted) != len(points):
+            raise CertificateRejected("claim.odd_face.vertices is not the vertex set of a face of the polytope")
+        odd_dimension = get_int(odd, "dimension", "claim.odd_face", minimum=0)
+        odd_volume = get_int(odd, "volume", "claim.odd_face", minimum=1)
+        if odd_dimension != faces[match]["dimension"] or odd_volume != volumes[match]:
+            raise CertificateRejected(
+                f"claim.odd_face: claimed dimension {odd_dimension} and volume {odd_volume}, "
+                f"recomputed {faces[match]['dimension']} and {volumes[match]}"
+            )
+        if odd_volume % 2 == 0:
+            raise CertificateRejected(f"claim.odd_face: the volume {odd_volume} is even")
+        summary += f"; a face of dimension {odd_dimension} has odd normalized volume {odd_volume}"
+    return summary
