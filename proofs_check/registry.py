@@ -36,6 +36,10 @@ __all__ = [
     "registry_markdown",
 ]
 
+RUESS_ET_AL = (
+    "Ruess, Averkov, Brunck, Grillo, Hertrich, Loho, Stade, Stargalla, Sun, Winter (2026), arXiv 2607.21651"
+)
+
 #: "quick" checks run by default (seconds to a minute each); "full" adds the long ones.
 TIERS = ("quick", "full")
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -285,6 +289,104 @@ CHECKS: tuple[Check, ...] = (
         tier="quick",
         needs=(),
         module="hhl_volume",
+    ),
+    Check(
+        id="max-two-hidden-n5",
+        claim="max(x1..x5) is an exact rational combination of symmetrized templates with k = 2 pairs per side, "
+        "each a 2-hidden-layer ReLU network",
+        source=RUESS_ET_AL,
+        tier="quick",
+        needs=(),
+        module="max_two_hidden",
+        function="run_n5",
+    ),
+    Check(
+        id="max-two-hidden-n6",
+        claim="max(x1..x6) is an exact rational combination of symmetrized templates with k = 2 pairs per side "
+        "(2 hidden layers)",
+        source=RUESS_ET_AL,
+        tier="quick",
+        needs=(),
+        module="max_two_hidden",
+        function="run_n6",
+    ),
+    Check(
+        id="max-two-hidden-published-n6",
+        claim="the n = 6 certificate published by Ruess et al. (4 terms, k = 2) is exactly correct",
+        source=RUESS_ET_AL,
+        tier="quick",
+        needs=(),
+        module="max_two_hidden",
+        function="run_published_n6",
+    ),
+    Check(
+        id="max-two-hidden-k-lower-bound",
+        claim="for n = 5, 6, 7, templates with k = 1 pair per side cannot represent max(x1..xn) "
+        "(exact left-kernel proofs)",
+        source=RUESS_ET_AL,
+        tier="quick",
+        needs=(),
+        module="max_two_hidden",
+        function="run_k_lower_bound",
+    ),
+    Check(
+        id="max-two-hidden-n7",
+        claim="max(x1..x7) is an exact rational combination of symmetrized templates with k = 3 pairs per side "
+        "(2 hidden layers)",
+        source=RUESS_ET_AL,
+        tier="full",
+        needs=(),
+        module="max_two_hidden",
+        function="run_n7",
+    ),
+    Check(
+        id="max-two-hidden-n8",
+        claim="max(x1..x8) is an exact rational combination of symmetrized templates with k = 3 pairs per side "
+        "(2 hidden layers)",
+        source=RUESS_ET_AL,
+        tier="full",
+        needs=(),
+        module="max_two_hidden",
+        function="run_n8",
+    ),
+    Check(
+        id="max-two-hidden-k-lower-bound-full",
+        claim="for n = 7, 8, templates with k = 2 pairs per side cannot represent max(x1..xn) (exact left-kernel proofs)",
+        source=RUESS_ET_AL,
+        tier="full",
+        needs=(),
+        module="max_two_hidden",
+        function="run_k_lower_bound_full",
+    ),
+    Check(
+        id="max-two-hidden-network-n5",
+        claim="the 2-hidden-layer ReLU network (widths 20, 62) built from the n = 5 representation equals "
+        "max(x1..x5) (cell-tree identity test)",
+        source=RUESS_ET_AL,
+        tier="full",
+        needs=(),
+        module="max_two_hidden",
+        function="run_network_n5",
+    ),
+    Check(
+        id="max-two-hidden-n9",
+        claim="max(x1..x9) is an exact rational combination of symmetrized templates with k = 4 pairs per side "
+        "(2 hidden layers)",
+        source=RUESS_ET_AL,
+        tier="full",
+        needs=(),
+        module="max_two_hidden",
+        function="run_n9",
+    ),
+    Check(
+        id="max-two-hidden-n10",
+        claim="max(x1..x10) is an exact rational combination of symmetrized templates with k = 4 pairs per side "
+        "(2 hidden layers)",
+        source=RUESS_ET_AL,
+        tier="full",
+        needs=(),
+        module="max_two_hidden",
+        function="run_n10",
     ),
 )
 

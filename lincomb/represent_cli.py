@@ -1,0 +1,110 @@
+"""``lincomb represent max --n N [--k K] [--out FILE]``: search, certify and summarize a max representation.
+
+Progress (templates enumerated, system size, rank) goes to stderr, the summary to stdout. With ``--out`` the
+certificate is written and re-verified by the standard-library checker. When k is too small the command
+reports the infeasibility, writes the left-kernel proof (kind ``max-representation-infeasible``) with ``--out``,
+and exits 1.
+
+Wire it into ``lincomb/cli.py`` with ``represent_cli.add_parser(commands)``; the parser's handler is :func:`run`.
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="lincomb"); commands = parser.add_subparsers(dest="command")
+>>> add_parser(commands)
+>>> run(parser.parse_args(["represent", "max", "--n", "4"]))
+n = 4, k = 1: feasible, 1 terms
+  system: 7 templates, 0 hinge directions, 4 rows, 18 nonzeros, rank 4
+  network: 2 hidden layers, widths (12, 5)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["add_parser", "run"]
+
+# Above this n the network is not built (n! permuted templates); its widths are bounded instead.
+_BUILD_NETWORK_UP_TO = 6
+
+
+def add_parser(subparsers) -> None:
+    """Add the ``represent`` command (with its ``max`` target) to an argparse subparsers object.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(); commands = parser.add_subparsers(dest="command")
+    >>> add_parser(commands)
+    >>> args = parser.parse_args(["represent", "max", "--n", "6", "--k", "2"])
+    >>> args.target, args.n, args.k, args.out
+    ('max', 6, 2, None)
+    """
+    parser = subparsers.add_parser(
+        "represent",
+        help="find a shallow representation by exact linear algebra and certify it",
+        description="Find max(x1..xn) as a combination of symmetrized templates (2 hidden layers), exactly.",
+    )
+    parser.add_argument("target", choices=("max",), help="the function to represent (max of n numbers)")
+    parser.add_argument("--n", type=int, required=True, metavar="N", help="number of inputs (>= 2)")
+    parser.add_argument("--k", type=int, default=None, metavar="K",
+                        help="pairs per side of each template (default floor((n-1)/2), at least 1)")
+    parser.add_argument("--no-loops", action="store_true", help="templates without pairs (i, i)")
+    parser.add_argument("--out", default=None, metavar="FILE", help="write the certificate (JSON) here")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``lincomb represent max``; return the exit code (0 found, 1 infeasible or not verified, 2 usage).
+
+    Examples
+    --------
+    >>> run(argparse.Namespace(target="max", n=5, k=1, no_loops=False, out=None))
+    n = 5, k = 1: infeasible (exact left-kernel proof with 5 nonzero entries)
+      system: 7 templates, 0 hinge directions, 5 rows, 25 nonzeros, rank 4
+    1
+    >>> run(argparse.Namespace(target="max", n=1, k=None, no_loops=False, out=None))
+    2
+    """
+    from lincomb.errors import UsageError
+    from lincomb.proofs_check.max_two_hidden import infeasibility_certificate, representation_certificate
+    from lincomb.solvers.max_representation import max_representation
+    from lincomb.theory.max_representation_network import representation_widths
+
+    def progress(message: str) -> None:
+        print(f"  {message}", file=sys.stderr, flush=True)
+
+    try:
+        result = max_representation(args.n, args.k, loops=not args.no_loops, progress=progress)
+    except UsageError as error:
+        print(f"lincomb represent: {error}", file=sys.stderr)
+        return 2
+    if result.feasible:
+        print(f"n = {result.n}, k = {result.k}: feasible, {len(result.terms)} terms")
+    else:
+        print(f"n = {result.n}, k = {result.k}: infeasible (exact left-kernel proof with "
+              f"{len(result.left_kernel)} nonzero entries)")
+    print(f"  system: {result.templates} templates, {result.directions} hinge directions, {result.rows} rows, "
+          f"{result.nonzeros} nonzeros, rank {result.rank}")
+    if result.feasible:
+        terms = [(c, t.a, t.b) for c, t in result.terms]
+        if result.n <= _BUILD_NETWORK_UP_TO:
+            print(f"  network: 2 hidden layers, widths {result.widths()}")
+        else:
+            print(f"  network: 2 hidden layers, widths at most {representation_widths(result.n, terms)} (not built)")
+    if args.out:
+        from lincomb.proofs_check.certificate import write_certificate
+        from lincomb.proofs_check.checkers import verify_file
+
+        if result.feasible:
+            certificate = representation_certificate(result)
+        else:
+            certificate = infeasibility_certificate(result)
+        path = write_certificate(certificate, args.out)
+        verdict = verify_file(path)
+        print(f"  certificate: {path}: {verdict.line()}")
+        if not verdict.verified:
+            return 1
+    return 0 if result.feasible else 1

@@ -1,0 +1,141 @@
+"""Shared arithmetic of the max-representation checkers (STANDARD LIBRARY ONLY).
+
+On the sorted cone ``x_1 <= ... <= x_n`` a permuted template is ``max(alpha . x, beta . x)`` with integer
+vectors ``alpha``, ``beta`` (``max(x_i, x_j) = x_max(i,j)`` there). :func:`decompose_ordering` writes it as
+``lin . x + g relu(d . x)`` with ``d`` a reduced direction: primitive, first nonzero entry positive, and of
+changing sign on the cone (otherwise the maximum is linear there and ``g = 0``). Reduced directions kink along
+distinct hyperplanes through the interior of the cone, so their relus are independent modulo linear
+functions: this is why comparing coefficients proves an identity.
+
+Examples
+--------
+>>> decompose_ordering((0, 2, 0), (1, 0, 1))
+((0, 2, 0), 1, (1, -2, 1))
+>>> is_reduced_direction((1, -2, 1)), is_reduced_direction((1, -1, 0))
+(True, False)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations_with_replacement, permutations
+from math import gcd
+
+__all__ = ["decompose_ordering", "ordering_counts", "is_reduced_direction", "normal_form_templates"]
+
+
+def decompose_ordering(alpha, beta) -> tuple:
+    """``max(alpha . x, beta . x) = lin . x + g relu(d . x)`` on the sorted cone: returns ``(lin, g, d)``.
+
+    ``d`` is None (and ``g = 0``) when ``alpha - beta`` has one sign on the cone.
+
+    Examples
+    --------
+    >>> decompose_ordering((1, 0), (0, 1))
+    ((0, 1), 0, None)
+    """
+    delta = [a - b for a, b in zip(alpha, beta)]
+    suffix = low = high = 0
+    for value in reversed(delta):
+        suffix += value
+        low, high = min(low, suffix), max(high, suffix)
+    if low >= 0:
+        return tuple(alpha), 0, None
+    if high <= 0:
+        return tuple(beta), 0, None
+    g = 0
+    for value in delta:
+        g = gcd(g, value)
+    first = next(value for value in delta if value)
+    if first > 0:
+        return tuple(beta), g, tuple(value // g for value in delta)
+    return tuple(alpha), g, tuple(-value // g for value in delta)
+
+
+def is_reduced_direction(direction) -> bool:
+    """Whether ``direction`` is primitive, has a positive first nonzero entry and changes sign on the cone.
+
+    Examples
+    --------
+    >>> is_reduced_direction((2, -4, 2)), is_reduced_direction((-1, 2, -1))
+    (False, False)
+    """
+    values = list(direction)
+    if sum(values) != 0 or not any(values):
+        # sum != 0: d . x is unbounded both ways along the all-ones line, but templates never produce it.
+        return False
+    g = 0
+    for value in values:
+        g = gcd(g, value)
+    if g != 1 or next(v for v in values if v) < 0:
+        return False
+    suffix = low = high = 0
+    for value in reversed(values):
+        suffix += value
+        low, high = min(low, suffix), max(high, suffix)
+    return low < 0 < high
+
+
+def ordering_counts(a_pairs, b_pairs, n: int) -> tuple:
+    """The multiset of ``(alpha, beta)`` over all orderings, and the multiplier of unused indices.
+
+    Every permutation ``s`` of the n indices gives ``alpha = sum_{(i,j) in A} e_max(s_i, s_j)``; it depends only
+    on where the m used indices go, so the injections of the used indices into positions are enumerated and
+    each counts ``(n - m)!`` permutations (the returned multiplier).
+
+    Examples
+    --------
+    >>> counts, multiplier = ordering_counts([(0, 1)], [(2, 2)], 3)
+    >>> sum(counts.values()) * multiplier
+    6
+    """
+    used = sorted({v for pair in list(a_pairs) + list(b_pairs) for v in pair})
+    index = {v: r for r, v in enumerate(used)}
+    a_local = [(index[i], index[j]) for i, j in a_pairs]
+    b_local = [(index[i], index[j]) for i, j in b_pairs]
+    counts: Counter = Counter()
+    for positions in permutations(range(n), len(used)):
+        alpha = [0] * n
+        beta = [0] * n
+        for i, j in a_local:
+            p, q = positions[i], positions[j]
+            alpha[p if p > q else q] += 1
+        for i, j in b_local:
+            p, q = positions[i], positions[j]
+            beta[p if p > q else q] += 1
+        counts[tuple(alpha), tuple(beta)] += 1
+    multiplier = 1
+    for factor in range(2, n - len(used) + 1):
+        multiplier *= factor
+    return counts, multiplier
+
+
+def _prefix_end(pairs, start: int) -> int:
+    used = {v for pair in pairs for v in pair}
+    new = sorted(v for v in used if v >= start)
+    if new != list(range(start, start + len(new))):
+        return -1
+    return start + len(new)
+
+
+def normal_form_templates(n: int, k: int, loops: bool):
+    """Yield templates ``(A, B)`` (0-based) such that every template on n indices is a relabelling of one.
+
+    A uses the indices ``0..m-1``; B uses some of those and new indices ``m, m+1, ...`` in order; at most n
+    indices in all. (Relabelling does not change the symmetrized function, so checking these covers all.)
+
+    Examples
+    --------
+    >>> sum(1 for _ in normal_form_templates(3, 1, True))
+    10
+    """
+    def pairs_on(count):
+        return [(i, j) for i in range(count) for j in range(i, count) if loops or i != j]
+
+    for a_side in combinations_with_replacement(pairs_on(min(n, 2 * k)), k):
+        m = _prefix_end(a_side, 0)
+        if m < 0:
+            continue
+        for b_side in combinations_with_replacement(pairs_on(min(n, m + 2 * k)), k):
+            if _prefix_end(b_side, m) >= 0:
+                yield a_side, b_side

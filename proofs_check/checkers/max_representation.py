@@ -1,0 +1,153 @@
+"""Checker of kind ``max-representation``: max(x1..xn) as a combination of symmetrized templates.
+
+STANDARD LIBRARY ONLY. The claim: ``max(x_1, ..., x_n) = sum_t c_t F_{A_t, B_t}(x)`` for every x in R^n, where
+``F_{A,B}(x) = sum over all n! permutations s of max{sum_{(i,j) in A} max(x_si, x_sj), sum_{(i,j) in B} max(x_si,
+x_sj)}`` (the convention of Ruess et al., so their published certificates verify as they are) and A, B are
+multisets of k pairs (1-based, loops allowed). Each term is a 2-hidden-layer ReLU network, so the identity
+shows that max_n is computable with 2 hidden layers.
+
+The check (see ``docs/certificates_max_representation.md``): both sides are symmetric, so it suffices to compare
+them on the sorted cone ``x_1 <= ... <= x_n``. For every term and every ordering the permuted template is
+``max(alpha . x, beta . x)`` there; it is decomposed into a linear part and a multiple of ``relu(d . x)`` for a
+reduced direction d. The checker adds everything up exactly and requires every hinge coefficient to be 0 and
+the linear part to be ``x_n``.
+
+Examples
+--------
+>>> cert = {"format": "lincomb-certificate", "version": 1, "kind": KIND,
+...         "claim": {"statement": "max(x1, x2, x3) = (1/6) F[{12}|{33}]", "n": 3, "k": 1},
+...         "data": {"terms": [{"coefficient": "1/6", "pair": [[[1, 2]], [[3, 3]]]}]},
+...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+>>> verify(cert)
+'max(x1..x3) = sum of 1 symmetrized templates (k = 1): 0 hinge directions cancel, linear part x3'
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ._common import (
+    CertificateMalformed,
+    CertificateRejected,
+    field_path,
+    get_int,
+    get_list,
+    get_object,
+    parse_rational,
+)
+from ._max_template_math import decompose_ordering, ordering_counts
+
+__all__ = ["KIND", "verify", "read_pairs"]
+
+KIND = "max-representation"
+
+
+def read_pairs(value, n: int, k: int, path: str) -> list:
+    """Read one side of a template: a list of exactly k pairs ``[i, j]`` with ``1 <= i, j <= n``; 0-based result.
+
+    Examples
+    --------
+    >>> read_pairs([[1, 2], [3, 3]], 3, 2, "data.terms[0].pair[0]")
+    [(0, 1), (2, 2)]
+    >>> read_pairs([[1, 4]], 3, 1, "p")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: p[0][1]: index 4 is not in 1..3
+    """
+    if not isinstance(value, list):
+        raise CertificateMalformed(path, "expected an array of pairs [i, j]")
+    if len(value) != k:
+        raise CertificateMalformed(path, f"expected exactly k = {k} pairs, got {len(value)}")
+    pairs = []
+    for position, pair in enumerate(value):
+        here = field_path(path, position)
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise CertificateMalformed(here, "expected a pair [i, j] of 1-based indices")
+        for slot, index in enumerate(pair):
+            if isinstance(index, bool) or not isinstance(index, int):
+                raise CertificateMalformed(field_path(here, slot), "expected an integer index")
+            if not 1 <= index <= n:
+                raise CertificateMalformed(field_path(here, slot), f"index {index} is not in 1..{n}")
+        pairs.append((pair[0] - 1, pair[1] - 1))
+    return pairs
+
+
+def _direction_text(direction) -> str:
+    return "(" + ", ".join(str(v) for v in direction) + ")"
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``max-representation`` certificate; return a one-line summary.
+
+    Raises
+    ------
+    CertificateMalformed
+        For missing fields, wrong types, non-rational coefficients, pairs that are not k pairs of indices in 1..n.
+    CertificateRejected
+        When a hinge coefficient does not cancel or the linear part is not ``x_n``.
+
+    Examples
+    --------
+    >>> cert = {"format": "lincomb-certificate", "version": 1, "kind": KIND,
+    ...         "claim": {"statement": "wrong", "n": 3, "k": 1},
+    ...         "data": {"terms": [{"coefficient": "1/5", "pair": [[[1, 2]], [[3, 3]]]}]},
+    ...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+    >>> verify(cert)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateRejected: the linear part is (0, 0, 6/5), not x3 = (0, 0, 1)
+    """
+    claim = get_object(cert, "claim", "")
+    data = get_object(cert, "data", "")
+    n = get_int(claim, "n", "claim", minimum=1)
+    k = get_int(claim, "k", "claim", minimum=1)
+    if n > 12:
+        raise CertificateMalformed("claim.n", f"n = {n} is beyond what this checker enumerates (n! orderings); at most 12")
+    hidden = claim.get("hidden_layers", 2)
+    if hidden != 2 or isinstance(hidden, bool):
+        raise CertificateMalformed("claim.hidden_layers", "every term is a 2-hidden-layer network: must be 2 if present")
+    terms = get_list(data, "terms", "data")
+    if not terms:
+        raise CertificateMalformed("data.terms", "expected at least one term")
+    linear = [Fraction(0)] * n
+    hinges: dict = {}
+    for number, term in enumerate(terms):
+        here = field_path("data.terms", number)
+        if not isinstance(term, dict):
+            raise CertificateMalformed(here, "expected an object {coefficient, pair}")
+        if "coefficient" not in term:
+            raise CertificateMalformed(field_path(here, "coefficient"), "missing required field")
+        coefficient = parse_rational(term["coefficient"], field_path(here, "coefficient"))
+        pair = get_list(term, "pair", here)
+        if len(pair) != 2:
+            raise CertificateMalformed(field_path(here, "pair"), "expected [A, B], two lists of pairs")
+        a_pairs = read_pairs(pair[0], n, k, field_path(field_path(here, "pair"), 0))
+        b_pairs = read_pairs(pair[1], n, k, field_path(field_path(here, "pair"), 1))
+        if coefficient == 0:
+            continue
+        counts, multiplier = ordering_counts(a_pairs, b_pairs, n)
+        weight = coefficient * multiplier
+        for (alpha, beta), count in counts.items():
+            lin, g, direction = decompose_ordering(alpha, beta)
+            for p, value in enumerate(lin):
+                if value:
+                    linear[p] += weight * count * value
+            if direction is not None:
+                hinges[direction] = hinges.get(direction, 0) + weight * count * g
+    nonzero = [(d, c) for d, c in hinges.items() if c != 0]
+    if nonzero:
+        direction, value = min(nonzero)
+        raise CertificateRejected(
+            f"{len(nonzero)} hinge directions do not cancel, e.g. relu(d . x) with d = {_direction_text(direction)} "
+            f"has total coefficient {value} on the sorted cone, not 0"
+        )
+    expected = [Fraction(0)] * (n - 1) + [Fraction(1)]
+    if linear != expected:
+        shown = ", ".join(str(v) for v in linear)
+        raise CertificateRejected(
+            f"the linear part is ({shown}), not x{n} = ({', '.join(str(v) for v in expected)})"
+        )
+    return (
+        f"max(x1..x{n}) = sum of {len(terms)} symmetrized templates (k = {k}): "
+        f"{len(hinges)} hinge directions cancel, linear part x{n}"
+    )

@@ -1,0 +1,120 @@
+"""Checker of kind ``max-representation-infeasible``: no combination of k-pair templates gives max_n.
+
+STANDARD LIBRARY ONLY. The claim: for no rational coefficients is ``max(x1..xn) = sum_t c_t F_{A_t,B_t}`` with
+templates of k pairs per side (loops allowed unless ``claim.loops`` is false). The proof is a rational vector y in
+the left kernel of the system of :mod:`.max_representation`: one value per linear coordinate
+(``data.linear``, n values) and one per reduced hinge direction (``data.hinges``; directions not listed get 0),
+such that
+
+* ``y . column(F_{A,B}) = 0`` for every template, and
+* ``y . column(max) = y_linear[n] = 1`` (the column of max is ``x_n``: linear part ``e_n``, no hinges).
+
+Then any solution would give ``0 = sum_t c_t y . column(F_t) = y . column(max) = 1``. The checker enumerates the
+templates itself: every template is a relabelling of a "normal form" one (A on indices 1..m, B on those and new
+indices m+1, m+2, ... in order), and relabelling does not change ``F``.
+
+Examples
+--------
+>>> cert = {"format": "lincomb-certificate", "version": 1, "kind": KIND,
+...         "claim": {"statement": "k = 1 is not enough for n = 5", "n": 5, "k": 1, "loops": True},
+...         "data": {"linear": ["1", "-4", "6", "-4", "1"], "hinges": []},
+...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+>>> verify(cert)
+'no combination of templates with k = 1 pairs per side equals max(x1..x5): 11 normal-form templates annihilated'
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ._common import (
+    CertificateMalformed,
+    CertificateRejected,
+    field_path,
+    get_field,
+    get_int,
+    get_list,
+    get_object,
+    parse_rational,
+)
+from ._max_template_math import decompose_ordering, is_reduced_direction, normal_form_templates, ordering_counts
+
+__all__ = ["KIND", "verify"]
+
+KIND = "max-representation-infeasible"
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``max-representation-infeasible`` certificate; return a one-line summary.
+
+    Raises
+    ------
+    CertificateMalformed
+        For a wrong shape: ``data.linear`` not n rationals, a hinge direction that is not a reduced direction
+        (primitive integer n-vector, entries summing to 0, first nonzero entry positive, changing sign on the
+        sorted cone), or a direction listed twice.
+    CertificateRejected
+        When ``y_linear[n] != 1`` or some template's column is not annihilated.
+
+    Examples
+    --------
+    >>> cert = {"format": "lincomb-certificate", "version": 1, "kind": KIND,
+    ...         "claim": {"statement": "wrong", "n": 5, "k": 1, "loops": True},
+    ...         "data": {"linear": ["1", "-4", "6", "-4", "2"], "hinges": []},
+    ...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+    >>> verify(cert)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateRejected: y . column(max) = y_linear[5] = 2, not 1
+    """
+    claim = get_object(cert, "claim", "")
+    data = get_object(cert, "data", "")
+    n = get_int(claim, "n", "claim", minimum=2)
+    k = get_int(claim, "k", "claim", minimum=1)
+    loops = get_field(claim, "loops", "claim", bool, "a boolean")
+    if n > 9 or k > 4:
+        raise CertificateMalformed("claim", f"n = {n}, k = {k} is beyond what this checker enumerates (n <= 9, k <= 4)")
+    raw_linear = get_list(data, "linear", "data")
+    if len(raw_linear) != n:
+        raise CertificateMalformed("data.linear", f"expected n = {n} rationals, got {len(raw_linear)}")
+    linear = [parse_rational(v, field_path("data.linear", i)) for i, v in enumerate(raw_linear)]
+    hinges: dict = {}
+    for number, entry in enumerate(get_list(data, "hinges", "data")):
+        here = field_path("data.hinges", number)
+        if not isinstance(entry, dict):
+            raise CertificateMalformed(here, "expected an object {direction, value}")
+        direction = get_list(entry, "direction", here)
+        if len(direction) != n or any(isinstance(v, bool) or not isinstance(v, int) for v in direction):
+            raise CertificateMalformed(field_path(here, "direction"), f"expected n = {n} integers")
+        if not is_reduced_direction(direction):
+            raise CertificateMalformed(
+                field_path(here, "direction"),
+                "not a reduced direction (primitive, entries summing to 0, first nonzero entry positive, "
+                "changing sign on the sorted cone)",
+            )
+        key = tuple(direction)
+        if key in hinges:
+            raise CertificateMalformed(field_path(here, "direction"), "direction listed twice")
+        if "value" not in entry:
+            raise CertificateMalformed(field_path(here, "value"), "missing required field")
+        hinges[key] = parse_rational(entry["value"], field_path(here, "value"))
+    if linear[n - 1] != 1:
+        raise CertificateRejected(f"y . column(max) = y_linear[{n}] = {linear[n - 1]}, not 1")
+    checked = 0
+    for a_pairs, b_pairs in normal_form_templates(n, k, loops):
+        counts, _ = ordering_counts(a_pairs, b_pairs, n)
+        total = Fraction(0)
+        for (alpha, beta), count in counts.items():
+            lin, g, direction = decompose_ordering(alpha, beta)
+            value = sum((y * c for y, c in zip(linear, lin) if c), Fraction(0))
+            if direction is not None:
+                value += g * hinges.get(direction, 0)
+            total += count * value
+        if total != 0:
+            shown = [[[i + 1, j + 1] for i, j in a_pairs], [[i + 1, j + 1] for i, j in b_pairs]]
+            raise CertificateRejected(f"y does not annihilate the template {shown}: y . column = {total} (times (n-m)!)")
+        checked += 1
+    return (
+        f"no combination of templates with k = {k} pairs per side equals max(x1..x{n}): "
+        f"{checked} normal-form templates annihilated"
+    )
