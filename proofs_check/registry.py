@@ -388,6 +388,46 @@ CHECKS: tuple[Check, ...] = (
         module="max_two_hidden",
         function="run_n10",
     ),
+    Check(
+        id="la-strictly-contains-fixed",
+        claim="ReLU(x) + ReLU(x)^2 (a width-1 Type-I LA network) is no Type-I FFN c + sum_i a_i s(w_i x + b_i) of any "
+        "width, for each single s in {identity, ReLU, ReLU^2, LeakyReLU, GELU, SiLU, tanh}",
+        source="Wang, Wang, Xia, Shen, Zhong, arXiv 2605.26647 (2026): fixed < LA",
+        tier="quick",
+        needs=(),
+        module="activation_checks",
+        function="run_la_strictly_contains_fixed",
+    ),
+    Check(
+        id="moa-strictly-contains-la",
+        claim="tanh(2 x1) ReLU(x2) (a width-1 Type-I MoA network) is no one-hidden-layer Type-I LA network of any "
+        "width: its gradient jump across x2 = 0 varies",
+        source="Wang, Wang, Xia, Shen, Zhong, arXiv 2605.26647 (2026): LA < MoA",
+        tier="quick",
+        needs=(),
+        module="activation_checks",
+        function="run_moa_strictly_contains_la",
+    ),
+    Check(
+        id="learned-moa-exports-witness",
+        claim="a small MoA trained on samples of tanh(2 x1) ReLU(x2), exported exactly, is a MoA network outside "
+        "one-hidden-layer Type-I LA",
+        source="Wang, Wang, Xia, Shen, Zhong, arXiv 2605.26647 (2026)",
+        tier="full",
+        needs=("torch",),
+        module="activation_checks",
+        function="run_learned_moa_exports_witness",
+    ),
+    Check(
+        id="min-width-table",
+        claim="exact minimal one-hidden-layer widths (ReLU, LeakyReLU, LA over {id, ReLU, LeakyReLU}) for |x|, hat, "
+        "sawtooth-2/3, x, LeakyReLU(x); max(0,x1,x2) needs more than one hidden layer",
+        source="lincomb (exact argument + HiGHS MILP); arXiv 2605.26647 for the LA family",
+        tier="quick",
+        needs=(),
+        module="activation_checks",
+        function="run_min_width_table",
+    ),
 )
 
 

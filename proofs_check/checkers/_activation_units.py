@@ -1,0 +1,255 @@
+"""Shared parsing for the activation-family certificate kinds: gated units, polynomials, jumps.
+
+STANDARD LIBRARY ONLY.  A *gated-units* network (the format of ``docs/certificates_fixed-activation-separation.md``)
+is ``output_bias + sum_u coefficient_u * gate_u(gate_weights_u . x + gate_bias_u) * s_u(weights_u . x + bias_u)``
+with ``gate`` in ``one`` (the constant 1: fixed and LA terms), ``sigmoid``, ``tanh`` and ``s`` in the
+activation dictionary.
+
+Examples
+--------
+>>> net = {"type": "gated-units", "input_dimension": 1, "output_bias": "0", "units": [
+...     {"coefficient": "1", "gate": "one", "activation": "relu", "weights": ["1"], "bias": "0"}]}
+>>> parse_units(net, "claim.witness")[1][0]["activation"]
+'relu'
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ._common import CertificateMalformed, field_path, get_int, get_list, get_object, get_rational, get_str, parse_rational
+
+DICTIONARY = ("identity", "relu", "relu2", "leaky_relu", "gelu", "silu", "tanh")
+GATES = ("one", "sigmoid", "tanh")
+DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
+
+#: The premise table: the closed function class of each dictionary entry.  Each class is closed under
+#: s -> a s(w x + b) + c and finite sums, so it contains every Type-I FFN of any width built from s alone.
+#: Piecewise-polynomial entries are re-checked by :func:`check_piecewise_premises`; GELU = y Phi(y),
+#: SiLU = y / (1 + exp(-y)) and tanh are real-analytic (compositions of analytic functions with a
+#: non-vanishing denominator): that part is a premise, stated in every summary.
+CLASS_OF = {
+    "identity": "affine",
+    "relu": "piecewise-linear",
+    "leaky_relu": "piecewise-linear",
+    "relu2": "C1",
+    "gelu": "analytic",
+    "silu": "analytic",
+    "tanh": "analytic",
+}
+
+
+def piecewise_activation(name: str, leaky_slope: Fraction) -> tuple | None:
+    """``(coefficients for y < 0, coefficients for y > 0)`` of a piecewise-polynomial entry, else None.
+
+    Examples
+    --------
+    >>> piecewise_activation("relu2", Fraction(1, 100))
+    ((Fraction(0, 1),), (Fraction(0, 1), Fraction(0, 1), Fraction(1, 1)))
+    >>> piecewise_activation("gelu", Fraction(1, 100)) is None
+    True
+    """
+    zero, one = Fraction(0), Fraction(1)
+    return {
+        "identity": ((zero, one), (zero, one)),
+        "relu": ((zero,), (zero, one)),
+        "relu2": ((zero,), (zero, zero, one)),
+        "leaky_relu": ((zero, leaky_slope), (zero, one)),
+    }.get(name)
+
+
+def derivative_jump_at_zero(name: str, leaky_slope: Fraction) -> Fraction:
+    """``s'(0+) - s'(0-)``: 1 for ReLU, 1 - slope for LeakyReLU, 0 for the C^1 entries.
+
+    Examples
+    --------
+    >>> derivative_jump_at_zero("leaky_relu", Fraction(1, 4))
+    Fraction(3, 4)
+    """
+    if name == "relu":
+        return Fraction(1)
+    if name == "leaky_relu":
+        return 1 - leaky_slope
+    return Fraction(0)
+
+
+def check_piecewise_premises() -> str:
+    """Re-check the premise table for the piecewise-polynomial entries; return what was checked.
+
+    identity is one polynomial of degree 1; relu and leaky_relu have pieces of degree <= 1; relu2 has
+    pieces of degree 2 that agree with their first derivatives at 0 (so it is C^1).
+
+    Examples
+    --------
+    >>> check_piecewise_premises()
+    'identity affine, relu and leaky_relu piecewise linear, relu2 C^1 (re-checked)'
+    """
+    for name in ("identity", "relu", "leaky_relu", "relu2"):
+        left, right = piecewise_activation(name, DEFAULT_LEAKY_SLOPE)
+        degree = max(len(left), len(right)) - 1
+        if name == "identity" and (left != right or degree != 1):
+            raise AssertionError("identity premise")  # a bug in this table, never bad input
+        if name in ("relu", "leaky_relu") and degree > 1:
+            raise AssertionError(f"{name} premise")
+        if name == "relu2":
+            values = [poly_eval(p, Fraction(0)) for p in (left, right)]
+            slopes = [poly_eval(poly_derivative(p), Fraction(0)) for p in (left, right)]
+            if values[0] != values[1] or slopes[0] != slopes[1]:
+                raise AssertionError("relu2 premise")
+    return "identity affine, relu and leaky_relu piecewise linear, relu2 C^1 (re-checked)"
+
+
+def poly_trim(coefficients) -> tuple:
+    """Drop trailing zero coefficients (keep at least one).
+
+    Examples
+    --------
+    >>> poly_trim([Fraction(1), Fraction(0)])
+    (Fraction(1, 1),)
+    """
+    coefficients = list(coefficients)
+    while len(coefficients) > 1 and coefficients[-1] == 0:
+        coefficients.pop()
+    return tuple(coefficients) or (Fraction(0),)
+
+
+def poly_add(p, q) -> tuple:
+    """The sum of two coefficient lists.
+
+    Examples
+    --------
+    >>> poly_add((Fraction(1),), (Fraction(0), Fraction(2)))
+    (Fraction(1, 1), Fraction(2, 1))
+    """
+    size = max(len(p), len(q))
+    return poly_trim([(p[i] if i < len(p) else 0) + (q[i] if i < len(q) else 0) for i in range(size)])
+
+
+def poly_eval(coefficients, t: Fraction) -> Fraction:
+    """Horner evaluation.
+
+    Examples
+    --------
+    >>> poly_eval((Fraction(0), Fraction(1), Fraction(1)), Fraction(2))
+    Fraction(6, 1)
+    """
+    value = Fraction(0)
+    for c in reversed(coefficients):
+        value = value * t + c
+    return value
+
+
+def poly_derivative(coefficients) -> tuple:
+    """The derivative's coefficient list.
+
+    Examples
+    --------
+    >>> poly_derivative((Fraction(5), Fraction(1), Fraction(1)))
+    (Fraction(1, 1), Fraction(2, 1))
+    """
+    return poly_trim([i * c for i, c in enumerate(coefficients)][1:] or [Fraction(0)])
+
+
+def poly_scale_compose(coefficients, scale: Fraction, slope: Fraction, offset: Fraction) -> tuple:
+    """``scale * P(slope * t + offset)`` as a coefficient list in t.
+
+    Examples
+    --------
+    >>> poly_scale_compose((Fraction(0), Fraction(0), Fraction(1)), Fraction(1), Fraction(2), Fraction(1))
+    (Fraction(1, 1), Fraction(4, 1), Fraction(4, 1))
+    """
+    result = [Fraction(0)]
+    for c in reversed(coefficients):
+        shifted = [Fraction(0)] * (len(result) + 1)
+        for i, r in enumerate(result):
+            shifted[i] += r * offset
+            shifted[i + 1] += r * slope
+        shifted[0] += c
+        result = shifted
+    return poly_trim([scale * r for r in result])
+
+
+def parse_units(network: dict, path: str) -> tuple:
+    """Parse a gated-units network: ``(input_dimension, units, output_bias)``; units are dicts of Fractions.
+
+    Examples
+    --------
+    >>> net = {"type": "gated-units", "input_dimension": 2, "output_bias": "1/2", "units": [
+    ...     {"coefficient": "1", "gate": "tanh", "gate_weights": ["3", "0"], "gate_bias": "0",
+    ...      "activation": "relu", "weights": ["0", "1"], "bias": "0"}]}
+    >>> dimension, units, bias = parse_units(net, "claim.witness")
+    >>> dimension, units[0]["gate_weights"], bias
+    (2, (Fraction(3, 1), Fraction(0, 1)), Fraction(1, 2))
+    """
+    if not isinstance(network, dict):
+        raise CertificateMalformed(path, "expected an object")
+    kind = get_str(network, "type", path)
+    if kind != "gated-units":
+        raise CertificateMalformed(field_path(path, "type"), f"expected 'gated-units', got {kind!r}")
+    dimension = get_int(network, "input_dimension", path, minimum=1)
+    bias = get_rational(network, "output_bias", path)
+    units = []
+    for index, raw in enumerate(get_list(network, "units", path)):
+        here = field_path(field_path(path, "units"), index)
+        if not isinstance(raw, dict):
+            raise CertificateMalformed(here, "expected an object")
+        name = get_str(raw, "activation", here)
+        if name not in DICTIONARY:
+            raise CertificateMalformed(field_path(here, "activation"), f"unknown activation {name!r}; expected one of {', '.join(DICTIONARY)}")
+        gate = get_str(raw, "gate", here)
+        if gate not in GATES:
+            raise CertificateMalformed(field_path(here, "gate"), f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
+        weights = _vector(raw, "weights", here, dimension)
+        if gate == "one":
+            gate_weights, gate_bias = (Fraction(0),) * dimension, Fraction(0)
+        else:
+            gate_weights = _vector(raw, "gate_weights", here, dimension)
+            gate_bias = get_rational(raw, "gate_bias", here)
+        slope = get_rational(raw, "leaky_slope", here) if "leaky_slope" in raw else DEFAULT_LEAKY_SLOPE
+        units.append({
+            "coefficient": get_rational(raw, "coefficient", here), "gate": gate, "gate_weights": gate_weights,
+            "gate_bias": gate_bias, "activation": name, "weights": weights, "bias": get_rational(raw, "bias", here),
+            "leaky_slope": slope,
+        })
+    return dimension, units, bias
+
+
+def _vector(obj: dict, key: str, path: str, dimension: int) -> tuple:
+    values = get_list(obj, key, path)
+    here = field_path(path, key)
+    if len(values) != dimension:
+        raise CertificateMalformed(here, f"expected {dimension} entries, got {len(values)}")
+    return tuple(parse_rational(v, field_path(here, i)) for i, v in enumerate(values))
+
+
+def parse_vector(obj: dict, key: str, path: str, dimension: int) -> tuple:
+    """A list of exactly ``dimension`` rationals.
+
+    Examples
+    --------
+    >>> parse_vector({"p": ["1/2", 3]}, "p", "data", 2)
+    (Fraction(1, 2), Fraction(3, 1))
+    """
+    return _vector(obj, key, path, dimension)
+
+
+def count_neurons(units) -> int:
+    """The number of distinct pre-activations ``(weights, bias)`` (a lower bound on the width).
+
+    Examples
+    --------
+    >>> count_neurons([{"weights": (Fraction(1),), "bias": Fraction(0)}] * 2)
+    1
+    """
+    return len({(u["weights"], u["bias"]) for u in units})
+
+
+def get_network(obj: dict, key: str, path: str) -> dict:
+    """A required gated-units network object.
+
+    Examples
+    --------
+    >>> get_network({"witness": {"type": "gated-units"}}, "witness", "claim")["type"]
+    'gated-units'
+    """
+    return get_object(obj, key, path)

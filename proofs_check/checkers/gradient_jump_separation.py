@@ -1,0 +1,164 @@
+"""Checker for ``gradient-jump-separation``: a witness whose gradient jump varies along a kink hyperplane.
+
+STANDARD LIBRARY ONLY.  Claim: the witness (a gated-units network on R^n) is not computed by any
+one-hidden-layer Type-I LA network ``c + sum_i a_i sum_k alpha_k s_k(w_i . x + b_i)`` over the dictionary,
+of any width (fixed activations are the special case of one alpha).
+
+Why (the premise, in ``docs/certificates_gradient-jump-separation.md``): such an LA network is C^1 off the
+finitely many hyperplanes ``w_i . x + b_i = 0`` (only relu and leaky_relu have a kink; relu2, identity,
+GELU, SiLU, tanh are C^1), and across each hyperplane H its gradient jumps by a constant vector at every
+point of H off the other hyperplanes.  The witness's jump across ``H = data.hyperplane`` is
+``M(x) * normal`` with ``M(x) = sum_j c_j gate_j(u_j . x + d_j)``, real-analytic on H.  If M takes two
+different values on H, it is non-constant, hence constant on no open subset of H, so no LA network equals
+the witness.
+
+The checker recomputes, from the witness alone, the jump terms of every unit on H
+(``c = coefficient * |lambda| * (s'(0+) - s'(0-))`` with ``weights = lambda * normal``), compares them with
+``data.jump_terms``, checks that both points lie on H, and decides ``M(p) != M(q)`` exactly: gate-free
+terms cancel, and since sigmoid and tanh are strictly increasing, ``c (g(a(p)) - g(a(q)))`` has the sign of
+``c * (a(p) - a(q))``; all non-zero signs must agree and one must be non-zero.
+
+Examples
+--------
+>>> cert = {"format": "lincomb-certificate", "version": 1, "kind": KIND,
+...   "claim": {"statement": "tanh(3 x1) relu(x2) is no LA network",
+...             "witness": {"type": "gated-units", "input_dimension": 2, "output_bias": "0", "units": [
+...                 {"coefficient": "1", "gate": "tanh", "gate_weights": ["3", "0"], "gate_bias": "0",
+...                  "activation": "relu", "weights": ["0", "1"], "bias": "0"}]}},
+...   "data": {"hyperplane": {"normal": ["0", "1"], "offset": "0"},
+...            "jump_terms": [{"coefficient": "1", "gate": "tanh", "gate_weights": ["3", "0"], "gate_bias": "0"}],
+...            "points": [["0", "0"], ["1", "0"]]},
+...   "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+>>> verify(cert)
+'the gradient jump across 0*x1 + 1*x2 + 0 = 0 differs at (0, 0) and (1, 0): not a one-hidden-layer Type-I LA network of any width (premise: LA jumps are constant along kink hyperplanes)'
+>>> cert["data"]["points"][1] = ["1", "1"]
+>>> verify(cert)
+Traceback (most recent call last):
+...
+lincomb.proofs_check.checkers._common.CertificateRejected: data.points[1] = (1, 1) is not on the hyperplane
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ._activation_units import derivative_jump_at_zero, get_network, parse_units, parse_vector
+from ._common import (
+    CertificateMalformed,
+    CertificateRejected,
+    check_envelope,
+    field_path,
+    get_list,
+    get_object,
+    get_rational,
+    get_str,
+)
+
+KIND = "gradient-jump-separation"
+
+
+def jump_terms(units, normal: tuple, offset: Fraction) -> dict:
+    """The witness's jump terms across ``normal . x + offset = 0``: ``{(gate, u, d): c}``, zeros dropped.
+
+    Examples
+    --------
+    >>> one = Fraction(1)
+    >>> units = [{"coefficient": one, "gate": "one", "gate_weights": (0, 0), "gate_bias": 0, "activation": "relu",
+    ...           "weights": (Fraction(0), Fraction(-2)), "bias": Fraction(0), "leaky_slope": Fraction(1, 100)}]
+    >>> jump_terms(units, (Fraction(0), one), Fraction(0))     # relu(-2 x2): jump |-2| = 2
+    {('one', (), Fraction(0, 1)): Fraction(2, 1)}
+    """
+    lead = next(i for i, v in enumerate(normal) if v != 0)
+    terms: dict = {}
+    for unit in units:
+        jump = derivative_jump_at_zero(unit["activation"], unit["leaky_slope"])
+        w = unit["weights"]
+        if jump == 0 or all(v == 0 for v in w):
+            continue
+        scale = w[lead] / normal[lead]
+        if scale == 0 or any(wi != scale * ni for wi, ni in zip(w, normal)) or unit["bias"] != scale * offset:
+            continue  # another hyperplane
+        c = unit["coefficient"] * abs(scale) * jump
+        key = ("one", (), Fraction(0)) if unit["gate"] == "one" else (unit["gate"], unit["gate_weights"], unit["gate_bias"])
+        terms[key] = terms.get(key, Fraction(0)) + c
+    return {k: c for k, c in terms.items() if c != 0}
+
+
+def _dot(u, x) -> Fraction:
+    return sum((a * b for a, b in zip(u, x)), Fraction(0))
+
+
+def _fmt(point) -> str:
+    return "(" + ", ".join(str(v) for v in point) + ")"
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``gradient-jump-separation`` certificate; return a one-line summary.
+
+    Raises
+    ------
+    CertificateMalformed
+        For a missing or mistyped field.
+    CertificateRejected
+        When the recomputed jump or the comparison does not support the claim.
+
+    Examples
+    --------
+    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": "cpwl-identity", "claim": {"statement": "s"},
+    ...         "data": {}, "provenance": {"lincomb": "0", "solver": "s", "seconds": 0}})
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: kind: this checker reads 'gradient-jump-separation', not 'cpwl-identity'
+    """
+    kind = check_envelope(cert)
+    if kind != KIND:
+        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
+    claim, data = cert["claim"], cert["data"]
+    dimension, units, _ = parse_units(get_network(claim, "witness", "claim"), "claim.witness")
+    hyperplane = get_object(data, "hyperplane", "data")
+    normal = parse_vector(hyperplane, "normal", "data.hyperplane", dimension)
+    offset = get_rational(hyperplane, "offset", "data.hyperplane")
+    nonzero = [v for v in normal if v != 0]
+    if not nonzero or nonzero[0] != 1:
+        raise CertificateRejected("data.hyperplane.normal must be normalised: its first non-zero entry must be 1")
+    terms = jump_terms(units, normal, offset)
+
+    stated: dict = {}
+    for index, raw in enumerate(get_list(data, "jump_terms", "data")):
+        here = field_path("data.jump_terms", index)
+        if not isinstance(raw, dict):
+            raise CertificateMalformed(here, "expected an object")
+        gate = get_str(raw, "gate", here)
+        if gate == "one":
+            key = ("one", (), Fraction(0))
+        elif gate in ("sigmoid", "tanh"):
+            key = (gate, parse_vector(raw, "gate_weights", here, dimension), get_rational(raw, "gate_bias", here))
+        else:
+            raise CertificateMalformed(field_path(here, "gate"), f"unknown gate {gate!r}")
+        if key in stated:
+            raise CertificateMalformed(here, "duplicate jump term; merge terms with the same gate and argument")
+        stated[key] = get_rational(raw, "coefficient", here)
+    if stated != terms:
+        shown = {f"{g}({[str(v) for v in u]}, {d})": str(c) for (g, u, d), c in terms.items()}
+        raise CertificateRejected(f"data.jump_terms do not match the witness; recomputed {shown}")
+
+    points = get_list(data, "points", "data")
+    if len(points) != 2:
+        raise CertificateMalformed("data.points", f"expected two points, got {len(points)}")
+    p, q = (parse_vector({"point": v}, "point", field_path("data.points", i), dimension) for i, v in enumerate(points))
+    for i, point in enumerate((p, q)):
+        if _dot(normal, point) + offset != 0:
+            raise CertificateRejected(f"data.points[{i}] = {_fmt(point)} is not on the hyperplane")
+    signs = set()
+    for (gate, u, d), c in terms.items():
+        if gate == "one":
+            continue  # a constant term cancels in M(p) - M(q)
+        delta = _dot(u, p) - _dot(u, q)
+        if delta != 0:
+            signs.add((c > 0) == (delta > 0))
+    if len(signs) != 1:
+        reason = "no gated term changes between them" if not signs else "the gated terms change in opposite directions (undecided)"
+        raise CertificateRejected(f"cannot show that the jump differs at {_fmt(p)} and {_fmt(q)}: {reason}")
+    plane = " + ".join(f"{v}*x{i + 1}" for i, v in enumerate(normal)) + f" + {offset}"
+    return (f"the gradient jump across {plane} = 0 differs at {_fmt(p)} and {_fmt(q)}: not a one-hidden-layer "
+            "Type-I LA network of any width (premise: LA jumps are constant along kink hyperplanes)")
