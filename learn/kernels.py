@@ -83,8 +83,10 @@ class GaussianKernel:
         """
         return np.ones(len(_as_matrix(w, "w")))
 
-    def landmark_gradient(self, x, w, weights) -> np.ndarray:
+    def landmark_gradient(self, x, w, weights, features=None) -> np.ndarray:
         """``sum_t weights[t, i] grad_{w_i} f(x_t, w_i)`` for every landmark i, (k, n).
+
+        ``features``, if given, must be ``self(x, w)``; passing it saves recomputing it.
 
         Examples
         --------
@@ -92,7 +94,7 @@ class GaussianKernel:
         [[0.6065, 0.0]]
         """
         x, w = _as_matrix(x, "x"), _as_matrix(w, "w")
-        f = self(x, w) * weights  # (T, k)
+        f = (self(x, w) if features is None else features) * weights  # (T, k)
         return (f.T @ x - f.sum(0)[:, None] * w) / self.sigma**2
 
     def self_gradient(self, w) -> np.ndarray:
@@ -134,8 +136,11 @@ class PolynomialKernel:
         w = _as_matrix(w, "w")
         return (self.offset + (w**2).sum(1)) ** self.degree
 
-    def landmark_gradient(self, x, w, weights) -> np.ndarray:
+    def landmark_gradient(self, x, w, weights, features=None) -> np.ndarray:
         """``sum_t weights[t, i] grad_{w_i} f(x_t, w_i)``, (k, n).
+
+        ``features`` is accepted for the same signature as :meth:`GaussianKernel.landmark_gradient`
+        and unused: the polynomial gradient needs ``c + x . w``, not ``f``.
 
         Examples
         --------
@@ -346,7 +351,7 @@ class KernelSimilarityMatching:
             outputs = self._outputs(features * self.gains_)
             correlation = (outputs * features).mean(0)  # <y_i f(x, w_i)>
             self_sim = self.kernel.self_similarity(self.landmarks_)
-            gradient_w = self.kernel.landmark_gradient(x, self.landmarks_, outputs) / count
+            gradient_w = self.kernel.landmark_gradient(x, self.landmarks_, outputs, features=features) / count
             gains_sq = np.maximum(self.gains_**2, 1e-12)
             self.landmarks_ += eta_w * (
                 self.gains_[:, None] * gradient_w - 0.5 * gains_sq[:, None] * self.kernel.self_gradient(self.landmarks_)
