@@ -27,9 +27,10 @@ Examples
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+import flint
 
 from lincomb.errors import ShapeError, UsageError
 from lincomb.theory.affine import Affine
@@ -154,42 +155,78 @@ class RegionEnumeration:
         """
         return len({r.pieces for r in self.regions})
 
-    def adjacency_graph(self):
-        """The regions as a networkx Graph (nodes are patterns), with an edge across every shared facet found.
+    def adjacency_graph(self, method: str = "ppl"):
+        """The regions as a networkx Graph (nodes are patterns) with an edge between every two adjacent regions.
 
-        Each region's facets (constraints whose hyperplane meets the closure in dimension n - 1) are found by
-        an exact LP in the hyperplane; the region on the other side is the pattern of a point just across a
-        relative interior point of the facet. For one hidden layer (a hyperplane arrangement) this finds
-        exactly the adjacent pairs; for deeper networks a facet that is subdivided on its far side is probed
-        at one point from each side. Node attributes: ``point`` and ``pieces``.
+        Two regions A and B are *adjacent* when their closures meet in a set of dimension n - 1 (on a box:
+        a set of dimension n - 1 inside the open box). The graph is exact for networks of any depth.
+
+        Method: let k be the first neuron, in pattern order, where A and B differ. All earlier neurons
+        agree, so k has the same pre-activation z on both, z > 0 on A and z < 0 on B (z is not identically
+        zero, or both would say "0"); so the closures meet inside H = {z = 0}, and z > 0 is one of A's
+        constraints. Each adjacent pair is therefore found once, from the region active at k: if z > 0
+        defines a facet F of cl A, take a rational point p in its relative interior, and the region beyond
+        F has the pattern ``A[:k] + "0"`` followed by the signs of the later neurons just beyond p, read
+        off exactly from their affine pre-activations (the argument is in :func:`_neighbour_across`: the
+        pre-activations are continuous and have one weak sign on cl A, so no later hyperplane crosses F
+        and exactly one region lies beyond each facet). No neighbour is probed numerically.
+
+        Parameters
+        ----------
+        method : {"ppl", "lp"}
+            How facets and their relative interior points are found: ``"ppl"`` (default, faster) by the
+            exact double description of each closure (pplpy: facet inequalities, and the mean of the
+            facet's vertices plus its rays); ``"lp"`` by the exact LP
+            :func:`lincomb.theory.cell_lp.open_cell_status` in n - 1 exact coordinates of H. Both exact;
+            they give the same graph.
+
+        Node attributes: ``point`` and ``pieces``. Edge attributes: ``neuron`` (the index k whose hyperplane
+        holds the common facet) and ``point`` (a rational point in the relative interior of the common
+        facet). Graph attribute ``lp_calls``: the exact LPs solved (0 with ``method="ppl"``).
 
         Examples
         --------
         >>> from lincomb.theory import ReLUNetwork
         >>> graph = enumerate_regions(ReLUNetwork([([[1], [1]], [0, -1]), ([[1, 1]], [0])])).adjacency_graph()
-        >>> sorted(graph.edges)
-        [('00', '10'), ('10', '11')]
+        >>> sorted(graph.edges(data="neuron"))
+        [('00', '10', 0), ('10', '11', 1)]
+        >>> graph.edges["00", "10"]["point"]
+        (Fraction(0, 1),)
         """
         import networkx
 
-        graph = networkx.Graph()
+        if self._network is None:
+            raise UsageError("adjacency_graph() needs the network; use the result of enumerate_regions()")
+        graph = networkx.Graph(lp_calls=0)
         by_pattern = {r.pattern: r for r in self.regions}
         for region in self.regions:
             graph.add_node(region.pattern, point=region.point, pieces=region.pieces)
-        if self._network is None:
-            raise UsageError("adjacency_graph() needs the network; use the result of enumerate_regions()")
-        rng = random.Random(0)
+        if method not in ("ppl", "lp"):
+            raise UsageError(f'adjacency_graph(method={method!r}): use "ppl" or "lp"')
+        counter = [0]
+        layers = _exact_layers(self._network)
         for region in self.regions:
-            for index, (label, constraint) in enumerate(region.constraints):
-                if isinstance(label, str):
-                    continue  # a side of the box: nothing beyond it
-                others = [c for i, (_, c) in enumerate(region.constraints) if i != index]
-                point = _facet_point(constraint, others)
-                if point is None:
+            inputs = _layer_inputs(layers, region.pattern, self.input_dimension)
+            constraints = []
+            for label, c in region.constraints:
+                vector = _affine_vector(c)
+                constraints.append((label, vector, _primitive(vector)))
+            faces = None
+            if method == "ppl" and any(any(c.linear) for _, c in region.constraints):
+                faces = _closure_faces(constraints, self.input_dimension)
+            for label, constraint in region.constraints:
+                if isinstance(label, str) or region.pattern[label] != "1" or not any(constraint.linear):
+                    # box sides have nothing beyond; a neuron constant on the region has no hyperplane; a
+                    # pair is found from its side active at its first differing neuron
                     continue
-                neighbour = _pattern_across(self._network, point, constraint, others, rng)
-                if neighbour is not None and neighbour in by_pattern and neighbour != region.pattern:
-                    graph.add_edge(region.pattern, neighbour)
+                found = _neighbour_across(layers, region, constraints, label, inputs, faces, counter)
+                if found is None:
+                    continue
+                neighbour, point = found
+                if neighbour not in by_pattern:  # pragma: no cover - the enumeration is exact
+                    raise AssertionError(f"region {neighbour} beyond {region.pattern} was not enumerated")
+                graph.add_edge(region.pattern, neighbour, neuron=label, point=point)
+        graph.graph["lp_calls"] = counter[0]
         return graph
 
     _network: object = field(default=None, repr=False)
@@ -348,81 +385,267 @@ def activation_pattern(network, point) -> str:
     return "".join(pattern)
 
 
-def _facet_point(constraint: Affine, others: list):
-    """A point of the hyperplane ``constraint = 0`` where every other constraint is > 0, or None."""
-    n = constraint.dimension
-    pivot = next(k for k, a in enumerate(constraint.linear) if a)
-    a_pivot = constraint.linear[pivot]
-
-    def lift(reduced):
-        # x_pivot = -(constant + sum_{k != pivot} a_k x_k) / a_pivot
-        full = list(reduced[:pivot]) + [Fraction(0)] + list(reduced[pivot:])
-        full[pivot] = -(constraint.constant + sum(a * x for k, (a, x) in enumerate(zip(constraint.linear, full)) if k != pivot)) / a_pivot
-        return tuple(full)
-
-    if n == 1:
-        point = lift(())
-        return point if all(c(point) > 0 for c in others) else None
-    reduced = []
-    for c in others:
-        factor = c.linear[pivot] / a_pivot
-        linear = [c.linear[k] - factor * constraint.linear[k] for k in range(n) if k != pivot]
-        reduced.append((linear, c.constant - factor * constraint.constant))
-    if not reduced:
-        return lift([Fraction(0)] * (n - 1))
-    status = open_cell_status(reduced)
-    if status.empty:
-        return None
-    return lift(status.point)
+# The adjacency helpers work on affine functions as lists ``[a_1, ..., a_n, constant]`` of python-flint
+# ``fmpq`` (exact rationals, about ten times faster than fractions.Fraction).
 
 
-def _pattern_across(network, point, constraint: Affine, others: list, rng) -> str | None:
-    """The pattern just beyond the facet at ``point`` (direction ``-grad constraint``); None when ambiguous."""
-    direction = tuple(-a for a in constraint.linear)
-    for attempt in range(8):
-        pattern = _lexicographic_pattern(network, point, direction)
-        if pattern is not None:
-            return pattern
-        # Ambiguous: another neuron's hyperplane contains the probe ray. Move within the facet.
-        n = len(point)
-        shift = [Fraction(rng.randint(-5, 5), 10 ** (attempt + 2)) for _ in range(n)]
-        normal = constraint.linear
-        norm = sum(a * a for a in normal)
-        along = sum(a * s for a, s in zip(normal, shift)) / norm
-        shift = [s - along * a for s, a in zip(shift, normal)]  # project onto the hyperplane
-        candidate = tuple(p + s for p, s in zip(point, shift))
-        if all(c(candidate) > 0 for c in others):
-            point = candidate
-    return None
+def _fmpq(value) -> flint.fmpq:
+    value = Fraction(value)
+    return flint.fmpq(value.numerator, value.denominator)
 
 
-def _lexicographic_pattern(network, point, direction) -> str | None:
-    """Pattern at ``point + eps * direction`` for all small eps > 0, or None if some neuron stays at 0.
+def _fraction(value) -> Fraction:
+    return Fraction(int(value.p), int(value.q))
 
-    The layer outputs are tracked as affine functions of x (given the pattern so far), so a neuron that is
-    identically zero there (dead) is told apart from one whose hyperplane merely contains the probe ray.
+
+def _affine_vector(affine: Affine) -> list:
+    return [_fmpq(a) for a in affine.linear] + [_fmpq(affine.constant)]
+
+
+def _exact_layers(network) -> list:
+    """The hidden layers as ``(rows, biases)`` of fmpq."""
+    return [
+        ([[_fmpq(w) for w in row] for row in weights], [_fmpq(b) for b in biases])
+        for weights, biases in network.layers[:-1]
+    ]
+
+
+def _combine(row, bias, inputs, n: int) -> list:
+    """``sum_j row[j] * inputs[j] + bias`` as an affine vector."""
+    vector = [flint.fmpq(0)] * n + [bias]
+    for w, source in zip(row, inputs):
+        if w:
+            for i, a in enumerate(source):
+                if a:
+                    vector[i] += w * a
+    return vector
+
+
+def _layer_inputs(layers, pattern: str, n: int) -> list:
+    """The inputs of every hidden layer (affine vectors) on the region of ``pattern``.
+
+    Neuron outputs follow the enumeration's convention: the pre-activation where the pattern says ``"1"``,
+    zero where it says ``"0"``.
     """
-    n = len(point)
-    inputs = [Affine.coordinate(i, n) for i in range(n)]
-    pattern = []
-    for weights, biases in network.layers[:-1]:
+    inputs = [[flint.fmpq(int(i == j)) for j in range(n)] + [flint.fmpq(0)] for i in range(n)]
+    zero = [flint.fmpq(0)] * (n + 1)
+    layer_inputs = []
+    index = 0
+    for weights, biases in layers:
+        layer_inputs.append(inputs)
         outputs = []
-        for row, b in zip(weights, biases):
-            z = Affine([0] * n, b)
-            for w, source in zip(row, inputs):
-                if w:
-                    z = z + w * source
-            value, slope = z(point), sum((a * d for a, d in zip(z.linear, direction)), Fraction(0))
-            if value > 0 or (value == 0 and slope > 0):
-                pattern.append("1")
-                outputs.append(z)
-            elif value < 0 or slope < 0 or z.is_zero():
-                pattern.append("0")
-                outputs.append(Affine([0] * n, 0))
-            else:
-                return None
+        for row, bias in zip(weights, biases):
+            outputs.append(_combine(row, bias, inputs, n) if pattern[index] == "1" else zero)
+            index += 1
         inputs = outputs
-    return "".join(pattern)
+    return layer_inputs
+
+
+class _Hyperplane:
+    """The hyperplane ``{h = 0}`` in exact coordinates: every coordinate but a pivot is free.
+
+    On H, ``x_pivot = -(h_constant + sum_{j != pivot} h_j x_j) / h_pivot``; an affine function c restricts
+    to ``c - (c_pivot / h_pivot) h``, written in the n - 1 free coordinates (constant last).
+    """
+
+    def __init__(self, h: list):
+        self.h = h
+        self.pivot = next(k for k, a in enumerate(h[:-1]) if a)
+
+    def multiple(self, c: list):
+        """The factor lambda with ``c - lambda h`` free of the pivot coordinate."""
+        return c[self.pivot] / self.h[self.pivot]
+
+    def restrict(self, c: list) -> list:
+        """``c`` on H, in the free coordinates (constant last)."""
+        factor = self.multiple(c)
+        if not factor:
+            return c[: self.pivot] + c[self.pivot + 1 :]
+        return [a - factor * b for k, (a, b) in enumerate(zip(c, self.h)) if k != self.pivot]
+
+    def lift(self, free) -> list:
+        """The point of H with the given free coordinates."""
+        full = list(free[: self.pivot]) + [flint.fmpq(0)] + list(free[self.pivot :])
+        h = self.h
+        rest = h[-1]
+        for k, x in enumerate(full):
+            if k != self.pivot and h[k]:
+                rest += h[k] * x
+        full[self.pivot] = -rest / h[self.pivot]
+        return full
+
+
+def _projection(h: list, point) -> list:
+    """The orthogonal projection of ``point`` onto the hyperplane ``{h = 0}`` (fmpq)."""
+    point = [_fmpq(v) for v in point]
+    value = h[-1]
+    norm = flint.fmpq(0)
+    for a, x in zip(h, point):
+        value += a * x
+        norm += a * a
+    return [x - value / norm * a for a, x in zip(h, point)]
+
+
+def _facet_point(plane: _Hyperplane, restricted: list, counter, guess=None):
+    """A point (fmpq list) of ``{x in H : every restricted constraint > 0}``, or None if it is empty.
+
+    The restricted constraints must not vanish on all of H. Those constant on H are settled at once. A
+    ``guess`` (a point of H, e.g. the region's witness projected onto H) that satisfies the rest is
+    returned as it is; otherwise they go, scaled to integers, to the exact LP in the n - 1 free
+    coordinates of H.
+    """
+    if guess is not None:
+        free = guess[: plane.pivot] + guess[plane.pivot + 1 :]
+        if all(sum((a * x for a, x in zip(c, free) if a), c[-1]) > 0 for c in restricted):
+            return guess
+    constraints = []
+    for c in restricted:
+        if not any(c[:-1]):
+            if c[-1] <= 0:
+                return None
+            continue
+        scale = math.lcm(*(int(v.q) for v in c))
+        constraints.append(([int(v * scale) for v in c[:-1]], int(c[-1] * scale)))
+    if not constraints:
+        return plane.lift([flint.fmpq(0)] * (len(plane.h) - 2))
+    counter[0] += 1
+    status = open_cell_status(constraints)
+    return None if status.empty else plane.lift([_fmpq(v) for v in status.point])
+
+
+def _primitive(vector) -> tuple:
+    """The integer vector with coprime entries that is a positive multiple of ``vector`` (fmpq or int)."""
+    scale = math.lcm(*(int(flint.fmpq(v).q) for v in vector))
+    integers = [int(flint.fmpq(v) * scale) for v in vector]
+    divisor = math.gcd(*integers) or 1
+    return tuple(v // divisor for v in integers)
+
+
+def _padded(values: list, n: int) -> list:
+    """``values`` with zeros appended up to length n (ppl may drop trailing zero coefficients)."""
+    return values + [0] * (n - len(values))
+
+
+def _closure_faces(constraints: list, n: int) -> tuple:
+    """``(facets, points, rays)`` of the closure of a region, by the exact double description (pplpy).
+
+    ``constraints`` are ``(label, affine vector, primitive vector)``. ``facets`` holds the primitive
+    vectors of its facet inequalities (one per facet); ``points`` and ``rays`` are its minimal generators
+    (fmpq lists); lines need no listing here.
+    """
+    import ppl
+
+    polyhedron = ppl.C_Polyhedron(n, "universe")
+    for _, _, integers in constraints:
+        polyhedron.add_constraint(ppl.Linear_Expression(list(integers[:-1]), integers[-1]) >= 0)
+    facets = set()
+    for constraint in polyhedron.minimized_constraints():
+        if constraint.is_inequality():  # (a full-dimensional closure has no equalities)
+            linear = _padded([int(a) for a in constraint.coefficients()], n)
+            facets.add(_primitive(linear + [int(constraint.inhomogeneous_term())]))
+    points, rays = [], []
+    for generator in polyhedron.minimized_generators():
+        coefficients = _padded([flint.fmpq(int(c)) for c in generator.coefficients()], n)
+        if generator.is_point():
+            divisor = int(generator.divisor())
+            points.append([c / divisor for c in coefficients])
+        elif generator.is_ray():
+            rays.append(coefficients)
+    return facets, points, rays
+
+
+def _relative_interior_point(z: list, key: tuple, facets: set, points: list, rays: list):
+    """A point in the relative interior of the facet ``cl A cap {z = 0}``, or None if z > 0 is no facet.
+
+    The facet is generated by the generators of cl A that lie on it (points with z = 0, rays along it,
+    all lines); the mean of those points plus the sum of those rays is a strictly positive combination
+    of them, hence relatively interior.
+    """
+    if key not in facets:
+        return None
+    linear, constant = z[:-1], z[-1]
+    on_facet = [p for p in points if sum((a * x for a, x in zip(linear, p) if a), constant) == 0]
+    point = [sum((p[i] for p in on_facet), flint.fmpq(0)) / len(on_facet) for i in range(len(linear))]
+    for ray in rays:
+        if sum((a * r for a, r in zip(linear, ray) if a), flint.fmpq(0)) == 0:
+            point = [x + r for x, r in zip(point, ray)]
+    return point
+
+
+def _neighbour_across(layers, region, constraints: list, k: int, layer_inputs: list, faces, counter):
+    """``(pattern, point)`` of the region adjacent to ``region`` whose first differing neuron is k, or None.
+
+    ``constraints`` are the region's ``(label, affine vector, primitive vector)``; ``region`` (A) is active at k with
+    constraint ``z > 0``; H = {z = 0}. A's facet in H is F = {x in H : A's constraints that do not vanish
+    on H are > 0}, an open subset of H (empty unless z > 0 defines a facet of cl A). A point p of F comes
+    from ``faces`` (see :func:`_closure_faces`) or, when ``faces`` is None, from the exact LP.
+
+    * A constraint shared by both sides (a box side, a neuron before k) that vanishes on H is a positive
+      multiple of z, negative beyond H: no region beyond differs first at k. Likewise if F is empty.
+    * Otherwise, with p in F, the neighbour's pattern is ``A[:k] + "0"`` followed by, for each later
+      neuron with far-side pre-activation w (computed from the pattern so far): ``"0"`` if w is
+      identically zero; if w vanishes on H, w = lambda z and it is active exactly when lambda < 0
+      (beyond H, z < 0); otherwise the sign of w(p).
+
+    Why this is exact, by induction over the neurons: near p, every neuron up to k keeps A's affine
+    pre-activation (its sign at p is strict), and beyond H each later neuron has the affine
+    pre-activation w of the far pattern so far. The true pre-activation is continuous, so w equals A's
+    pre-activation of that neuron on H near p, which has one weak sign on all of cl A, hence on F. A
+    non-zero affine function on H with a weak sign on the open set F has that sign strictly on F, so
+    w(p) != 0 and the same sign holds for every p in F. Hence a half-ball beyond p lies in one region B
+    (its closure and A's both contain a neighbourhood of p in H: adjacent), and every region adjacent to A
+    across F with first difference k meets that half-ball at some p of F, so it is B. In particular a
+    facet of an activation region is never subdivided on its far side.
+    """
+    z, key = next((c, p) for label, c, p in constraints if label == k)
+    # A constraint of A vanishes on H exactly when it is a positive multiple of z (a negative one would
+    # make A empty), i.e. when its primitive vector is z's.
+    if any(p == key for label, _, p in constraints if isinstance(label, str) or label < k):
+        return None
+    plane = _Hyperplane(z)
+    if faces is None:
+        # later neurons of A along H are left out: the far side decides them afresh
+        facet = [plane.restrict(c) for label, c, p in constraints if p != key]
+        point = _facet_point(plane, facet, counter, _projection(z, region.point))
+    else:
+        point = _relative_interior_point(z, key, *faces)
+    if point is None:
+        return None
+    n = len(point)
+    zero = [flint.fmpq(0)] * (n + 1)
+    layer, first = 0, k
+    while first >= len(layers[layer][0]):
+        first -= len(layers[layer][0])
+        layer += 1
+    inputs = layer_inputs[layer]
+    weights, biases = layers[layer]
+    # The neurons before k in its layer keep A's outputs; k itself is inactive beyond H.
+    outputs = [
+        _combine(row, bias, inputs, n) if region.pattern[k - first + j] == "1" else zero
+        for j, (row, bias) in enumerate(zip(weights[:first], biases[:first]))
+    ] + [zero]
+    pattern = [region.pattern[:k], "0"]
+    neuron = first + 1
+    while layer < len(layers):
+        weights, biases = layers[layer]
+        for row, bias in zip(weights[neuron:], biases[neuron:]):
+            w = _combine(row, bias, inputs, n)
+            if not any(w):
+                active = False
+            elif not any(plane.restrict(w)):
+                active = plane.multiple(w) < 0
+            else:
+                value = w[-1]
+                for a, x in zip(w, point):
+                    if a:
+                        value += a * x
+                if value == 0:  # pragma: no cover - excluded by the argument above
+                    raise AssertionError("a far-side hyperplane crosses a facet; please report this as a bug")
+                active = value > 0
+            pattern.append("01"[active])
+            outputs.append(w if active else zero)
+        layer, neuron, inputs, outputs = layer + 1, 0, outputs, []
+    return "".join(pattern), tuple(_fraction(v) for v in point)
 
 
 def zaslavsky_count(hyperplanes: int, dimension: int) -> int:
