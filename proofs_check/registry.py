@@ -428,6 +428,46 @@ CHECKS: tuple[Check, ...] = (
         module="activation_checks",
         function="run_min_width_table",
     ),
+    Check(
+        id="symreg-recovers-van-der-pol",
+        claim="the symbolic-regression network learns the Van der Pol equations from 1% noisy data with exactly "
+        "the true terms and measured coefficients within 2%",
+        source="Boddupalli, Matchen, Moehlis, Chaos (2023), doi 10.1063/5.0134464",
+        tier="full",
+        needs=("torch", "scipy"),
+        module="symreg_checks",
+        function="run_van_der_pol",
+    ),
+    Check(
+        id="symreg-recovers-lotka-volterra",
+        claim="the symbolic-regression network learns the Lotka-Volterra equations from 1% noisy data with exactly "
+        "the true terms and measured coefficients within 2%",
+        source="Boddupalli, Matchen, Moehlis, Chaos (2023), doi 10.1063/5.0134464",
+        tier="full",
+        needs=("torch", "scipy"),
+        module="symreg_checks",
+        function="run_lotka_volterra",
+    ),
+    Check(
+        id="symreg-recovers-damped-pendulum",
+        claim="the symbolic-regression network learns the damped driven pendulum (a sin term) from 1% noisy data "
+        "with exactly the true terms and measured coefficients within 2%",
+        source="Boddupalli, Matchen, Moehlis, Chaos (2023), doi 10.1063/5.0134464",
+        tier="full",
+        needs=("torch", "scipy"),
+        module="symreg_checks",
+        function="run_damped_pendulum",
+    ),
+    Check(
+        id="symreg-recovers-spruce-budworm",
+        claim="the symbolic-regression network learns the spruce budworm equation with its rational term "
+        "x^2/(1+x^2) from 1% noisy data with exactly the true terms and measured coefficients within 2%",
+        source="Boddupalli, Matchen, Moehlis, Chaos (2023), doi 10.1063/5.0134464",
+        tier="full",
+        needs=("torch", "scipy"),
+        module="symreg_checks",
+        function="run_spruce_budworm",
+    ),
 )
 
 

@@ -1,0 +1,297 @@
+"""What every equation learner of lincomb shares: derivatives from data, and the sklearn-style interface.
+
+**Derivatives.**  Both learners fit ``x'(t) = f(x(t))`` to *estimated* derivatives.  They are
+estimated by smoothed finite differences: a Savitzky-Golay filter (local cubic least-squares fits,
+scipy's ``savgol_filter``) gives both the smoothed states and their derivatives.  Its window is
+chosen per column from the data: the noise variance is estimated from the residual of a short
+window, and the window is widened while the residual stays within 10 % of what pure noise would
+leave (a wider window would start to flatten the signal).  Noise-free data thus get a short window
+(7 points), noisy data up to 401 points.  ``window`` fixes it instead.  The samples within half a
+window of either end are dropped (the filter is less accurate there).  Non-uniform sample times use
+second-order finite differences (``numpy.gradient``) without smoothing.
+
+**Interface.**  :class:`ODERegressorBase` gives ``fit(t, X)`` (one trajectory, or lists of
+trajectories), ``equations()`` (sympy, one right-hand side per variable), ``to_sympy()`` (the same),
+``predict(X)`` (the learned vector field), ``simulate(x0, t)`` (scipy ``solve_ivp`` of the learned
+equations) and ``score(t, X)`` (R^2 of a simulated trajectory against ``X``).  Subclasses implement
+``_fit_equations(X, dX)``.
+
+Examples
+--------
+>>> t = np.linspace(0, 2, 201)
+>>> X = np.c_[np.sin(t), np.cos(t)]
+>>> Xs, dX = smoothed_derivatives(t, X)
+>>> trim = (t.size - dX.shape[0]) // 2
+>>> float(np.max(np.abs(dX - np.c_[np.cos(t), -np.sin(t)][trim:-trim]))) < 1e-6
+True
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import sympy
+
+from lincomb.errors import UsageError
+
+from .data_validation import MIN_SAMPLES, validate_time_series
+
+__all__ = ["ODERegressorBase", "choose_window", "smoothed_derivatives"]
+
+_WINDOWS = (7, 11, 15, 21, 31, 41, 61, 81, 121, 161, 201, 251, 301, 401)
+_POLYORDER = 3
+
+
+def choose_window(x: np.ndarray, polyorder: int = _POLYORDER, factor: float = 1.1) -> int:
+    """Savitzky-Golay window for one column, from its estimated noise (see the module text).
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 10, 2001)
+    >>> choose_window(np.sin(t)) <= 21
+    True
+    >>> choose_window(np.sin(t) + 0.05 * np.random.default_rng(0).standard_normal(t.size)) > 100
+    True
+    """
+    from scipy.signal import savgol_coeffs, savgol_filter
+
+    x = np.asarray(x, dtype=float)
+    limit = max(7, (x.size // 4) | 1)
+    short = _WINDOWS[0]
+    center = savgol_coeffs(short, polyorder)[short // 2]
+    residual = (x - savgol_filter(x, short, polyorder))[short:-short]
+    noise_variance = np.mean(residual**2) / (1.0 - center)
+    floor = 1e-14 * np.mean(x**2)  # round-off: noise-free data keep the short window
+    best = short
+    for window in _WINDOWS[1:]:
+        if window > limit:
+            break
+        center = savgol_coeffs(window, polyorder)[window // 2]
+        residual = (x - savgol_filter(x, window, polyorder))[window:-window]
+        if residual.size == 0 or np.mean(residual**2) > factor * noise_variance * (1.0 - center) + floor:
+            break
+        best = window
+    return best
+
+
+def smoothed_derivatives(t, X, window: int | None = None, return_window: bool = False):
+    """Smoothed states and their time derivatives, with the unreliable ends dropped.
+
+    Parameters
+    ----------
+    t : array_like, shape (n,)
+        Sample times (validated: finite, strictly increasing).
+    X : array_like, shape (n, d)
+        States.
+    window : int, optional
+        Odd Savitzky-Golay window for every column (default: chosen per column by
+        :func:`choose_window`).
+
+    return_window : bool
+        Also return the longest window used (1 for non-uniform times): neighbouring derivative
+        estimates share that many samples, so their errors are correlated over about that span.
+
+    Returns
+    -------
+    (X_smooth, dX) : arrays of shape (m, d), m = n minus the trimmed ends; with
+    ``return_window`` also the window.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 1, 50)
+    >>> Xs, dX = smoothed_derivatives(t, t[:, None] ** 2, window=7)
+    >>> Xs.shape, bool(np.allclose(dX[:, 0], 2 * t[3:-3]))
+    ((44, 1), True)
+    """
+    from scipy.signal import savgol_filter
+
+    t, X = validate_time_series(t, X, min_samples=MIN_SAMPLES)
+    steps = np.diff(t)
+    if not np.allclose(steps, steps[0], rtol=1e-6, atol=0):
+        result = (X, np.gradient(X, t, axis=0, edge_order=2))
+        return (*result, 1) if return_window else result
+    if window is not None and (window < 5 or window % 2 == 0):
+        raise UsageError(f"window must be an odd integer >= 5, got {window}")
+    windows = [window or choose_window(X[:, i]) for i in range(X.shape[1])]
+    if max(windows) >= X.shape[0]:
+        raise UsageError(f"window {max(windows)} is longer than the {X.shape[0]} samples; give a shorter window")
+    smooth = np.empty_like(X)
+    derivative = np.empty_like(X)
+    for i, w in enumerate(windows):
+        smooth[:, i] = savgol_filter(X[:, i], w, _POLYORDER)
+        derivative[:, i] = savgol_filter(X[:, i], w, _POLYORDER, deriv=1, delta=steps[0])
+    trim = max(windows) // 2
+    if return_window:
+        return smooth[trim:-trim], derivative[trim:-trim], max(windows)
+    return smooth[trim:-trim], derivative[trim:-trim]
+
+
+def _trajectories(t, X) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs (t, X): one trajectory, or lists of them (t may be one array shared by all)."""
+    if isinstance(X, (list, tuple)) and X and np.ndim(X[0]) == 2:
+        times = t if isinstance(t, (list, tuple)) else [t] * len(X)
+        if len(times) != len(X):
+            raise UsageError(f"{len(times)} time arrays for {len(X)} trajectories; give one per trajectory")
+        return list(zip(times, X))
+    return [(t, X)]
+
+
+class ODERegressorBase:
+    """Shared part of the equation learners (see the module text); not used on its own.
+
+    Fitted attributes: ``variables_`` (sympy symbols), ``equations_`` (sympy right-hand sides),
+    ``n_samples_`` (derivative samples used), ``effective_samples_`` (samples divided by the
+    smoothing window: roughly the number of independent derivative errors).
+
+    Examples
+    --------
+    >>> from lincomb.learn.sindy import STLSQRegressor
+    >>> issubclass(STLSQRegressor, ODERegressorBase)
+    True
+    """
+
+    window: int | None = None
+
+    def _fit_equations(self, X: np.ndarray, dX: np.ndarray) -> list[sympy.Expr]:  # pragma: no cover
+        raise NotImplementedError
+
+    def fit(self, t, X, names: Sequence[str] | None = None):
+        """Learn ``x' = f(x)`` from one trajectory ``(t, X)`` or lists of trajectories.
+
+        Parameters
+        ----------
+        t : array_like or list of array_like
+            Sample times (one array shared by all trajectories, or one per trajectory).
+        X : array_like of shape (n, d), or list of them
+            States.
+        names : sequence of str, optional
+            Variable names (default ``x1, ..., xd``).
+
+        Returns
+        -------
+        self
+
+        Examples
+        --------
+        >>> from lincomb.learn.sindy import STLSQRegressor
+        >>> t = np.linspace(0, 2, 401)
+        >>> [e.evalf(6) for e in STLSQRegressor().fit(t, np.exp(-t)[:, None], names=["u"]).equations()]
+        [-1.0*u]
+        """
+        pairs = _trajectories(t, X)
+        smoothed, derivatives, raw = [], [], []
+        independent = 0.0
+        dimension = None
+        for k, (tk, Xk) in enumerate(pairs):
+            tk, Xk = validate_time_series(tk, Xk, names=names)
+            if dimension is not None and Xk.shape[1] != dimension:
+                raise UsageError(f"trajectory {k} has {Xk.shape[1]} columns, trajectory 0 has {dimension}")
+            dimension = Xk.shape[1]
+            Xs, dXk, used = smoothed_derivatives(tk, Xk, window=self.window, return_window=True)
+            independent += Xs.shape[0] / used
+            raw.append((tk, Xk))
+            smoothed.append(Xs)
+            derivatives.append(dXk)
+        names = list(names) if names is not None else [f"x{i + 1}" for i in range(dimension)]
+        self.variables_ = [sympy.Symbol(n) for n in names]
+        Xs = np.vstack(smoothed)
+        dX = np.vstack(derivatives)
+        self._raw_trajectories = raw  # the validated data, for refits that need no derivatives
+        self.n_samples_ = Xs.shape[0]
+        self.effective_samples_ = max(1, int(round(independent)))
+        self.equations_ = [sympy.sympify(e) for e in self._fit_equations(Xs, dX)]
+        self._vector_field = sympy.lambdify(self.variables_, self.equations_, modules="numpy")
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "equations_"):
+            raise UsageError(f"this {type(self).__name__} is not fitted yet; call fit(t, X) first")
+
+    def equations(self) -> list[sympy.Expr]:
+        """The learned right-hand sides, one sympy expression per variable.
+
+        Examples
+        --------
+        >>> from lincomb.learn.sindy import STLSQRegressor
+        >>> STLSQRegressor().equations()
+        Traceback (most recent call last):
+        ...
+        lincomb.errors.UsageError: this STLSQRegressor is not fitted yet; call fit(t, X) first
+        """
+        self._check_fitted()
+        return list(self.equations_)
+
+    def to_sympy(self) -> list[sympy.Expr]:
+        """Same as :meth:`equations` (the PySINDy-style name used across lincomb).
+
+        Examples
+        --------
+        >>> from lincomb.learn.sindy import STLSQRegressor
+        >>> t = np.linspace(0, 2, 401)
+        >>> [e.evalf(6) for e in STLSQRegressor().fit(t, np.exp(t)[:, None]).to_sympy()]
+        [1.0*x1]
+        """
+        return self.equations()
+
+    def predict(self, X) -> np.ndarray:
+        """The learned vector field ``f(x)`` at the rows of ``X``.
+
+        Examples
+        --------
+        >>> from lincomb.learn.sindy import STLSQRegressor
+        >>> t = np.linspace(0, 2, 401)
+        >>> model = STLSQRegressor().fit(t, np.exp(-t)[:, None])
+        >>> np.round(model.predict([[2.0]]), 6)
+        array([[-2.]])
+        """
+        self._check_fitted()
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        if X.shape[1] != len(self.variables_):
+            raise UsageError(f"X has {X.shape[1]} columns, the model has {len(self.variables_)} variables")
+        values = self._vector_field(*X.T)
+        return np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (X.shape[0],)) for v in values])
+
+    def simulate(self, x0, t) -> np.ndarray:
+        """Integrate the learned equations from ``x0`` at the times ``t`` (rows after a blow-up are NaN).
+
+        Examples
+        --------
+        >>> from lincomb.learn.sindy import STLSQRegressor
+        >>> t = np.linspace(0, 2, 401)
+        >>> model = STLSQRegressor().fit(t, np.exp(-t)[:, None])
+        >>> np.round(model.simulate([1.0], [0.0, 1.0])[:, 0], 4)
+        array([1.    , 0.3679])
+        """
+        from scipy.integrate import solve_ivp
+
+        self._check_fitted()
+        t = np.asarray(t, dtype=float)
+        x0 = np.asarray(x0, dtype=float)
+        if x0.shape != (len(self.variables_),):
+            raise UsageError(f"x0 has shape {x0.shape}, expected ({len(self.variables_)},)")
+
+        def field(_, x):
+            return np.asarray(self._vector_field(*x), dtype=float).ravel()
+
+        with np.errstate(all="ignore"):
+            solution = solve_ivp(field, (t[0], t[-1]), x0, t_eval=t, method="LSODA", rtol=1e-8, atol=1e-8)
+        result = np.full((t.size, x0.size), np.nan)
+        result[: solution.y.shape[1]] = solution.y.T
+        return result
+
+    def score(self, t, X) -> float:
+        """R^2 of the trajectory simulated from ``X[0]`` against ``X`` (1 is perfect).
+
+        Examples
+        --------
+        >>> from lincomb.learn.sindy import STLSQRegressor
+        >>> t = np.linspace(0, 2, 401)
+        >>> X = np.exp(-t)[:, None]
+        >>> round(STLSQRegressor().fit(t, X).score(t, X), 6)
+        1.0
+        """
+        from lincomb.theory.expression_compare import r2_score
+
+        t, X = validate_time_series(t, X, min_samples=2)
+        return r2_score(X, self.simulate(X[0], t))

@@ -1,0 +1,108 @@
+"""lincomb.learn.symreg: the primitive-operation network, pruning, the information criterion, the CLI."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+import sympy
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("scipy")
+torch.set_num_threads(1)
+
+from lincomb.errors import UsageError
+from lincomb.learn.symreg import SymbolicODERegressor, information_criterion, prune_path
+from lincomb.learn.systems import get_system
+from lincomb.symreg_cli import add_parser, run
+from lincomb.theory.expression_compare import compare_equations
+
+FAST = dict(epochs=200, train_samples=500)
+
+
+def test_information_criterion_prefers_fewer_terms_at_equal_fit():
+    assert information_criterion(2.0, 1000, 3) < information_criterion(2.0, 1000, 4)
+    # a big enough drop in the residual pays for a term
+    assert information_criterion(1.0, 1000, 4) < information_criterion(2.0, 1000, 3)
+    # below the exact-fit floor, residuals no longer count
+    assert information_criterion(1e-20, 1000, 3) == information_criterion(1e-15, 1000, 3)
+
+
+def test_prune_path_drops_small_weights_and_refits():
+    rng = np.random.default_rng(0)
+    F = rng.standard_normal((300, 4))
+    target = F[:, 0] - 0.5 * F[:, 2]
+    sets = prune_path(F, target, np.array([0.8, 0.05, -0.4, 0.001]), np.logspace(-4, 0, 9))
+    assert (0, 2) in sets and () in sets
+    assert sets[0] == (0, 2)  # the refit at the smallest threshold already drops 1 and 3
+
+
+def test_network_recovers_lotka_volterra_with_small_noise():
+    system = get_system("lotka_volterra")
+    t = system.time_grid()[:3001]
+    X = system.simulate(t, noise=0.01, seed=5)
+    model = SymbolicODERegressor(degree=2, functions=(), seed=1, **FAST).fit(t, X, names=system.names)
+    comparison = compare_equations(model.equations(), system.equations(), system.symbols)
+    assert comparison.structure_equal, model.equations()
+    assert comparison.max_relative_error < 0.02
+    assert model.seed_ == 1 and model.exponents_.shape[1] == 2
+    assert len(model.candidates_) == 2 and all(c["criterion"] == c["criterion"] for c in model.candidates_[0])
+
+
+def test_network_reads_out_a_rational_term():
+    system = get_system("spruce_budworm")
+    t = system.time_grid()
+    trajectories = [system.simulate(t, x0=x0) for x0 in system.x0s]
+    model = SymbolicODERegressor(degree=2, functions=(), rational=True, seed=0, epochs=400, train_samples=800)
+    model = model.fit(t, trajectories, names=system.names)
+    comparison = compare_equations(model.equations(), system.equations(), system.symbols)
+    assert comparison.structure_equal, model.equations()
+    assert comparison.max_relative_error < 0.01
+
+
+def test_predict_simulate_score_and_sympy_export():
+    system = get_system("van_der_pol")
+    t = system.time_grid()[:2501]
+    X = system.simulate(t)
+    model = SymbolicODERegressor(functions=(), **FAST).fit(t, X, names=system.names)
+    assert model.to_sympy() == model.equations()
+    assert all(isinstance(e, sympy.Expr) for e in model.equations())
+    assert np.allclose(model.predict(X[:3]), system.vector_field(X[:3]), atol=1e-3)
+    assert model.score(t, system.simulate(t, x0=system.test_x0)) > 0.99
+
+
+def test_bad_data_and_options():
+    t = np.linspace(0, 1, 40)
+    X = np.c_[t, t**2]
+    X[3, 0] = np.inf
+    with pytest.raises(UsageError, match="row 3, column 'a'"):
+        SymbolicODERegressor(**FAST).fit(t, X, names=["a", "b"])
+    with pytest.raises(UsageError, match="unknown unary functions"):
+        SymbolicODERegressor(functions=("erf",))
+    with pytest.raises(UsageError, match="trajectory 1 has 1 columns"):
+        SymbolicODERegressor(**FAST).fit(t, [np.c_[t, t], t[:, None]])
+
+
+def _cli(argv):
+    parser = argparse.ArgumentParser(prog="lincomb")
+    add_parser(parser.add_subparsers(dest="command"))
+    return run(parser.parse_args(argv))
+
+
+def test_cli_fits_a_csv_file(tmp_path, capsys):
+    system = get_system("lotka_volterra")
+    t = system.time_grid()[:2001]
+    X = system.simulate(t)
+    path = tmp_path / "lv.csv"
+    np.savetxt(path, np.c_[t, X], delimiter=",", header="t,x,y", comments="")
+    assert _cli(["symreg", "fit", str(path), "--degree", "2", "--functions", "", "--epochs", "200"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("x' = ") and "x*y" in out and "y' = " in out
+
+
+def test_cli_refuses_bad_data_with_exit_code_2(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("t,x\n" + "\n".join(f"{i},{'nan' if i == 7 else i}" for i in range(30)))
+    assert _cli(["symreg", "fit", str(path)]) == 2
+    assert "line 9, column 'x'" in capsys.readouterr().err
