@@ -10,7 +10,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 SETUP_COMMANDS = (
     "pip install torch==2.13.0 && pip install -e . && lincomb check --all",
-    'pip install torch==2.13.0 && pip install -e ".[test,learn]" && pytest -q',
+    'pip install torch==2.13.0 && pip install -e ".[test,learn,distributed]" && pytest -q',
 )
 
 
