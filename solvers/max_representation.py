@@ -143,7 +143,33 @@ class MaxRepresentation:
         return self.network().widths
 
 
-def max_representation(n: int, k: int | None = None, *, loops: bool = True, progress=None) -> MaxRepresentation:
+def sorted_templates(n: int, k: int, *, loops: bool = True) -> list:
+    """The templates of the search in search order (small orbits first); the index is the template id.
+
+    Pivots are taken left to right, so templates with small orbits (few second-layer neurons) come first.
+
+    Examples
+    --------
+    >>> [str(t) for t in sorted_templates(3, 1)]
+    ['[{11}|{11}]', '[{12}|{12}]', '[{12}|{33}]', '[{22}|{11}]', '[{23}|{12}]', '[{12}|{22}]']
+    """
+    templates = enumerate_templates(n, k, loops=loops)
+    templates.sort(key=lambda t: (template_orbit_size(t, n), t))
+    return templates
+
+
+def _local_columns(templates: list, n: int, say) -> list:
+    columns = []
+    for number, template in enumerate(templates):
+        columns.append(template_column(template, n))
+        if (number + 1) % 1000 == 0:
+            say(f"columns: {number + 1} of {len(templates)}")
+    return columns
+
+
+def max_representation(
+    n: int, k: int | None = None, *, loops: bool = True, progress=None, column_builder=None
+) -> MaxRepresentation:
     """Find ``lam`` with ``max(x1..xn) = sum lam_t F_{A_t,B_t}`` exactly, or prove that none exists.
 
     Parameters
@@ -156,6 +182,10 @@ def max_representation(n: int, k: int | None = None, *, loops: bool = True, prog
         Allow loops ``(i, i)`` in the templates (default True).
     progress : callable, optional
         Receives progress strings: templates enumerated, system size, rank.
+    column_builder : callable, optional
+        ``column_builder(templates, n, say) -> columns``, the sparse columns of the templates in order; the
+        expensive step, which :func:`lincomb.solvers.max_representation_dask.max_representation_dask` hands
+        to a Dask cluster. Default: computed here, one template after the other.
 
     Returns
     -------
@@ -184,18 +214,12 @@ def max_representation(n: int, k: int | None = None, *, loops: bool = True, prog
 
     seconds = {}
     start = time.perf_counter()
-    templates = enumerate_templates(n, k, loops=loops)
-    # Pivots are taken left to right, so templates with small orbits (few second-layer neurons) come first.
-    templates.sort(key=lambda t: (template_orbit_size(t, n), t))
+    templates = sorted_templates(n, k, loops=loops)
     seconds["templates"] = time.perf_counter() - start
     say(f"n = {n}, k = {k}: {len(templates)} templates enumerated ({seconds['templates']:.1f} s)")
 
     start = time.perf_counter()
-    columns = []
-    for number, template in enumerate(templates):
-        columns.append(template_column(template, n))
-        if progress is not None and (number + 1) % 1000 == 0:
-            say(f"columns: {number + 1} of {len(templates)}")
+    columns = (column_builder or _local_columns)(templates, n, say)
     seconds["columns"] = time.perf_counter() - start
     linear_rows = [(LINEAR, p) for p in range(n)]
     row_keys = set(linear_rows)

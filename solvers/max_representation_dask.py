@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 from typing import Any
 
 from lincomb.errors import UsageError
 
-from .exact_sparse_solve import solve_sparse_exact
-from .max_representation import MaxRepresentation, max_representation, minimum_pairs
-from .max_sorted_cone import LINEAR, template_column
-from .max_templates import enumerate_templates, template_orbit_size
+from .max_representation import MaxRepresentation, max_representation, sorted_templates
+from .max_sorted_cone import template_column
 
 __all__ = [
     "sorted_templates",
@@ -40,20 +37,6 @@ __all__ = [
 
 #: Blocks per worker: several, so that a slow block (templates on many vertices) does not leave others idle.
 BLOCKS_PER_WORKER = 8
-
-
-def sorted_templates(n: int, k: int, *, loops: bool = True) -> list:
-    """The templates of the search in the order of the local search (small orbits first); index = template id.
-
-    Examples
-    --------
-    >>> [str(t) for t in sorted_templates(3, 1)]
-    ['[{11}|{11}]', '[{12}|{12}]', '[{12}|{33}]', '[{22}|{11}]', '[{23}|{12}]', '[{12}|{22}]']
-    """
-    templates = enumerate_templates(n, k, loops=loops)
-    # The same key as max_representation: pivots are taken left to right, small orbits (few neurons) first.
-    templates.sort(key=lambda t: (template_orbit_size(t, n), t))
-    return templates
 
 
 def template_block_keys(templates: list, n: int, block_size: int) -> list:
@@ -175,52 +158,9 @@ def max_representation_dask(
     ...
     lincomb.errors.UsageError: max_representation: n must be an integer >= 2 (the number of inputs), got 1
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        # The local search words the errors; ask it (it stops before any work).
-        max_representation(n, k, loops=loops)
-    if k is None:
-        k = minimum_pairs(n)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        max_representation(n, k, loops=loops)
+    def dask_columns(templates, n, say):
+        columns = template_columns(templates, n, client, block_size=block_size)
+        say(f"columns computed {'on the Dask cluster' if client is not None else 'here'}")
+        return columns
 
-    def say(message: str) -> None:
-        if progress is not None:
-            progress(message)
-
-    seconds = {}
-    start = time.perf_counter()
-    templates = sorted_templates(n, k, loops=loops)
-    seconds["templates"] = time.perf_counter() - start
-    say(f"n = {n}, k = {k}: {len(templates)} templates enumerated ({seconds['templates']:.1f} s)")
-
-    start = time.perf_counter()
-    columns = template_columns(templates, n, client, block_size=block_size)
-    seconds["columns"] = time.perf_counter() - start
-    row_keys = {(LINEAR, p) for p in range(n)}
-    for column in columns:
-        row_keys.update(column)
-    nonzeros = sum(len(column) for column in columns)
-    where = "on the Dask cluster" if client is not None else "here"
-    say(
-        f"system: {len(row_keys) - n} hinge directions + {n} linear rows, {len(columns)} columns, "
-        f"{nonzeros} nonzeros (computed {where}, {seconds['columns']:.1f} s)"
-    )
-
-    start = time.perf_counter()
-    solved = solve_sparse_exact(columns, {(LINEAR, n - 1): 1}, progress=say)
-    seconds["solve"] = time.perf_counter() - start
-    say(f"rank {solved.rank}; {'feasible' if solved.feasible else 'infeasible'} ({seconds['solve']:.1f} s)")
-    terms = [(coefficient, templates[j]) for j, coefficient in sorted(solved.solution.items())] if solved.feasible else []
-    return MaxRepresentation(
-        n=n,
-        k=k,
-        feasible=solved.feasible,
-        terms=terms,
-        left_kernel=solved.left_kernel,
-        templates=len(templates),
-        rows=len(row_keys),
-        nonzeros=nonzeros,
-        rank=solved.rank,
-        seconds=seconds,
-        loops=loops,
-    )
+    return max_representation(n, k, loops=loops, progress=progress, column_builder=dask_columns)
