@@ -42,10 +42,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the four smallest cases")
     parser.add_argument("--milp-limit", type=float, default=120.0, help="seconds per MILP enumeration")
-    parser.add_argument("--exact-limit-regions", type=int, default=20000)
+    parser.add_argument("--cases", type=int, nargs="+", metavar="I",
+                        help="indices into the case list (default: all, or the four smallest with --quick)")
     args = parser.parse_args(argv)
     rows = []
-    for index, (widths, n) in enumerate(QUICK if args.quick else CASES):
+    selected = [(i, CASES[i]) for i in args.cases] if args.cases else list(enumerate(QUICK if args.quick else CASES))
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    for index, (widths, n) in selected:
         network = random_network(widths, n, seed=index)
         box = ([-3] * n, [3] * n)
         start = time.perf_counter()
@@ -67,9 +71,10 @@ def main(argv=None) -> int:
         print(f"{str(widths):>14} n={n}: exact {exact.count:6d} regions {exact_seconds:8.2f} s | MILP "
               f"{milp_count if finished else '?':>6} {milp_seconds:8.2f} s | ratio {mark}{row['ratio_milp_over_exact']:.1f} | agree {agree}",
               flush=True)
-    results = Path(__file__).parent / "results"
-    results.mkdir(exist_ok=True)
-    (results / "regions.json").write_text(json.dumps({"benchmark": "regions", "anchor": "Serra-Tjandraatmadja-Ramalingam MILP (Pyomo appsi_highs)", "rows": rows}, indent=1) + "\n")
+        # Written after every case, so a long run that is stopped keeps what it measured.
+        (results / "regions.json").write_text(json.dumps({
+            "benchmark": "regions", "anchor": "Serra-Tjandraatmadja-Ramalingam MILP (Pyomo appsi_highs)",
+            "milp_limit_seconds": args.milp_limit, "rows": rows}, indent=1) + "\n")
     try:
         import matplotlib
 
