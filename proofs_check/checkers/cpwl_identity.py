@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import re
 import sys
-from fractions import Fraction
 
 from ._common import (
     CertificateMalformed,
@@ -49,6 +48,7 @@ from ._common import (
     get_str,
     parse_rational_fast,
 )
+from ._relu_network import read_matrix, read_relu_network
 
 KIND = "cpwl-identity"
 _MULTIPLIER_KEY = re.compile(r"(0|[1-9][0-9]*):(0|[1-9][0-9]*)", re.ASCII)
@@ -58,46 +58,6 @@ _CELL_KEY = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*", re.ASCII)
 # ---------------------------------------------------------------------------------------------
 # Compiling expressions into programs: nodes ("lin", constant, [(node, coefficient)]) / ("max", [node])
 # ---------------------------------------------------------------------------------------------
-def _matrix(rows, path: str, columns: int) -> list:
-    if not isinstance(rows, list):
-        raise CertificateMalformed(path, "must be an array of rows")
-    matrix = []
-    for r, row in enumerate(rows):
-        row_path = field_path(path, r)
-        if not isinstance(row, list):
-            raise CertificateMalformed(row_path, "must be an array of rationals")
-        if len(row) != columns:
-            raise CertificateMalformed(row_path, f"has {len(row)} entries, expected {columns} (the width of the layer below)")
-        matrix.append([parse_rational_fast(v, field_path(row_path, j)) for j, v in enumerate(row)])
-    return matrix
-
-
-def _read_network(expression: dict, path: str, dimension: int) -> list:
-    layers_json = get_list(expression, "layers", path)
-    if not layers_json:
-        raise CertificateMalformed(field_path(path, "layers"), "a network needs at least one layer")
-    layers = []
-    width = dimension
-    for index, layer in enumerate(layers_json):
-        layer_path = field_path(field_path(path, "layers"), index)
-        if not isinstance(layer, dict):
-            raise CertificateMalformed(layer_path, "must be an object with weights and biases")
-        weights = _matrix(get_list(layer, "weights", layer_path), field_path(layer_path, "weights"), width)
-        biases_json = get_list(layer, "biases", layer_path)
-        if len(biases_json) != len(weights):
-            raise CertificateMalformed(
-                field_path(layer_path, "biases"), f"has {len(biases_json)} entries for {len(weights)} neurons"
-            )
-        if not weights:
-            raise CertificateMalformed(field_path(layer_path, "weights"), "a layer needs at least one neuron")
-        biases = [parse_rational_fast(v, field_path(field_path(layer_path, "biases"), j)) for j, v in enumerate(biases_json)]
-        layers.append((weights, biases))
-        width = len(weights)
-    if width != 1:
-        raise CertificateMalformed(field_path(path, "layers"), f"the last layer has {width} neurons; exactly 1 is required")
-    return layers
-
-
 def _compile_network(layers: list, dimension: int, nodes: list) -> int:
     """Append the network's nodes (inputs are nodes 0..n-1); return the output node."""
     current = list(range(dimension))
@@ -159,7 +119,7 @@ def _read_max_combination(expression: dict, path: str, dimension: int) -> list:
             piece_path = field_path(field_path(term_path, "pieces"), p)
             if not isinstance(piece, dict):
                 raise CertificateMalformed(piece_path, "must be an object with linear and constant")
-            linear = _matrix([get_list(piece, "linear", piece_path)], field_path(piece_path, "linear"), dimension)[0]
+            linear = read_matrix([get_list(piece, "linear", piece_path)], field_path(piece_path, "linear"), dimension)[0]
             if "constant" not in piece:
                 raise CertificateMalformed(field_path(piece_path, "constant"), "missing")
             constant = parse_rational_fast(piece["constant"], field_path(piece_path, "constant"))
@@ -190,7 +150,7 @@ def _compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
     kind = get_str(expression, "type", path)
     layers_key, pieces_key = f"{side}_hidden_layers", f"{side}_max_pieces"
     if kind == "relu-network":
-        layers = _read_network(expression, path, dimension)
+        layers = read_relu_network(expression, path, dimension)
         if pieces_key in claim:
             raise CertificateMalformed(f"claim.{pieces_key}", f"applies to a max-combination, but {side} is a relu-network")
         if layers_key in claim:

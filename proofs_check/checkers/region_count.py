@@ -48,40 +48,11 @@ from ._common import (
     get_str,
     parse_rational_fast,
 )
+from ._relu_network import read_relu_network
 
 KIND = "region-count"
 _PATTERN = re.compile(r"[01]*", re.ASCII)
 _LABEL = re.compile(r"(0|[1-9][0-9]*)|b(0|[1-9][0-9]*)", re.ASCII)
-
-
-def _read_layers(expression, path: str, dimension: int) -> list:
-    if not isinstance(expression, dict):
-        raise CertificateMalformed(path, "must be an object")
-    if get_str(expression, "type", path) != "relu-network":
-        raise CertificateMalformed(field_path(path, "type"), 'must be "relu-network"')
-    layers_json = get_list(expression, "layers", path)
-    if not layers_json:
-        raise CertificateMalformed(field_path(path, "layers"), "a network needs at least one layer")
-    layers, width = [], dimension
-    for index, layer in enumerate(layers_json):
-        layer_path = field_path(field_path(path, "layers"), index)
-        if not isinstance(layer, dict):
-            raise CertificateMalformed(layer_path, "must be an object with weights and biases")
-        rows = get_list(layer, "weights", layer_path)
-        biases = get_list(layer, "biases", layer_path)
-        if not rows:
-            raise CertificateMalformed(field_path(layer_path, "weights"), "a layer needs at least one neuron")
-        if len(biases) != len(rows):
-            raise CertificateMalformed(field_path(layer_path, "biases"), f"has {len(biases)} entries for {len(rows)} neurons")
-        weights = []
-        for r, row in enumerate(rows):
-            row_path = field_path(field_path(layer_path, "weights"), r)
-            if not isinstance(row, list) or len(row) != width:
-                raise CertificateMalformed(row_path, f"must be an array of {width} rationals")
-            weights.append([parse_rational_fast(v, field_path(row_path, j)) for j, v in enumerate(row)])
-        layers.append((weights, [parse_rational_fast(v, field_path(field_path(layer_path, "biases"), j)) for j, v in enumerate(biases)]))
-        width = len(rows)
-    return layers
 
 
 def _read_point(value, path: str, dimension: int) -> list:
@@ -126,7 +97,7 @@ def verify(cert: dict) -> str:
     n = get_int(claim, "input_dimension", "claim", minimum=1)
     if "network" not in claim:
         raise CertificateMalformed("claim.network", "missing required field")
-    layers = _read_layers(claim["network"], "claim.network", n)
+    layers = read_relu_network(claim["network"], "claim.network", n, scalar=False)
     claimed = get_int(claim, "regions", "claim", minimum=1)
     hidden = layers[:-1]
     total_neurons = sum(len(w) for w, _ in hidden)
