@@ -9,15 +9,16 @@ Examples
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="lincomb"); commands = parser.add_subparsers(dest="command")
 >>> add_parser(commands)
->>> args = parser.parse_args(["regions", "plot", "net.json", "--box", "-1", "1", "-1", "1"])
+>>> args = parser.parse_args(["regions", "plot", "net.json", "--box", "-1/2", "1", "-1", "1"])
 >>> args.box, args.out
-(['-1', '1', '-1', '1'], 'regions.png')
+(['-1/2', '1', '-1', '1'], 'regions.png')
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from fractions import Fraction
 
 from lincomb.errors import MissingDependencyError, ShapeError, UsageError
@@ -39,6 +40,9 @@ def add_parser(subparsers) -> None:
     actions = regions.add_subparsers(dest="regions_command", required=True)
     plot = actions.add_parser("plot", help="draw the activation regions of a 2-input network on a box (PNG)")
     plot.add_argument("network", help='a JSON file {"type": "relu-network", "layers": [...]} with 2 inputs')
+    # argparse takes "-1/2" for an option unless it looks like a negative number; teach it exact fractions
+    # (this parser has no options that look like numbers, so nothing else changes).
+    plot._negative_number_matcher = re.compile(r"^-\d+(/\d+)?$|^-\d*\.\d+$")
     plot.add_argument("--box", nargs=4, metavar=("X0", "X1", "Y0", "Y1"), default=["-1", "1", "-1", "1"],
                       help="the box x0 < x < x1, y0 < y < y1 (exact rationals, e.g. -1/2)")
     plot.add_argument("--out", default="regions.png", help="the PNG to write (default regions.png)")
