@@ -37,7 +37,7 @@ from lincomb.errors import UsageError
 
 from .data_validation import MIN_SAMPLES, validate_time_series
 
-__all__ = ["ODERegressorBase", "choose_window", "smoothed_derivatives"]
+__all__ = ["ODERegressorBase", "choose_window", "smoothed_derivatives", "weak_form_rows"]
 
 _WINDOWS = (7, 11, 15, 21, 31, 41, 61, 81, 121, 161, 201, 251, 301, 401)
 _POLYORDER = 3
@@ -125,6 +125,68 @@ def smoothed_derivatives(t, X, window: int | None = None, return_window: bool = 
     if return_window:
         return smooth[trim:-trim], derivative[trim:-trim], max(windows)
     return smooth[trim:-trim], derivative[trim:-trim]
+
+
+def weak_form_rows(t, x, values, window: int = 101, order: int = 4):
+    """Rows of the weak (integral) form of ``x' = sum_k w_k m_k(x)`` on one trajectory.
+
+    For test functions ``phi(t) = (1 - s**2)**order`` (``s`` maps the support to [-1, 1]) supported on
+    ``window`` consecutive samples, at a stride of a quarter window, integration by parts gives
+    ``-integral phi' x dt = sum_k w_k integral phi m_k(x) dt`` (``phi`` vanishes at both ends), so no
+    derivative of the data is taken.  Both integrals use the trapezoid rule on the samples.  Noise in
+    ``x`` enters only through these weighted averages: it is averaged out over the support instead of
+    being differentiated, and (unlike a cumulative integral from ``t_0``) errors do not accumulate
+    along the trajectory.
+
+    Parameters
+    ----------
+    t : array_like, shape (n,)
+        Sample times (increasing).
+    x : array_like, shape (n,)
+        The state whose derivative is modelled (raw data).
+    values : array_like, shape (n, k)
+        The terms ``m_k`` evaluated on the samples.
+    window : int
+        Samples per test function (clipped to ``n``); at least 5.
+    order : int
+        Exponent of the test functions (>= 2, so that ``phi'`` vanishes at the ends too).
+
+    Returns
+    -------
+    (A, b) : arrays of shape (rows, k) and (rows,) with ``A w ~ b``.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 2, 401)
+    >>> x = np.exp(-3 * t)
+    >>> A, b = weak_form_rows(t, x, x[:, None], window=41)
+    >>> round(float(np.linalg.lstsq(A, b, rcond=None)[0][0]), 4)
+    -3.0
+    """
+    t = np.asarray(t, dtype=float)
+    x = np.asarray(x, dtype=float)
+    values = np.asarray(values, dtype=float)
+    if int(window) != window or window < 5:
+        raise UsageError(f"weak-form window must be an integer >= 5 samples, got {window!r}")
+    if order < 2:
+        raise UsageError(f"weak-form test function order must be >= 2, got {order!r}")
+    window = min(int(window), t.size)
+    stride = max(1, window // 4)
+    rows, targets = [], []
+    for start in range(0, t.size - window + 1, stride):
+        piece = slice(start, start + window)
+        tk = t[piece]
+        half = (tk[-1] - tk[0]) / 2.0
+        s = (tk - tk[0]) / half - 1.0
+        phi = (1.0 - s**2) ** order
+        dphi = -2.0 * order * s * (1.0 - s**2) ** (order - 1) / half
+        steps = np.diff(tk)
+        weights = np.zeros(tk.size)  # trapezoid weights
+        weights[:-1] += steps / 2.0
+        weights[1:] += steps / 2.0
+        rows.append((weights * phi) @ values[piece])
+        targets.append(-np.sum(weights * dphi * x[piece]))
+    return np.array(rows), np.array(targets)
 
 
 def _trajectories(t, X) -> list[tuple[np.ndarray, np.ndarray]]:

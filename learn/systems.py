@@ -252,12 +252,17 @@ def _reference_systems() -> dict[str, ODESystem]:
     # one initial condition, the held-out one (test_x0) is a nearby point chosen here.  The spruce
     # budworm gets three more training starts (0.3, 5, 12): from the table's two (2.4, 23.3) the
     # trajectories settle within a few time units and cover too little of the state space to tell
-    # x**2/(1 + x**2) from nearby rational functions at 1 % noise.
+    # x**2/(1 + x**2) from nearby rational functions at 1 % noise.  Lorenz gets two more training
+    # starts, (10, 10, 30) and (-5, -10, 20), which reach the attractor within about one time unit:
+    # in y' = 28 x - y - x z the small -y term is nearly collinear with x on one trajectory of
+    # 10 time units, and at 1 % noise its coefficient then varies by several percent between noise
+    # seeds; three trajectories bring that under 1.1 % (10 seeds).
     return {
         system.name: system
         for system in [
             ODESystem("lorenz", "xyz", ["s*(y - x)", "x*(r - z) - y", "x*y - b*z"],
-                      {"s": 10, "r": 28, "b": "8/3"}, [[-8, 8, 27]], test_x0=[8, 7, 15]),
+                      {"s": 10, "r": 28, "b": "8/3"}, [[-8, 8, 27], [10, 10, 30], [-5, -10, 20]],
+                      test_x0=[8, 7, 15]),
             ODESystem("rossler", "xyz", ["-y - z", "x + a*y", "b + z*(x - c)"],
                       {"a": "0.2", "b": "0.2", "c": "5.7"}, [[6.5, 0.5, 0.3]], test_x0=[5, 1, 0.5], t_end=20.0),
             ODESystem("van_der_pol", "xy", ["y", "m*(1 - x**2)*y - x"], {"m": "0.5"},

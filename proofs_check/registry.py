@@ -468,6 +468,16 @@ CHECKS: tuple[Check, ...] = (
         module="symreg_checks",
         function="run_spruce_budworm",
     ),
+    Check(
+        id="symreg-recovers-lorenz",
+        claim="the symbolic-regression network learns the Lorenz equations from 1% noisy data with exactly "
+        "the true terms and measured coefficients within 2%",
+        source="Boddupalli, Matchen, Moehlis, Chaos (2023), doi 10.1063/5.0134464",
+        tier="full",
+        needs=("torch", "scipy"),
+        module="symreg_checks",
+        function="run_lorenz",
+    ),
 )
 
 

@@ -118,7 +118,10 @@ def recovery_certificate(check_id: str, progress=None, noise: Fraction = NOISE, 
             "t_end": float(system.t_end),
             "samples_per_trajectory": int(t.size),
             "noise_seeds": [NOISE_SEED + k for k in range(len(trajectories))],
-            "derivatives": "Savitzky-Golay smoothed finite differences, window chosen from the data",
+            "derivatives": ("Savitzky-Golay smoothed finite differences, window chosen from the data (term "
+                            "selection); coefficients refitted by the weak form on the raw data"
+                            if options.get("integral_refit", True) else
+                            "Savitzky-Golay smoothed finite differences, window chosen from the data"),
         },
     }
     return make_certificate("symreg-recovery", claim, data, solver="lincomb.learn.symreg.SymbolicODERegressor",
