@@ -407,6 +407,7 @@ class SymbolicODERegressor(ODERegressorBase):
     def _select(self, X: np.ndarray, dX: np.ndarray, trained: dict, sum_weights: Sequence[Fraction]):
         """Prune and choose by the criterion; return (total criterion, equations, coefficients, candidates, units)."""
         units_sym, units, weights = self._read_out_units(X, trained, sum_weights)
+        self._unit_weights = weights
         unit_scale = np.sqrt(np.mean(units**2, axis=0))
         unit_scale[unit_scale == 0] = 1.0
         scaled_units = units / unit_scale
@@ -486,82 +487,53 @@ class SymbolicODERegressor(ODERegressorBase):
             equations = self._integral_refit()
         return equations
 
-    def _weak_backward_elimination(self, A: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Indices of the columns of ``A`` kept by backward elimination on the weak-form criterion.
-
-        Neighbouring test functions overlap (stride a quarter of the support), so the criterion
-        counts a quarter of the rows as samples, as the derivative-based selection counts rows per
-        smoothing window.
-        """
-        scale = np.sqrt(np.mean(A**2, axis=0)).clip(1e-300)
-        target_scale = np.sqrt(np.mean(b**2)) or 1.0
-        A, b = A / scale, b / target_scale
-        rows = A.shape[0]
-        effective = max(1, rows // 4)
-
-        def score(columns: list[int]) -> float:
-            if columns:
-                coef = np.linalg.lstsq(A[:, columns], b, rcond=None)[0]
-                rss = float(np.sum((A[:, columns] @ coef - b) ** 2))
-            else:
-                rss = float(np.sum(b**2))
-            return information_criterion(rss * effective / rows, effective, len(columns), self.criterion)
-
-        current = list(range(A.shape[1]))
-        best = score(current)
-        while current:
-            trial = min(([k for k in current if k != drop] for drop in current), key=score)
-            trial_score = score(trial)
-            if trial_score >= best:
-                break
-            current, best = trial, trial_score
-        return np.array(current, dtype=int)
-
     def _integral_refit(self) -> list[sympy.Expr]:
-        """Refit the chosen terms' coefficients by the weak (integral) form, on the raw data.
+        """Choose the terms and fit their coefficients on the weak (integral) form of the raw data.
 
-        For each trajectory and each test function ``phi`` of :func:`~lincomb.learn.ode_regression.weak_form_rows`
-        (``weak_window`` samples wide), ``-integral phi' x_j dt = sum_k w_k integral phi m_k(x) dt``;
-        least squares over all of them gives ``w``.  Terms are then dropped one at a time while that
-        improves the information criterion of the weak-form fit (:meth:`_weak_backward_elimination`):
-        the smoothing bias of the derivatives can make a spurious term pay there, not here (on Lorenz
-        with three trajectories it added x**2, y**2, z**2 to z').  No derivative is estimated and the
-        states are not smoothed: the noise is averaged out by the integrals, while smoothing would bias the
-        coefficients (on Lorenz at 1 % noise the smoothed states biased ``-y`` in ``y'`` by about
-        8 %).  A product of distinct noisy states has no bias; a square ``x**2`` gains the noise
-        variance, 1e-4 of the signal's mean square at 1 % noise.  Terms are only removed, never added.
+        Every read-out unit of the network (not only those the derivative-based selection kept) is
+        put into the weak form: for each trajectory and each test function ``phi`` of
+        :func:`~lincomb.learn.ode_regression.weak_form_rows` (``weak_window`` samples wide),
+        ``-integral phi' x_j dt = sum_k w_k integral phi m_k(x) dt``.  The terms are then chosen by
+        :func:`~lincomb.learn.weak_selection.weak_select` (start sets: the network's pruning path
+        and the derivative-based choice; a stepwise search; parsimony among near-ties), and their
+        coefficients are the weak-form least-squares fit.  No derivative is estimated and the states
+        are not smoothed: the noise is averaged out by the integrals, while smoothing biases both the
+        coefficients (on Lorenz at 1 % noise, ``-y`` in ``y'`` by about 8 %) and the choice of terms
+        (``cos(y)``, ``y**2`` in the damped driven pendulum).  A product of distinct noisy states has no
+        bias; a square ``x**2`` gains the noise variance, 1e-4 of the signal's mean square at 1 % noise.
+        Units that are not finite on the raw data (a fractional power of a noisy value near 0) are left
+        out; if the derivative-based choice needs one, that choice is kept as it is.
         """
         from .ode_regression import weak_form_rows
+        from .weak_selection import term_complexity, weak_select
 
+        function = sympy.lambdify(self.variables_, list(self.units_), modules="numpy")
+        values = []
+        for t, X in self._raw_trajectories:
+            with np.errstate(all="ignore"):
+                values.append(np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (X.shape[0],))
+                                               for v in function(*X.T)]))
+        finite = np.flatnonzero(np.all([np.all(np.isfinite(v), axis=0) for v in values], axis=0))
+        derivative_choice = [np.flatnonzero(self.coefficients_[:, j]) for j in range(self.coefficients_.shape[1])]
+        if any(not np.isin(kept, finite).all() for kept in derivative_choice):
+            return [sympy.Add(*[sympy.Float(self.coefficients_[k, j]) * self.units_[k] for k in kept])
+                    for j, kept in enumerate(derivative_choice)]
+        complexities = [term_complexity(self.units_[k], self.variables_) for k in finite]
+        position = {int(k): i for i, k in enumerate(finite)}
         equations = []
+        self.weak_selections_ = []
         for j in range(self.coefficients_.shape[1]):
-            kept = np.flatnonzero(self.coefficients_[:, j])
-            if kept.size == 0:
-                equations.append(sympy.Integer(0))
-                continue
-            function = sympy.lambdify(self.variables_, [self.units_[k] for k in kept], modules="numpy")
             blocks, targets = [], []
-            for t, X in self._raw_trajectories:
-                with np.errstate(all="ignore"):
-                    values = np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (X.shape[0],))
-                                              for v in function(*X.T)])
-                rows, target = weak_form_rows(t, X[:, j], values, window=self.weak_window)
+            for (t, X), V in zip(self._raw_trajectories, values):
+                rows, target = weak_form_rows(t, X[:, j], V[:, finite], window=self.weak_window)
                 blocks.append(rows)
                 targets.append(target)
-            A, b = np.vstack(blocks), np.concatenate(targets)
-            finite = bool(np.all(np.isfinite(A)))
-            if finite:
-                chosen = self._weak_backward_elimination(A, b)
-                kept, A = kept[chosen], A[:, chosen]
-            scale = np.sqrt(np.mean(A**2, axis=0)).clip(1e-300)
-            solution = np.linalg.lstsq(A / scale, b, rcond=None)[0] / scale if finite else A[0] * np.nan
-            if not np.all(np.isfinite(solution)):
-                # A term not finite on the raw data (a fractional power of a noisy value near 0):
-                # keep the derivative-based coefficients.
-                return [sympy.Add(*[sympy.Float(self.coefficients_[k, jj]) * self.units_[k]
-                                    for k in np.flatnonzero(self.coefficients_[:, jj])])
-                        for jj in range(self.coefficients_.shape[1])]
+            selection = weak_select(np.vstack(blocks), np.concatenate(targets), self._unit_weights[finite, j],
+                                    complexities, start_sets=[[position[int(k)] for k in derivative_choice[j]]],
+                                    criterion=self.criterion)
+            self.weak_selections_.append(selection)
+            kept = finite[list(selection.terms)]
             self.coefficients_[:, j] = 0.0
-            self.coefficients_[kept, j] = solution
-            equations.append(sympy.Add(*[sympy.Float(c) * self.units_[k] for c, k in zip(solution, kept)]))
+            self.coefficients_[kept, j] = selection.coefficients
+            equations.append(sympy.Add(*[sympy.Float(c) * self.units_[k] for c, k in zip(selection.coefficients, kept)]))
         return equations

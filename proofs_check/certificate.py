@@ -21,7 +21,6 @@ import platform
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from lincomb.errors import CertificateError
 from lincomb.proofs_check.checkers._common import (

@@ -81,3 +81,73 @@ def identity_certificate(lhs, rhs, *, statement: str, check: str | None = None, 
         seconds=result.seconds,
         check=check,
     )
+
+
+CHAMBER_SOLVER = "lincomb.theory.chamber_identity: braid chambers, exact rational arithmetic"
+
+
+def braid_chamber_identity_certificate(lhs, rhs, *, statement: str, check: str | None = None, claim_extra=None,
+                                       progress=None) -> dict:
+    """Prove ``lhs = rhs`` on R^n chamber by chamber of the braid fan; return a ``braid-chamber-identity`` certificate.
+
+    For networks whose first layer only compares coordinates (the max_n networks of
+    :mod:`lincomb.theory.max_representation_network`), where the cell tree of :func:`identity_certificate`
+    branches on every neuron; see :mod:`lincomb.theory.chamber_identity`.
+
+    Parameters
+    ----------
+    lhs, rhs : ReLUNetwork or CPWL
+        Objects with ``to_program()`` and ``to_json()``.
+    statement : str
+        The sentence that is proved.
+    check : str, optional
+        The id of the registered check.
+    claim_extra : dict, optional
+        Further structured claim fields.
+    progress : callable, optional
+        Receives progress strings.
+
+    Raises
+    ------
+    CheckFailed
+        When the functions differ; the message names the chamber and, when found, a point and both values.
+
+    Examples
+    --------
+    >>> from lincomb.theory.constructions import max_function, max_network
+    >>> cert = braid_chamber_identity_certificate(max_network(3), max_function(3), statement="max_3")
+    >>> cert["kind"], cert["data"]
+    ('braid-chamber-identity', {'chambers': 6, 'max_hinges': 0})
+    >>> braid_chamber_identity_certificate(max_function(2), max_network(1).__class__([([[1, 0]], [0])]),
+    ...                                    statement="max(x1, x2) = x1")
+    Traceback (most recent call last):
+    ...
+    lincomb.errors.CheckFailed: max(x1, x2) = x1 is false on the chamber x1 <= x2: at x = (-1/3, 1/6), lhs = 1/6 and rhs = -1/3
+    """
+    from lincomb.theory.chamber_identity import prove_identity_on_braid_chambers
+
+    lhs_program, rhs_program = lhs.to_program(), rhs.to_program()
+
+    def report(done, total):
+        if progress is not None:
+            progress(f"{statement}: {done} of {total} braid chambers")
+
+    result = prove_identity_on_braid_chambers(lhs_program, rhs_program, progress=report)
+    if not result.equal:
+        chamber = " <= ".join(f"x{i + 1}" for i in result.differing_chamber)
+        where = ""
+        if result.counterexample is not None:
+            point = result.counterexample
+            where = (f": at x = ({', '.join(rational_str(v) for v in point)}), lhs = "
+                     f"{rational_str(lhs_program.evaluate(point))} and rhs = {rational_str(rhs_program.evaluate(point))}")
+        raise CheckFailed(f"{statement} is false on the chamber {chamber}{where}")
+    claim = {
+        "statement": statement,
+        "input_dimension": lhs_program.dimension,
+        "lhs": lhs.to_json(),
+        "rhs": rhs.to_json(),
+        "fan": "braid",
+        **(claim_extra or {}),
+    }
+    return make_certificate("braid-chamber-identity", claim, {"chambers": result.chambers, "max_hinges": result.hinges},
+                            solver=CHAMBER_SOLVER, seconds=result.seconds, check=check)

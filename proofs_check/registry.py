@@ -361,12 +361,22 @@ CHECKS: tuple[Check, ...] = (
     Check(
         id="max-two-hidden-network-n5",
         claim="the 2-hidden-layer ReLU network (widths 20, 62) built from the n = 5 representation equals "
-        "max(x1..x5) (cell-tree identity test)",
+        "max(x1..x5) (exact, on each of the 120 braid chambers)",
+        source=RUESS_ET_AL,
+        tier="quick",
+        needs=(),
+        module="max_two_hidden",
+        function="run_network_n5",
+    ),
+    Check(
+        id="max-two-hidden-network-n6",
+        claim="the 2-hidden-layer ReLU network (widths 25, 497) built from the n = 6 representation equals "
+        "max(x1..x6) (exact, on each of the 720 braid chambers)",
         source=RUESS_ET_AL,
         tier="full",
         needs=(),
         module="max_two_hidden",
-        function="run_network_n5",
+        function="run_network_n6",
     ),
     Check(
         id="max-two-hidden-n9",

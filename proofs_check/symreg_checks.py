@@ -118,8 +118,9 @@ def recovery_certificate(check_id: str, progress=None, noise: Fraction = NOISE, 
             "t_end": float(system.t_end),
             "samples_per_trajectory": int(t.size),
             "noise_seeds": [NOISE_SEED + k for k in range(len(trajectories))],
-            "derivatives": ("Savitzky-Golay smoothed finite differences, window chosen from the data (term "
-                            "selection); coefficients refitted by the weak form on the raw data"
+            "derivatives": ("Savitzky-Golay smoothed finite differences, window chosen from the data (network "
+                            "training and a start set); terms chosen and coefficients fitted on the weak form of "
+                            "the raw data"
                             if options.get("integral_refit", True) else
                             "Savitzky-Golay smoothed finite differences, window chosen from the data"),
         },

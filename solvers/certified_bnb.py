@@ -445,8 +445,6 @@ def certified_tree(
 
     # Orbits of the patterns of branch_first under the group.
     representative: dict[tuple, tuple[tuple, int]] = {}
-    if symmetries:
-        seen: set[tuple] = set()
 
     def orbit_of(pattern: tuple) -> tuple[tuple, int]:
         found = representative.get(pattern)

@@ -25,6 +25,7 @@ from lincomb.errors import UsageError
 from .affine import Affine
 from .program import Program, max_combination_program
 from .relu_network import ReLUNetwork
+from .two_hidden_layer import FirstLayerValue, two_hidden_layer_network
 
 __all__ = ["bbhsy_max5_network", "max_function", "max_network", "max_target"]
 
@@ -123,75 +124,6 @@ def max_network(n: int) -> ReLUNetwork:
     return ReLUNetwork(layers)
 
 
-class _FirstLayerValue:
-    """A linear combination of first-layer hinge neurons plus an affine function of the input."""
-
-    __slots__ = ("hinges", "affine")
-
-    def __init__(self, hinges: dict, affine: Affine):
-        self.hinges = {k: c for k, c in hinges.items() if c}
-        self.affine = affine
-
-    def __add__(self, other: "_FirstLayerValue") -> "_FirstLayerValue":
-        hinges = dict(self.hinges)
-        for k, c in other.hinges.items():
-            hinges[k] = hinges.get(k, _ZERO) + c
-        return _FirstLayerValue(hinges, self.affine + other.affine)
-
-    def __mul__(self, scalar) -> "_FirstLayerValue":
-        return _FirstLayerValue({k: scalar * c for k, c in self.hinges.items()}, scalar * self.affine)
-
-    __rmul__ = __mul__
-
-    def __sub__(self, other: "_FirstLayerValue") -> "_FirstLayerValue":
-        return self + (-1) * other
-
-    def is_zero(self) -> bool:
-        return not self.hinges and self.affine.is_zero()
-
-
-def _two_hidden_layer_network(dimension: int, first_maxima: list, targets: list) -> ReLUNetwork:
-    """The network of ``sum_i c_i max(A_i, B_i)`` with ``A_i, B_i`` combinations of first-layer maxima.
-
-    ``first_maxima`` are pairs ``(u, v)`` of affine functions: hinge neuron k is ``relu(u_k - v_k)``, so
-    ``max(u_k, v_k) = v_k + relu(u_k - v_k)``; the affine parts travel through the first layer as pass-through
-    pairs ``relu(x_j) - relu(-x_j)`` of the coordinates they use. ``targets`` are triples ``(c_i, A_i, B_i)``
-    of a coefficient and two :class:`_FirstLayerValue` objects: second-layer neuron i is
-    ``relu(A_i - B_i)``, and ``L = sum_i c_i B_i`` passes through the second layer as ``relu(L) - relu(-L)``,
-    so the output is ``sum_i c_i (B_i + relu(A_i - B_i))``.
-    """
-    hinge_count = len(first_maxima)
-    linear_part = _FirstLayerValue({}, Affine.constant_function(0, dimension))
-    second = []
-    for coefficient, a, b in targets:
-        second.append((coefficient, a - b))
-        linear_part = linear_part + coefficient * b
-    pre_activations = [value for _, value in second]
-    if not linear_part.is_zero():
-        pre_activations += [linear_part, (-1) * linear_part]
-    used = [j for j in range(dimension) if any(value.affine.linear[j] for value in pre_activations)]
-
-    first_rows = [list((u - v).linear) for u, v in first_maxima]
-    first_biases = [(u - v).constant for u, v in first_maxima]
-    for j in used:
-        unit = [_ONE if i == j else _ZERO for i in range(dimension)]
-        first_rows += [unit, [-u for u in unit]]
-        first_biases += [_ZERO, _ZERO]
-
-    second_rows, second_biases = [], []
-    for value in pre_activations:
-        row = [value.hinges.get(k, _ZERO) for k in range(hinge_count)]
-        for j in used:
-            row += [value.affine.linear[j], -value.affine.linear[j]]
-        second_rows.append(row)
-        second_biases.append(value.affine.constant)
-
-    output_row = [coefficient for coefficient, _ in second]
-    if not linear_part.is_zero():
-        output_row += [_ONE, -_ONE]
-    return ReLUNetwork([(first_rows, first_biases), (second_rows, second_biases), ([output_row], [_ZERO])])
-
-
 def bbhsy_max5_network() -> ReLUNetwork:
     """A 2-hidden-layer ReLU network for ``max(x1, ..., x5)`` (Bakaev, Brunck, Hertrich, Stade, Yehudayoff).
 
@@ -226,7 +158,7 @@ def bbhsy_max5_network() -> ReLUNetwork:
     first_maxima: list = []
     index_of: dict = {}
 
-    def first_max(u: Affine, v: Affine) -> _FirstLayerValue:
+    def first_max(u: Affine, v: Affine) -> FirstLayerValue:
         # max(u, v) = max(v, u): one hinge neuron per unordered pair.
         key = frozenset((u, v))
         if key not in index_of:
@@ -234,10 +166,10 @@ def bbhsy_max5_network() -> ReLUNetwork:
             first_maxima.append((u, v))
         k = index_of[key]
         _, v_k = first_maxima[k]
-        return _FirstLayerValue({k: _ONE}, v_k)
+        return FirstLayerValue({k: _ONE}, v_k)
 
-    def lift(affine: Affine) -> _FirstLayerValue:
-        return _FirstLayerValue({}, affine)
+    def lift(affine: Affine) -> FirstLayerValue:
+        return FirstLayerValue({}, affine)
 
     two_x5 = 2 * x[5]
     pairs_12_34 = first_max(x[1] + x[2], x[3] + x[4])
@@ -254,4 +186,4 @@ def bbhsy_max5_network() -> ReLUNetwork:
     # R_ij = max(max(2x5, xi+xj), max(x1+x2, x3+x4)), coefficient -1/2
     for i, j in ((1, 3), (1, 4), (2, 3), (2, 4)):
         targets.append((-half, first_max(two_x5, x[i] + x[j]), pairs_12_34))
-    return _two_hidden_layer_network(dimension, first_maxima, targets)
+    return two_hidden_layer_network(dimension, first_maxima, targets)

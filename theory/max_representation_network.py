@@ -10,7 +10,7 @@ s of max{sum_{(i,j) in A} max(x_si, x_sj), sum_{(i,j) in B} max(x_si, x_sj)}`` (
   (identical ones merged, coefficients added), plus one pass-through pair for the sum of all the ``Q``;
 * a linear output.
 
-The construction is :func:`lincomb.theory.constructions` 's two-hidden-layer builder, the one used for the
+The construction is :func:`lincomb.theory.two_hidden_layer.two_hidden_layer_network`, the one used for the
 BBHSY max_5 network. Pairs are 0-based here; :func:`network_from_certificate` reads the 1-based certificate.
 
 Examples
@@ -29,7 +29,7 @@ from itertools import permutations
 from lincomb.errors import ShapeError, UsageError
 
 from .affine import Affine
-from .constructions import _FirstLayerValue, _two_hidden_layer_network
+from .two_hidden_layer import FirstLayerValue, two_hidden_layer_network
 from .rationals import to_rational
 from .relu_network import ReLUNetwork
 
@@ -124,22 +124,22 @@ def max_representation_network(n: int, terms) -> ReLUNetwork:
     first_maxima: list = []
     index_of: dict = {}
 
-    def pair_value(i: int, j: int) -> _FirstLayerValue:
+    def pair_value(i: int, j: int) -> FirstLayerValue:
         if i == j:
-            return _FirstLayerValue({}, coordinates[i])
+            return FirstLayerValue({}, coordinates[i])
         if (i, j) not in index_of:
             index_of[i, j] = len(first_maxima)
             first_maxima.append((coordinates[i], coordinates[j]))  # max(x_i, x_j) = x_j + relu(x_i - x_j)
-        return _FirstLayerValue({index_of[i, j]: Fraction(1)}, coordinates[j])
+        return FirstLayerValue({index_of[i, j]: Fraction(1)}, coordinates[j])
 
-    def side_value(pairs) -> _FirstLayerValue:
-        value = _FirstLayerValue({}, Affine.constant_function(0, n))
+    def side_value(pairs) -> FirstLayerValue:
+        value = FirstLayerValue({}, Affine.constant_function(0, n))
         for i, j in pairs:
             value = value + pair_value(i, j)
         return value
 
     targets = []
-    linear_only = _FirstLayerValue({}, Affine.constant_function(0, n))
+    linear_only = FirstLayerValue({}, Affine.constant_function(0, n))
     for (p, q), coefficient in sorted(permuted_templates(n, terms).items()):
         if p == q:  # max(P, P) = P: no second-layer neuron
             linear_only = linear_only + coefficient * side_value(p)
@@ -153,7 +153,7 @@ def max_representation_network(n: int, terms) -> ReLUNetwork:
             targets[0] = (coefficient, a + shift, b + shift)
         else:
             targets.append((Fraction(1), linear_only, linear_only))
-    return _two_hidden_layer_network(n, first_maxima, targets)
+    return two_hidden_layer_network(n, first_maxima, targets)
 
 
 def network_from_certificate(certificate: dict) -> ReLUNetwork:

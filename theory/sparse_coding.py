@@ -35,7 +35,6 @@ Fraction(4, 9)
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Sequence

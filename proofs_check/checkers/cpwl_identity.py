@@ -43,136 +43,14 @@ from ._common import (
     check_envelope,
     field_path,
     get_int,
-    get_list,
     get_object,
-    get_str,
     parse_rational_fast,
 )
-from ._relu_network import read_matrix, read_relu_network
+from ._expressions import compile_side
 
 KIND = "cpwl-identity"
 _MULTIPLIER_KEY = re.compile(r"(0|[1-9][0-9]*):(0|[1-9][0-9]*)", re.ASCII)
 _CELL_KEY = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*", re.ASCII)
-
-
-# ---------------------------------------------------------------------------------------------
-# Compiling expressions into programs: nodes ("lin", constant, [(node, coefficient)]) / ("max", [node])
-# ---------------------------------------------------------------------------------------------
-def _compile_network(layers: list, dimension: int, nodes: list) -> int:
-    """Append the network's nodes (inputs are nodes 0..n-1); return the output node."""
-    current = list(range(dimension))
-    for index, (weights, biases) in enumerate(layers):
-        pre = []
-        for row, bias in zip(weights, biases):
-            nodes.append(("lin", bias, [(current[j], w) for j, w in enumerate(row) if w]))
-            pre.append(dimension + len(nodes) - 1)
-        if index == len(layers) - 1:
-            return pre[0]
-        following = layers[index + 1][0]
-        # Pass-through pairs: w relu(z) - w relu(-z) = w z, compiled without a max (docs/certificates.md).
-        role = {}
-        for i in range(len(weights)):
-            if i in role:
-                continue
-            for j in range(i + 1, len(weights)):
-                if j in role:
-                    continue
-                if biases[j] == -biases[i] and all(a == -b for a, b in zip(weights[j], weights[i])) and all(
-                    row[j] == -row[i] for row in following
-                ):
-                    role[i], role[j] = "linear", "zero"
-                    break
-        outputs = []
-        zero = None
-        for neuron, node in enumerate(pre):
-            kind = role.get(neuron)
-            if kind == "linear":
-                outputs.append(node)
-            elif kind == "zero":
-                if zero is None:
-                    nodes.append(("lin", 0, []))
-                    zero = dimension + len(nodes) - 1
-                outputs.append(zero)
-            else:
-                nodes.append(("lin", 0, []))
-                nodes.append(("max", [node, dimension + len(nodes) - 1]))
-                outputs.append(dimension + len(nodes) - 1)
-        current = outputs
-    raise AssertionError("unreachable")
-
-
-def _read_max_combination(expression: dict, path: str, dimension: int) -> list:
-    terms_json = get_list(expression, "terms", path)
-    terms = []
-    for t, term in enumerate(terms_json):
-        term_path = field_path(field_path(path, "terms"), t)
-        if not isinstance(term, dict):
-            raise CertificateMalformed(term_path, "must be an object with coefficient and pieces")
-        if "coefficient" not in term:
-            raise CertificateMalformed(field_path(term_path, "coefficient"), "missing")
-        coefficient = parse_rational_fast(term["coefficient"], field_path(term_path, "coefficient"))
-        pieces_json = get_list(term, "pieces", term_path)
-        if not pieces_json:
-            raise CertificateMalformed(field_path(term_path, "pieces"), "a maximum needs at least one piece")
-        pieces = []
-        for p, piece in enumerate(pieces_json):
-            piece_path = field_path(field_path(term_path, "pieces"), p)
-            if not isinstance(piece, dict):
-                raise CertificateMalformed(piece_path, "must be an object with linear and constant")
-            linear = read_matrix([get_list(piece, "linear", piece_path)], field_path(piece_path, "linear"), dimension)[0]
-            if "constant" not in piece:
-                raise CertificateMalformed(field_path(piece_path, "constant"), "missing")
-            constant = parse_rational_fast(piece["constant"], field_path(piece_path, "constant"))
-            pieces.append((linear, constant))
-        terms.append((coefficient, pieces))
-    return terms
-
-
-def _compile_max_combination(terms: list, dimension: int, nodes: list) -> int:
-    combination = []
-    for coefficient, pieces in terms:
-        piece_nodes = []
-        for linear, constant in pieces:
-            nodes.append(("lin", constant, [(j, a) for j, a in enumerate(linear) if a]))
-            piece_nodes.append(dimension + len(nodes) - 1)
-        if len(piece_nodes) > 1:
-            nodes.append(("max", piece_nodes))
-            combination.append((dimension + len(nodes) - 1, coefficient))
-        else:
-            combination.append((piece_nodes[0], coefficient))
-    nodes.append(("lin", 0, [(node, c) for node, c in combination if c]))
-    return dimension + len(nodes) - 1
-
-
-def _compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
-    path = f"claim.{side}"
-    expression = get_object(claim, side, "claim")
-    kind = get_str(expression, "type", path)
-    layers_key, pieces_key = f"{side}_hidden_layers", f"{side}_max_pieces"
-    if kind == "relu-network":
-        layers = read_relu_network(expression, path, dimension)
-        if pieces_key in claim:
-            raise CertificateMalformed(f"claim.{pieces_key}", f"applies to a max-combination, but {side} is a relu-network")
-        if layers_key in claim:
-            stated = get_int(claim, layers_key, "claim", minimum=0)
-            if stated != len(layers) - 1:
-                raise CertificateRejected(
-                    f"claim.{layers_key} says {stated} hidden layers, but the {side} network has {len(layers) - 1}"
-                )
-        return _compile_network(layers, dimension, nodes)
-    if kind == "max-combination":
-        terms = _read_max_combination(expression, path, dimension)
-        if layers_key in claim:
-            raise CertificateMalformed(f"claim.{layers_key}", f"applies to a relu-network, but {side} is a max-combination")
-        if pieces_key in claim:
-            bound = get_int(claim, pieces_key, "claim", minimum=1)
-            for t, (_, pieces) in enumerate(terms):
-                if len(pieces) > bound:
-                    raise CertificateRejected(
-                        f"claim.{pieces_key} says at most {bound} pieces per maximum, but {side} term {t} has {len(pieces)}"
-                    )
-        return _compile_max_combination(terms, dimension, nodes)
-    raise CertificateMalformed(field_path(path, "type"), f'unknown expression type {kind!r}; expected "relu-network" or "max-combination"')
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,8 +208,8 @@ def verify(cert: dict) -> str:
     claim, data = cert["claim"], cert["data"]
     dimension = get_int(claim, "input_dimension", "claim", minimum=1)
     nodes: list = []
-    lhs_out = _compile_side(claim, "lhs", dimension, nodes)
-    rhs_out = _compile_side(claim, "rhs", dimension, nodes)
+    lhs_out = compile_side(claim, "lhs", dimension, nodes)
+    rhs_out = compile_side(claim, "rhs", dimension, nodes)
     cells = _read_empty_cells(data)
     stated_leaves = get_int(data, "leaves", "data", minimum=0)
     stated_empty = get_int(data, "empty_count", "data", minimum=0)

@@ -22,8 +22,6 @@ Examples
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from . import _poly as P
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_list, get_object
 

@@ -125,11 +125,42 @@ def test_weak_form_refit_recovers_lorenz_coefficients_from_raw_noisy_data():
         assert np.max(np.abs(coefficients / true[j] - 1)) < 0.02, (j, coefficients)
 
 
-def test_weak_form_backward_elimination_drops_a_spurious_term():
+def test_weak_selection_drops_a_spurious_term_and_adds_a_missing_one():
+    from lincomb.learn.weak_selection import weak_select
+
     rng = np.random.default_rng(3)
-    A = rng.standard_normal((400, 3))
+    A = rng.standard_normal((400, 4))
     b = 2.0 * A[:, 0] - 0.5 * A[:, 2] + 0.01 * rng.standard_normal(400)
-    kept = SymbolicODERegressor()._weak_backward_elimination(A, b)
-    assert kept.tolist() == [0, 2]
+    # Start from a set with a spurious unit (1) and without a true one (2): the stepwise search fixes both.
+    chosen = weak_select(A, b, np.array([1.0, 1.0, 0.0, 0.0]), [(0, 0)] * 4, start_sets=[[0, 1]])
+    assert chosen.terms == (0, 2)
+    assert np.allclose(chosen.coefficients, [2.0, -0.5], atol=0.01)
     with pytest.raises(UsageError, match="weak_window"):
         SymbolicODERegressor(weak_window=3)
+
+
+def test_weak_selection_prefers_the_polynomial_term_in_a_near_tie():
+    # y small: sin(y) and y fit equally well (with y**3 absorbing the difference); parsimony picks y.
+    from lincomb.learn.weak_selection import term_complexity, weak_select
+
+    y = sympy.Symbol("y")
+    values = np.linspace(-0.3, 0.3, 401)
+    units = [y, sympy.sin(y), y**3]
+    A = np.column_stack([sympy.lambdify(y, u)(values) for u in units])
+    b = -0.05 * values - values**3
+    complexities = [term_complexity(u, [y]) for u in units]
+    chosen = weak_select(A, b, np.array([0.0, -0.05, -1.0]), complexities, start_sets=[[1, 2]])
+    assert chosen.terms == (0, 2)
+    # With sin(y) the truth (over a range where sin(y) and y differ), it is kept.
+    wide = np.linspace(-2, 2, 401)
+    A = np.column_stack([sympy.lambdify(y, u)(wide) for u in units])
+    assert weak_select(A, -np.sin(wide), np.array([-1.0, 0.0, 0.0]), complexities).terms == (1,)
+
+
+def test_weak_selection_rejects_non_finite_rows():
+    from lincomb.learn.weak_selection import weak_select
+
+    A = np.ones((10, 2))
+    A[3, 1] = np.nan
+    with pytest.raises(UsageError, match="not all finite"):
+        weak_select(A, np.ones(10), np.ones(2), [(0, 0)] * 2)

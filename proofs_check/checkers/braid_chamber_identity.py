@@ -1,0 +1,203 @@
+"""Checker for ``braid-chamber-identity`` certificates: two CPWL expressions agree on R^n, shown on
+every chamber of the braid fan.
+
+STANDARD LIBRARY ONLY.  Written from ``docs/certificates_braid_chamber_identity.md``; it shares no code
+with ``lincomb.theory.chamber_identity`` (the expressions are compiled by the checkers' own
+``_expressions`` module).
+
+The proof, recomputed here in full (the certificate carries no search data, only counts to compare):
+for each permutation ``s`` of 0..n-1, on the closed chamber ``C_s = {x_s(0) <= ... <= x_s(n-1)}``,
+spanned by the line through (1, ..., 1) and the rays ``r_k = e_s(k) + ... + e_s(n-1)``, evaluate
+lhs - rhs node by node as an affine function plus hinges ``c relu(h)``:
+
+* a ``max`` of affine arguments is replaced by an argument ``a`` with ``a - b >= 0`` on ``C_s`` for every
+  other argument ``b`` (an affine ``l.x + c`` is ``>= 0`` on ``C_s`` iff ``c >= 0``, ``l.(1,...,1) = 0``
+  and ``l.r_k >= 0`` for all k);
+* if there is none and it has exactly two distinct arguments ``a, b``, it is ``b + relu(a - b)``;
+* anything else is rejected (outside what this kind can show).
+
+At the output every hinge of constant sign on ``C_s`` is replaced by ``h`` or 0; the rest are written with
+a primitive integer ``h`` whose first non-zero entry is positive (``relu(t h) = t relu(h)`` for t > 0,
+``relu(-h) = relu(h) - h``) and summed per ``h``.  The chamber passes when the affine part and every
+sum are zero: then lhs - rhs = 0 on ``C_s``, and the chambers cover R^n.
+
+Examples
+--------
+>>> relu = {"type": "relu-network", "layers": [
+...     {"weights": [["1", "-1"], ["0", "1"], ["0", "-1"]], "biases": ["0", "0", "0"]},
+...     {"weights": [["1", "1", "-1"]], "biases": ["0"]}]}
+>>> maximum = {"type": "max-combination", "terms": [{"coefficient": "1", "pieces": [
+...     {"linear": ["1", "0"], "constant": "0"}, {"linear": ["0", "1"], "constant": "0"}]}]}
+>>> cert = {"format": "lincomb-certificate", "version": 1, "kind": "braid-chamber-identity",
+...         "claim": {"statement": "relu(x1 - x2) + x2 = max(x1, x2)", "input_dimension": 2,
+...                   "lhs": relu, "rhs": maximum, "fan": "braid"},
+...         "data": {"chambers": 2, "max_hinges": 0},
+...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+>>> verify(cert)
+'lhs = rhs on R^2: on each of the 2 braid chambers lhs - rhs is affine plus at most 0 hinges, all coefficients zero'
+>>> cert["claim"]["rhs"]["terms"][0]["pieces"][0]["constant"] = "1/2"
+>>> verify(cert)
+Traceback (most recent call last):
+...
+lincomb.proofs_check.checkers._common.CertificateRejected: chamber x1 <= x2: lhs - rhs = -1/2*relu(2*x1 - 2*x2 + 1), not zero
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import permutations
+from math import factorial, gcd
+
+from ._common import CertificateMalformed, CertificateRejected, check_envelope, get_int, get_str
+from ._expressions import compile_side
+
+KIND = "braid-chamber-identity"
+#: n! chambers are walked; beyond this the check would run for hours.
+MAX_DIMENSION = 9
+
+
+def _nonnegative_on(affine: tuple, rays: list) -> bool:
+    *linear, constant = affine
+    if constant < 0 or sum(linear) != 0:
+        return False
+    return all(sum(linear[i] for i in ray) >= 0 for ray in rays)
+
+
+def _sign(affine: tuple, rays: list) -> int:
+    if _nonnegative_on(affine, rays):
+        return 1
+    if _nonnegative_on(tuple(-a for a in affine), rays):
+        return -1
+    return 0
+
+
+def _normal_form(affine: tuple) -> tuple[tuple, Fraction]:
+    """(h, t): affine = t h, h primitive integer with first non-zero entry positive, t != 0 of either sign."""
+    common = 1
+    for a in affine:
+        d = Fraction(a).denominator
+        common = common * d // gcd(common, d)
+    integers = [int(a * common) for a in affine]
+    divisor = 0
+    for a in integers:
+        divisor = gcd(divisor, a)
+    lead = next(a for a in integers if a)
+    if lead < 0:
+        divisor = -divisor
+    return tuple(a // divisor for a in integers), Fraction(divisor, common)
+
+
+def _show(affine: tuple) -> str:
+    parts = [f"{c}*x{j + 1}" if c != 1 else f"x{j + 1}" for j, c in enumerate(affine[:-1]) if c]
+    if affine[-1]:
+        parts.append(str(affine[-1]))
+    return " + ".join(parts).replace("+ -", "- ") or "0"
+
+
+def _chamber(nodes: list, n: int, lhs_out: int, rhs_out: int, order: tuple) -> int:
+    """Check one chamber; return the number of distinct crossing hinge hyperplanes at the output."""
+    rays = [order[k:] for k in range(1, n)]  # r_k as index sets
+    name = " <= ".join(f"x{i + 1}" for i in order)
+    width = n + 1
+    affine = [tuple(1 if j == i else 0 for j in range(width)) for i in range(n)]
+    hinge = [None] * n
+    for position, node in enumerate(nodes, start=n):
+        if node[0] == "lin":
+            vector = [0] * width
+            vector[-1] = node[1]
+            parts = None
+            for source, weight in node[2]:
+                for j, v in enumerate(affine[source]):
+                    if v:
+                        vector[j] += weight * v
+                if hinge[source]:
+                    parts = {} if parts is None else parts
+                    for h, c in hinge[source].items():
+                        parts[h] = parts.get(h, 0) + weight * c
+            affine.append(tuple(vector))
+            hinge.append(parts)
+            continue
+        if any(hinge[a] for a in node[1]):
+            raise CertificateRejected(f"chamber {name}: node {position} is a maximum of non-affine functions, "
+                                      "which a braid-chamber-identity certificate cannot show")
+        arguments = list(dict.fromkeys(affine[a] for a in node[1]))
+        top = [a for a in arguments if all(_nonnegative_on(tuple(p - q for p, q in zip(a, b)), rays)
+                                           for b in arguments if b != a)]
+        if top:
+            affine.append(top[0])
+            hinge.append(None)
+        elif len(arguments) == 2:
+            a, b = arguments
+            affine.append(b)
+            hinge.append({tuple(p - q for p, q in zip(a, b)): 1})
+        else:
+            raise CertificateRejected(f"chamber {name}: node {position} is a maximum of {len(arguments)} affine "
+                                      "functions with no largest one on the chamber; a braid-chamber-identity "
+                                      "certificate cannot show that")
+    residual = [p - q for p, q in zip(affine[lhs_out], affine[rhs_out])]
+    difference = dict(hinge[lhs_out] or {})
+    for h, c in (hinge[rhs_out] or {}).items():
+        difference[h] = difference.get(h, 0) - c
+    sums: dict = {}
+    for h, c in difference.items():
+        if not c:
+            continue
+        constant_sign = _sign(h, rays)
+        if constant_sign == 1:
+            for j, v in enumerate(h):
+                residual[j] += c * v
+        elif constant_sign == 0:
+            primitive, t = _normal_form(h)
+            if t < 0:  # c relu(t p) = c |t| relu(-p) = c |t| (relu(p) - p)
+                for j, v in enumerate(primitive):
+                    residual[j] += c * t * v
+            sums[primitive] = sums.get(primitive, 0) + c * abs(t)
+    if any(residual) or any(sums.values()):
+        hinges = " + ".join(f"{c}*relu({_show(h)})" if c != 1 else f"relu({_show(h)})"
+                            for h, c in sums.items() if c)
+        text = " + ".join(part for part in (_show(tuple(residual)) if any(residual) else "", hinges) if part)
+        raise CertificateRejected(f"chamber {name}: lhs - rhs = {text.replace('+ -', '- ')}, not zero")
+    return len(sums)
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``braid-chamber-identity`` certificate; return a one-line summary.
+
+    Raises
+    ------
+    CertificateMalformed
+        When a field is missing or has the wrong type, or the fan is not ``"braid"``.
+    CertificateRejected
+        When lhs - rhs is not zero on some chamber, or the stated counts differ from the recomputed ones.
+
+    Examples
+    --------
+    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": "braid-chamber-identity",
+    ...         "claim": {"statement": "f = g", "input_dimension": 12}, "data": {},
+    ...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}})
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: 12! chambers is too many for this checker (at most n = 9)
+    """
+    kind = check_envelope(cert)
+    if kind != KIND:
+        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
+    claim, data = cert["claim"], cert["data"]
+    n = get_int(claim, "input_dimension", "claim", minimum=1)
+    if n > MAX_DIMENSION:
+        raise CertificateMalformed("claim.input_dimension",
+                                   f"{n}! chambers is too many for this checker (at most n = {MAX_DIMENSION})")
+    if get_str(claim, "fan", "claim") != "braid":
+        raise CertificateMalformed("claim.fan", 'must be "braid" (the only fan this kind knows)')
+    nodes: list = []
+    lhs_out = compile_side(claim, "lhs", n, nodes)
+    rhs_out = compile_side(claim, "rhs", n, nodes)
+    stated_chambers = get_int(data, "chambers", "data", minimum=1)
+    stated_hinges = get_int(data, "max_hinges", "data", minimum=0)
+    if stated_chambers != factorial(n):
+        raise CertificateRejected(f"data.chambers says {stated_chambers}, but R^{n} has {factorial(n)} braid chambers")
+    most = max(_chamber(nodes, n, lhs_out, rhs_out, order) for order in permutations(range(n)))
+    if most != stated_hinges:
+        raise CertificateRejected(f"data.max_hinges says {stated_hinges}, the chambers have at most {most}")
+    return (f"lhs = rhs on R^{n}: on each of the {stated_chambers} braid chambers lhs - rhs is affine plus at most "
+            f"{most} hinges, all coefficients zero")
