@@ -8,12 +8,19 @@ recorded beside our sizes for comparison.
 
 Usage: ``python benchmarks/max_representation.py [N ...]`` (default 5 6 7 8). Writes
 ``benchmarks/results/max_representation.json`` and ``.png``.
+
+Attempts beyond n = 8: ``python benchmarks/max_representation.py --attempt 9:3000 9:6000 10:3000`` searches
+with ``S`` template classes drawn at random (seed 0) for each ``N:S``, each in its own process so that its peak
+memory is its own, and writes ``benchmarks/results/max_representation_attempts.json``: time per stage, peak
+memory, system size, rank, and whether a representation was found (a sampled search that finds none proves
+nothing about the full template set).
 """
 
 from __future__ import annotations
 
 import json
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -93,5 +100,53 @@ def main(ns) -> None:
               f"anchor/lincomb={r.get('ratio_anchor_over_lincomb', '-')}")
 
 
+def attempt_one(n: int, sample: int, seed: int = 0) -> dict:
+    """One sampled search (run in a fresh process by :func:`attempts`); the record of its outcome."""
+    start = time.perf_counter()
+    result = max_representation(n, sample=sample, seed=seed,
+                                progress=lambda m: print("  ", m, file=sys.stderr, flush=True))
+    record = {
+        "n": n, "k": result.k, "sample": sample, "seed": seed, "found": result.feasible,
+        "terms": len(result.terms), "templates": result.templates, "directions": result.directions,
+        "nonzeros": result.nonzeros, "rank": result.rank, "seconds": round(time.perf_counter() - start, 1),
+        "seconds_by_stage": {key: round(value, 1) for key, value in result.seconds.items()},
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if result.feasible:
+        from lincomb.proofs_check.checkers import verify_certificate
+        from lincomb.proofs_check.max_two_hidden import representation_certificate
+
+        certificate = representation_certificate(result)
+        record["verified"] = verify_certificate(certificate).status == "VERIFIED"
+        if n > 8:  # new territory: keep the certificate beside the results
+            (RESULTS / f"max_representation_n{n}.json").write_text(json.dumps(certificate) + "\n")
+    return record
+
+
+def attempts(specs) -> None:
+    records = []
+    for spec in specs:
+        n, sample = (int(part) for part in spec.split(":"))
+        print(f"attempt n = {n} with {sample} sampled templates", file=sys.stderr, flush=True)
+        done = subprocess.run([sys.executable, __file__, "--one", f"{n}:{sample}"], capture_output=True, text=True)
+        sys.stderr.write(done.stderr[-4000:])
+        if done.returncode != 0:
+            record = {"n": n, "sample": sample, "found": False, "error": done.stderr.strip().splitlines()[-1:]}
+        else:
+            record = json.loads(done.stdout.strip().splitlines()[-1])
+        records.append(record)
+        print(json.dumps(record), flush=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "max_representation_attempts.json").write_text(json.dumps(
+            {"benchmark": "max_representation_attempts", "records": records, "published_n11": PUBLISHED_N11},
+            indent=1) + "\n")
+
+
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [5, 6, 7, 8])
+    if sys.argv[1:2] == ["--one"]:
+        n, sample = (int(part) for part in sys.argv[2].split(":"))
+        print(json.dumps(attempt_one(n, sample)), flush=True)
+    elif sys.argv[1:2] == ["--attempt"]:
+        attempts(sys.argv[2:])
+    else:
+        main([int(a) for a in sys.argv[1:]] or [5, 6, 7, 8])

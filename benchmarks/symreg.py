@@ -72,14 +72,32 @@ def fit(method: str, system, t, trajectories, seed: int, epochs: int):
     return _pysindy_equations(model, system.names)
 
 
+#: Wall-clock limit of one held-out simulation: a wrong model can be stiff enough to stall LSODA for
+#: many minutes; past the limit its trajectory counts as failed (NaN, R^2 -1e9).
+SIMULATION_SECONDS = 30.0
+
+
+class _SimulationTimeout(Exception):
+    pass
+
+
 def _simulate(equations, symbols, x0, t):
     from scipy.integrate import solve_ivp
 
     field = sympy.lambdify(symbols, equations, modules="numpy")
-    with np.errstate(all="ignore"):
-        solution = solve_ivp(lambda _, x: np.asarray(field(*x), dtype=float).ravel(), (t[0], t[-1]), x0,
-                             t_eval=t, method="LSODA", rtol=1e-8, atol=1e-8)
+    deadline = time.perf_counter() + SIMULATION_SECONDS
+
+    def rhs(_, x):
+        if time.perf_counter() > deadline:
+            raise _SimulationTimeout
+        return np.asarray(field(*x), dtype=float).ravel()
+
     result = np.full((t.size, len(x0)), np.nan)
+    try:
+        with np.errstate(all="ignore"):
+            solution = solve_ivp(rhs, (t[0], t[-1]), x0, t_eval=t, method="LSODA", rtol=1e-8, atol=1e-8)
+    except _SimulationTimeout:
+        return result
     result[: solution.y.shape[1]] = solution.y.T
     return result
 

@@ -37,11 +37,14 @@ step (``exponent_learning_rate``), so in practice they stay near the lattice and
 lattice points; fractional exponents are reachable only when the data pull them there.
 
 Derivatives are estimated from data by smoothed finite differences (Savitzky-Golay), documented in
-:mod:`lincomb.learn.ode_regression`; the model is not integrated during training.  They choose the
-terms.  The chosen terms' coefficients are then refitted by the weak form
-(:func:`~lincomb.learn.ode_regression.weak_form_rows`: local test functions, integration by parts) on
-the raw data, which needs neither derivatives nor smoothing, whose bias would reach the
-coefficients.
+:mod:`lincomb.learn.ode_regression`; the model is not integrated during training.  The network is trained
+on them and their pruned expressions give one start set.  The final choice of terms and their
+coefficients is made on the weak form of the raw data (:mod:`lincomb.learn.weak_selection`: local test
+functions and integration by parts, no derivatives and no smoothing, whose bias would otherwise reach
+both the terms and the coefficients): the network's pruning path and the derivative-based choice are
+scored there, improved stepwise (drop, add or swap a unit of the network), and among the sets within 2
+of the best criterion the simplest is taken (fewest terms, then polynomial over transcendental, then
+fewest operations), which settles ``y`` against ``sin(y)`` when ``y`` stays small.
 
 Examples
 --------
@@ -191,9 +194,8 @@ class SymbolicODERegressor(ODERegressorBase):
     window : int, optional
         Savitzky-Golay window for the derivatives (default: chosen from the data).
     integral_refit : bool
-        After the terms are chosen, refit their coefficients by the weak (integral) form on the raw
-        data (no derivatives, no smoothing; default True).  The terms are chosen from the estimated
-        derivatives.
+        Choose the terms and fit their coefficients on the weak (integral) form of the raw data (no
+        derivatives, no smoothing; default True).  False keeps the derivative-based choice and fit.
     weak_window : int
         Samples per test function of the weak-form refit (default 101; clipped to a trajectory's
         length).

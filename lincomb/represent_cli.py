@@ -1,9 +1,11 @@
-"""``lincomb represent max --n N [--k K] [--out FILE]``: search, certify and summarize a max representation.
+"""``lincomb represent max --n N [--k K] [--sample S] [--out FILE]``: search, certify and summarize a max representation.
 
 Progress (templates enumerated, system size, rank) goes to stderr, the summary to stdout. With ``--out`` the
 certificate is written and re-verified by the standard-library checker. When k is too small the command
 reports the infeasibility, writes the left-kernel proof (kind ``max-representation-infeasible``) with ``--out``,
-and exits 1.
+and exits 1.  ``--sample S`` searches only S template classes drawn at random (``--seed``), for n >= 9
+where enumerating all of them is out of reach; it can find a representation (certified as usual) but
+finding none proves nothing, so no infeasibility certificate is written then.
 
 Wire it into ``lincomb/cli.py`` with ``represent_cli.add_parser(commands)``; the parser's handler is :func:`run`.
 
@@ -52,6 +54,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--k", type=int, default=None, metavar="K",
                         help="pairs per side of each template (default floor((n-1)/2), at least 1)")
     parser.add_argument("--no-loops", action="store_true", help="templates without pairs (i, i)")
+    parser.add_argument("--sample", type=int, default=None, metavar="S",
+                        help="use S template classes drawn at random instead of all (for n >= 9); can find a "
+                        "representation, cannot prove that none exists")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
     parser.add_argument("--out", default=None, metavar="FILE", help="write the certificate (JSON) here")
     parser.set_defaults(handler=run)
 
@@ -65,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
     n = 5, k = 1: infeasible (exact left-kernel proof with 5 nonzero entries)
       system: 7 templates, 0 hinge directions, 5 rows, 25 nonzeros, rank 4
     1
+    >>> run(argparse.Namespace(target="max", n=6, k=2, no_loops=False, out=None, sample=20, seed=0))
+    n = 6, k = 2: not found among 20 sampled templates (seed 0); this proves nothing about all templates
+      system: 20 templates, 31 hinge directions, 37 rows, 320 nonzeros, rank 17
+    1
     >>> run(argparse.Namespace(target="max", n=1, k=None, no_loops=False, out=None))
     2
     """
@@ -77,12 +87,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {message}", file=sys.stderr, flush=True)
 
     try:
-        result = max_representation(args.n, args.k, loops=not args.no_loops, progress=progress)
+        result = max_representation(args.n, args.k, loops=not args.no_loops, progress=progress,
+                                    sample=getattr(args, "sample", None), seed=getattr(args, "seed", 0))
     except UsageError as error:
         print(f"lincomb represent: {error}", file=sys.stderr)
         return 2
     if result.feasible:
         print(f"n = {result.n}, k = {result.k}: feasible, {len(result.terms)} terms")
+    elif result.sample is not None:
+        print(f"n = {result.n}, k = {result.k}: not found among {result.sample} sampled templates (seed "
+              f"{result.seed}); this proves nothing about all templates")
     else:
         print(f"n = {result.n}, k = {result.k}: infeasible (exact left-kernel proof with "
               f"{len(result.left_kernel)} nonzero entries)")
@@ -100,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
 
         if result.feasible:
             certificate = representation_certificate(result)
+        elif result.sample is not None:
+            print("  no certificate written: a sampled search that finds nothing proves nothing", file=sys.stderr)
+            return 1
         else:
             certificate = infeasibility_certificate(result)
         path = write_certificate(certificate, args.out)

@@ -71,9 +71,10 @@ def representation_certificate(result: MaxRepresentation, *, check: str | None =
         "convention": "F_{A,B}(x) = sum over all n! permutations s of max(sum_A max(x_si, x_sj), sum_B max(x_si, x_sj)); pairs 1-based",
         "terms": result.terms_json(),
     }
+    sampled = "" if result.sample is None else f" (sampled, seed {result.seed})"
     solver = (
-        f"{SOLVER}; {result.templates} templates, {result.directions} directions, {result.nonzeros} nonzeros, "
-        f"rank {result.rank}"
+        f"{SOLVER}; {result.templates} templates{sampled}, {result.directions} directions, {result.nonzeros} "
+        f"nonzeros, rank {result.rank}"
     )
     return make_certificate("max-representation", claim, data, solver=solver,
                             seconds=sum(result.seconds.values()), check=check)
@@ -88,8 +89,13 @@ def infeasibility_certificate(result: MaxRepresentation, *, check: str | None = 
     >>> cert["data"]["linear"]
     ['1', '-4', '6', '-4', '1']
     """
-    if result.feasible or result.left_kernel is None:
+    if result.feasible:
         raise CheckFailed(f"n = {result.n}, k = {result.k} is feasible: there is no infeasibility proof to write")
+    if result.sample is not None or result.left_kernel is None:
+        raise CheckFailed(
+            f"the search for n = {result.n}, k = {result.k} used {result.sample} sampled templates, not all of them: "
+            "failing on them proves nothing about the full template set; search without sampling for a proof"
+        )
     n = result.n
     linear = [rational_str(result.left_kernel.get(("lin", p), 0)) for p in range(n)]
     hinges = [

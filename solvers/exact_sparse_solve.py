@@ -92,12 +92,13 @@ def _pivots_mod_p(columns: list, row_index: dict, prime: int, block: int, progre
     start = 0
     while start < len(columns):
         candidates = basis + list(range(start, min(start + block, len(columns))))
-        entries = [0] * (rows * len(candidates))
         width = len(candidates)
+        # Filled entry by entry: a Python list of all rows * width entries would double the memory.
+        matrix = flint.nmod_mat(rows, width, prime)
         for position, column in enumerate(candidates):
             for key, value in columns[column].items():
-                entries[row_index[key] * width + position] = value % prime
-        reduced, rank = flint.nmod_mat(rows, width, entries, prime).rref()
+                matrix[row_index[key], position] = value % prime
+        reduced, rank = matrix.rref()
         pivots = []
         row = 0
         for position in range(width):

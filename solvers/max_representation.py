@@ -36,7 +36,7 @@ from lincomb.errors import UsageError
 
 from .exact_sparse_solve import solve_sparse_exact
 from .max_sorted_cone import LINEAR, template_column
-from .max_templates import Template, enumerate_templates, template_orbit_size
+from .max_templates import Template, enumerate_templates, sample_templates, template_orbit_size
 
 __all__ = ["MaxRepresentation", "max_representation", "minimum_pairs", "published_n6_terms"]
 
@@ -75,6 +75,12 @@ class MaxRepresentation:
         ``{"templates", "columns", "solve"}`` wall times.
     loops : bool
         Whether loops ``(i, i)`` were allowed.
+    sample : int or None
+        None when every template class was used; else the number of classes drawn at random
+        (:func:`~lincomb.solvers.max_templates.sample_templates`), with ``seed``.  A sampled search that
+        finds nothing proves nothing: ``left_kernel`` then only shows that *these* templates do not work.
+    seed : int
+        Seed of the sample.
 
     Examples
     --------
@@ -94,6 +100,8 @@ class MaxRepresentation:
     rank: int
     seconds: dict = field(default_factory=dict)
     loops: bool = True
+    sample: int | None = None
+    seed: int = 0
 
     @property
     def directions(self) -> int:
@@ -143,17 +151,22 @@ class MaxRepresentation:
         return self.network().widths
 
 
-def sorted_templates(n: int, k: int, *, loops: bool = True) -> list:
+def sorted_templates(n: int, k: int, *, loops: bool = True, sample: int | None = None, seed: int = 0) -> list:
     """The templates of the search in search order (small orbits first); the index is the template id.
 
     Pivots are taken left to right, so templates with small orbits (few second-layer neurons) come first.
+    With ``sample``, that many classes drawn by :func:`~lincomb.solvers.max_templates.sample_templates`
+    instead of all of them.
 
     Examples
     --------
     >>> [str(t) for t in sorted_templates(3, 1)]
     ['[{11}|{11}]', '[{12}|{12}]', '[{12}|{33}]', '[{22}|{11}]', '[{23}|{12}]', '[{12}|{22}]']
     """
-    templates = enumerate_templates(n, k, loops=loops)
+    if sample is None:
+        templates = enumerate_templates(n, k, loops=loops)
+    else:
+        templates = sample_templates(n, k, sample, seed=seed, loops=loops)
     templates.sort(key=lambda t: (template_orbit_size(t, n), t))
     return templates
 
@@ -168,7 +181,8 @@ def _local_columns(templates: list, n: int, say) -> list:
 
 
 def max_representation(
-    n: int, k: int | None = None, *, loops: bool = True, progress=None, column_builder=None
+    n: int, k: int | None = None, *, loops: bool = True, progress=None, column_builder=None,
+    sample: int | None = None, seed: int = 0,
 ) -> MaxRepresentation:
     """Find ``lam`` with ``max(x1..xn) = sum lam_t F_{A_t,B_t}`` exactly, or prove that none exists.
 
@@ -186,6 +200,12 @@ def max_representation(
         ``column_builder(templates, n, say) -> columns``, the sparse columns of the templates in order; the
         expensive step, which :func:`lincomb.solvers.max_representation_dask.max_representation_dask` hands
         to a Dask cluster. Default: computed here, one template after the other.
+    sample : int, optional
+        Use only this many template classes, drawn at random with ``seed`` (for n = 9, 10, where enumerating
+        every class is out of reach on a laptop).  A representation found this way is as good as any (its
+        certificate is checked the same way); finding none proves nothing about the full template set.
+    seed : int
+        Seed of the sample.
 
     Returns
     -------
@@ -214,9 +234,10 @@ def max_representation(
 
     seconds = {}
     start = time.perf_counter()
-    templates = sorted_templates(n, k, loops=loops)
+    templates = sorted_templates(n, k, loops=loops, sample=sample, seed=seed)
     seconds["templates"] = time.perf_counter() - start
-    say(f"n = {n}, k = {k}: {len(templates)} templates enumerated ({seconds['templates']:.1f} s)")
+    how = "enumerated" if sample is None else f"sampled (seed {seed})"
+    say(f"n = {n}, k = {k}: {len(templates)} templates {how} ({seconds['templates']:.1f} s)")
 
     start = time.perf_counter()
     columns = (column_builder or _local_columns)(templates, n, say)
@@ -233,7 +254,8 @@ def max_representation(
 
     start = time.perf_counter()
     target = {(LINEAR, n - 1): 1}
-    solved = solve_sparse_exact(columns, target, progress=say)
+    # A sampled search that fails proves nothing, so the (costly) left kernel is not computed for it.
+    solved = solve_sparse_exact(columns, target, progress=say, want_left_kernel=sample is None)
     seconds["solve"] = time.perf_counter() - start
     say(f"rank {solved.rank}; {'feasible' if solved.feasible else 'infeasible'} ({seconds['solve']:.1f} s)")
     terms = []
@@ -251,6 +273,8 @@ def max_representation(
         rank=solved.rank,
         seconds=seconds,
         loops=loops,
+        sample=sample,
+        seed=seed,
     )
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "Template",
     "canonical_template",
     "enumerate_templates",
+    "sample_templates",
     "template_orbit_size",
     "template_vertices",
     "templates_isomorphic",
@@ -341,6 +342,67 @@ def enumerate_templates(n: int, k: int, *, loops: bool = True, progress=None) ->
             found.add(canonical_template(a_side, b_side))
         if progress is not None:
             progress(f"A-class {number + 1}/{len(a_classes)}: {len(found)} templates so far")
+    return sorted(found)
+
+
+def sample_templates(n: int, k: int, count: int, *, seed: int = 0, loops: bool = True, progress=None) -> list:
+    """``count`` distinct template classes drawn at random: for ``n`` where :func:`enumerate_templates` is out of reach.
+
+    Each draw picks the ``k`` pairs of A and of B independently and uniformly among the pairs ``(i, j)``,
+    ``i <= j < n`` (``i < j`` without loops), and keeps its canonical form; draws repeat until ``count``
+    distinct classes are found.  The classes are *not* drawn uniformly (a class with more labelled
+    versions is likelier); the point is a reproducible subset of columns, not an estimate.  A search over
+    a sample can find a representation (the certificate is checked like any other) but never prove that
+    none exists.
+
+    Parameters
+    ----------
+    n, k : int
+        Inputs and pairs per side.
+    count : int
+        Distinct classes wanted (at most the number of classes; a class count too large never finishes,
+        so draws stop after ``100 * count`` attempts with an error).
+    seed : int
+        Seed of the random generator (``random.Random``).
+    loops : bool
+        Allow pairs ``(i, i)``.
+    progress : callable, optional
+        Receives a progress string every 10,000 classes.
+
+    Returns
+    -------
+    list of Template
+        Sorted canonical representatives.
+
+    Examples
+    --------
+    >>> sample = sample_templates(6, 2, 40, seed=1)
+    >>> len(sample), set(sample) <= set(enumerate_templates(6, 2))
+    (40, True)
+    >>> sample_templates(2, 1, 9)
+    Traceback (most recent call last):
+    ...
+    lincomb.errors.UsageError: sample_templates: no 9 distinct classes after 900 draws (found 4); ask for fewer
+    """
+    import random
+
+    for name, value, low in (("n", n, 1), ("k", k, 1), ("count", count, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise UsageError(f"sample_templates: {name} must be an integer >= {low}, got {value!r}")
+    rng = random.Random(seed)
+    pairs = [p for p in _all_pairs(n) if loops or p[0] != p[1]]
+    if not pairs:
+        raise UsageError("sample_templates: without loops a template needs n >= 2")
+    found: set = set()
+    for draw in range(100 * count):
+        found.add(canonical_template([rng.choice(pairs) for _ in range(k)], [rng.choice(pairs) for _ in range(k)]))
+        if len(found) == count:
+            break
+        if progress is not None and len(found) % 10000 == 0 and draw:
+            progress(f"sampled {len(found)} of {count} template classes")
+    else:
+        raise UsageError(f"sample_templates: no {count} distinct classes after {100 * count} draws "
+                         f"(found {len(found)}); ask for fewer")
     return sorted(found)
 
 

@@ -164,3 +164,21 @@ def test_weak_selection_rejects_non_finite_rows():
     A[3, 1] = np.nan
     with pytest.raises(UsageError, match="not all finite"):
         weak_select(A, np.ones(10), np.ones(2), [(0, 0)] * 2)
+
+
+#: The options of benchmarks/symreg.py and the symreg-recovers-* checks (defaults elsewhere).
+_OPTIONS = {"spruce_budworm": {"rational": True, "degree": 2, "functions": ()}, "lorenz": {"degree": 2}}
+
+
+@pytest.mark.parametrize("name", ["lorenz", "rossler", "van_der_pol", "duffing", "lotka_volterra", "pendulum",
+                                  "damped_driven_pendulum", "hopf", "spruce_budworm"])
+def test_exact_structure_on_every_reference_system_at_one_percent_noise(name):
+    # Issue 7, acceptance 1 (noise 0.01, one noise seed; the benchmark runs five).  Hopf needs the
+    # parsimony rule (y, not sin(y)); Duffing and the damped driven pendulum need the weak-form choice.
+    system = get_system(name)
+    t = system.time_grid()
+    trajectories = [system.simulate(t, x0=x0, noise=0.01, seed=k) for k, x0 in enumerate(system.x0s)]
+    model = SymbolicODERegressor(**_OPTIONS.get(name, {}), seed=0).fit(t, trajectories, names=system.names)
+    comparison = compare_equations(model.equations(), system.equations(), system.symbols)
+    assert comparison.structure_equal, [str(e) for e in model.equations()]
+    assert comparison.max_relative_error < 0.05

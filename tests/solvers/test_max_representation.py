@@ -128,3 +128,27 @@ def test_bad_input_is_a_usage_error():
 def test_max_representation_n7_n8(n):
     result = max_representation(n)
     assert result.feasible and result.k == 3
+
+
+def test_a_sampled_search_finds_a_certified_representation_but_proves_no_infeasibility():
+    from lincomb.errors import CheckFailed
+    from lincomb.proofs_check.checkers import verify_certificate
+    from lincomb.proofs_check.max_two_hidden import infeasibility_certificate, representation_certificate
+    from lincomb.solvers.max_templates import sample_templates
+
+    # n = 7 has 4469 classes; 1500 drawn ones (about 5x the rank 316) suffice, the certificate checks.
+    found = max_representation(7, sample=1500, seed=0)
+    assert found.feasible and found.sample == 1500 and found.templates == 1500
+    certificate = representation_certificate(found)
+    assert "sampled, seed 0" in certificate["provenance"]["solver"]
+    assert verify_certificate(certificate).status == "VERIFIED"
+    # Too few templates: nothing found, and no infeasibility certificate may be written from it.
+    missed = max_representation(6, 2, sample=20, seed=0)
+    assert not missed.feasible
+    with pytest.raises(CheckFailed, match="proves nothing about the full template set"):
+        infeasibility_certificate(missed)
+    # Reproducible, and a subset of the full enumeration.
+    assert sample_templates(7, 3, 50, seed=3) == sample_templates(7, 3, 50, seed=3)
+    assert set(sample_templates(5, 2, 60, seed=3)) <= set(enumerate_templates(5, 2))
+    with pytest.raises(UsageError, match="count must be an integer >= 1"):
+        sample_templates(5, 2, 0)
