@@ -165,7 +165,13 @@ def run_n8(progress=None) -> list:
 
 
 def run_n9(progress=None) -> list:
-    """Check ``max-two-hidden-n9`` (k = 4; see the report for time and memory).
+    """Check ``max-two-hidden-n9`` (k = 4): the complete search, every template class.
+
+    Out of reach of the pure-Python pipeline on a laptop: about 20,000 hinge directions, 2,100 nonzeros and
+    40-70 ms per template column, and (from the repeats among random draws) of the order of 1e5 classes,
+    so hours of column time and tens of GB of columns.  The sampled searches of
+    ``benchmarks/max_representation.py --attempt`` (``benchmarks/results/max_representation_attempts.json``)
+    found no representation among 3,000, 6,000 and 12,000 classes.
 
     Examples
     --------
@@ -176,7 +182,11 @@ def run_n9(progress=None) -> list:
 
 
 def run_n10(progress=None) -> list:
-    """Check ``max-two-hidden-n10`` (k = 4; see the report for time and memory).
+    """Check ``max-two-hidden-n10`` (k = 4): the complete search, every template class.
+
+    Out of reach of the pure-Python pipeline on a laptop (about 45,000 hinge directions and 5,900 nonzeros per
+    column; see :func:`run_n9` and ``benchmarks/results/max_representation_attempts.json``: no representation
+    among 3,000 sampled classes).
 
     Examples
     --------

@@ -78,3 +78,14 @@ def test_programs_outside_the_scope_are_refused_by_name():
 
 def test_max_network_passes():
     assert prove_identity_on_braid_chambers(max_network(5).to_program(), max_function(5).to_program()).equal
+
+
+@pytest.mark.slow
+def test_the_networks_of_both_n6_certificates_equal_max6():
+    # About a minute each: lincomb's own n = 6 solution and the published certificate of Ruess et al.
+    target = max_function(6).to_program()
+    published = max_representation_network(6, [(c, t.a, t.b) for c, t in published_n6_terms()])
+    for network in (max_representation(6).network(), published):
+        assert network.widths == (25, 497)
+        result = prove_identity_on_braid_chambers(network.to_program(), target)
+        assert result.equal and result.chambers == 720
