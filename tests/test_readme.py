@@ -40,3 +40,19 @@ def test_checks_table_matches_registry(readme_text):
         "README's table of checks is stale: paste the output of "
         "`python -m lincomb.proofs_check.registry --markdown`"
     )
+
+
+def test_the_short_tour_runs_and_shows_what_its_comments_say(readme_text):
+    # The tour's first Python block runs as printed; a few of the values its comments state are checked.
+    start = readme_text.index("```python", readme_text.index("## A short tour")) + len("```python")
+    namespace: dict = {}
+    exec(readme_text[start:readme_text.index("```", start)], namespace)
+    from fractions import Fraction
+
+    from lincomb.theory.chamber_identity import prove_identity_on_braid_chambers
+
+    representation = namespace["r"]
+    assert (representation.feasible, len(representation.terms), representation.widths()) == (True, 3, (20, 62))
+    assert namespace["Affine"]([1, 2], "1/2")([1, 1]) == Fraction(7, 2)
+    network, target = representation.network().to_program(), namespace["max_function"](5).to_program()
+    assert prove_identity_on_braid_chambers(network, target).equal
