@@ -13,7 +13,8 @@ Attempts beyond n = 8: ``python benchmarks/max_representation.py --attempt 9:300
 with ``S`` template classes drawn at random (seed 0) for each ``N:S``, each in its own process so that its peak
 memory is its own, and writes ``benchmarks/results/max_representation_attempts.json``: time per stage, peak
 memory, system size, rank, and whether a representation was found (a sampled search that finds none proves
-nothing about the full template set).  The columns are computed by one worker process per core.
+nothing about the full template set).  The columns are computed on a local Dask cluster (one worker process
+per core; needs ``lincomb[distributed]``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,13 @@ import sys
 import time
 from pathlib import Path
 
-from lincomb.solvers.max_representation import max_representation
-from lincomb.solvers.max_sorted_cone import LINEAR, template_column
-from lincomb.solvers.max_templates import enumerate_templates
+# Run as a script, this folder comes first on sys.path, and benchmarks/distributed.py would shadow the
+# `distributed` package (Dask) that the attempts use; nothing is imported from beside this script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from lincomb.solvers.max_representation import max_representation  # noqa: E402
+from lincomb.solvers.max_sorted_cone import LINEAR, template_column  # noqa: E402
+from lincomb.solvers.max_templates import enumerate_templates  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 PUBLISHED_N11 = {"n": 11, "templates": 12_000_000, "directions": 657_822, "terms": 39_042, "source": "Ruess et al."}
@@ -101,30 +106,21 @@ def main(ns) -> None:
               f"anchor/lincomb={r.get('ratio_anchor_over_lincomb', '-')}")
 
 
-def _process_columns(templates, n, say):
-    """Columns computed by one worker process per core (the ``column_builder`` hook), in template order."""
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
-
-    workers = max(1, len(os.sched_getaffinity(0)))
-    with ProcessPoolExecutor(workers) as pool:
-        columns = list(pool.map(partial(template_column, n=n), templates, chunksize=64))
-    say(f"columns: {len(columns)} computed by {workers} worker processes")
-    return columns
-
-
 def attempt_one(n: int, sample: int, seed: int = 0) -> dict:
     """One sampled search (run in a fresh process by :func:`attempts`); the record of its outcome."""
+    from lincomb.distributed import dask_client
+    from lincomb.solvers.max_representation_dask import max_representation_dask
+
     start = time.perf_counter()
-    result = max_representation(n, sample=sample, seed=seed, column_builder=_process_columns,
-                                progress=lambda m: print("  ", m, file=sys.stderr, flush=True))
+    with dask_client("local") as client:  # one worker process per core computes the columns
+        result = max_representation_dask(n, sample=sample, seed=seed, client=client,
+                                          progress=lambda m: print("  ", m, file=sys.stderr, flush=True))
     record = {
         "n": n, "k": result.k, "sample": sample, "seed": seed, "found": result.feasible,
         "terms": len(result.terms), "templates": result.templates, "directions": result.directions,
         "nonzeros": result.nonzeros, "rank": result.rank, "seconds": round(time.perf_counter() - start, 1),
         "seconds_by_stage": {key: round(value, 1) for key, value in result.seconds.items()},
-        # The parent's peak (the workers only hold their share of the columns while computing them).
+        # The client's peak (the workers only hold their share of the columns while computing them).
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "column_workers": "one process per core",
     }

@@ -142,8 +142,9 @@ def weak_form_rows(t, x, values, window: int = 101, order: int = 4):
     ----------
     t : array_like, shape (n,)
         Sample times (increasing).
-    x : array_like, shape (n,)
-        The state whose derivative is modelled (raw data).
+    x : array_like, shape (n,) or (n, d)
+        The state whose derivative is modelled (raw data), or several states: then ``b`` has one
+        column per state, and the rows ``A`` (the same for all of them) are computed once.
     values : array_like, shape (n, k)
         The terms ``m_k`` evaluated on the samples.
     window : int
@@ -153,7 +154,7 @@ def weak_form_rows(t, x, values, window: int = 101, order: int = 4):
 
     Returns
     -------
-    (A, b) : arrays of shape (rows, k) and (rows,) with ``A w ~ b``.
+    (A, b) : arrays of shape (rows, k) and (rows,) (or (rows, d)) with ``A w ~ b``.
 
     Examples
     --------
@@ -162,6 +163,9 @@ def weak_form_rows(t, x, values, window: int = 101, order: int = 4):
     >>> A, b = weak_form_rows(t, x, x[:, None], window=41)
     >>> round(float(np.linalg.lstsq(A, b, rcond=None)[0][0]), 4)
     -3.0
+    >>> A2, b2 = weak_form_rows(t, np.c_[x, 2 * x], x[:, None], window=41)     # two states, rows shared
+    >>> b2.shape, bool(np.allclose(A2, A) and np.allclose(b2[:, 1], 2 * b))
+    ((37, 2), True)
     """
     t = np.asarray(t, dtype=float)
     x = np.asarray(x, dtype=float)
@@ -185,7 +189,7 @@ def weak_form_rows(t, x, values, window: int = 101, order: int = 4):
         weights[:-1] += steps / 2.0
         weights[1:] += steps / 2.0
         rows.append((weights * phi) @ values[piece])
-        targets.append(-np.sum(weights * dphi * x[piece]))
+        targets.append(-(weights * dphi) @ x[piece])
     return np.array(rows), np.array(targets)
 
 

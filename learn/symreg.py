@@ -407,9 +407,11 @@ class SymbolicODERegressor(ODERegressorBase):
         return merged_sym, np.column_stack(merged_num), np.array(merged_w)
 
     def _select(self, X: np.ndarray, dX: np.ndarray, trained: dict, sum_weights: Sequence[Fraction]):
-        """Prune and choose by the criterion; return (total criterion, equations, coefficients, candidates, units)."""
+        """Prune and choose by the criterion.
+
+        Returns (total criterion, equations, coefficients, candidates, units, trained weights of the units).
+        """
         units_sym, units, weights = self._read_out_units(X, trained, sum_weights)
-        self._unit_weights = weights
         unit_scale = np.sqrt(np.mean(units**2, axis=0))
         unit_scale[unit_scale == 0] = 1.0
         scaled_units = units / unit_scale
@@ -461,7 +463,7 @@ class SymbolicODERegressor(ODERegressorBase):
             for k, c in zip(kept, coef):
                 coefficients[k, j] = c * target_scale / unit_scale[k]
             equations.append(sympy.Add(*[sympy.Float(coefficients[k, j]) * units_sym[k] for k in kept]))
-        return total, equations, coefficients, candidates, units_sym
+        return total, equations, coefficients, candidates, units_sym, weights
 
     def _fit_equations(self, X: np.ndarray, dX: np.ndarray) -> list[sympy.Expr]:
         trained = self._train(X, dX)
@@ -483,13 +485,14 @@ class SymbolicODERegressor(ODERegressorBase):
                     scored.append((self._select(X, dX, trained, trial)[0], c))
                 weights[j] = min(scored)[1]
         self.sum_weights_ = weights
-        _, equations, self.coefficients_, self.candidates_, self.units_ = self._select(X, dX, trained, weights)
+        selected = self._select(X, dX, trained, weights)
+        _, equations, self.coefficients_, self.candidates_, self.units_, unit_weights = selected
         self.seed_ = self.seed
         if self.integral_refit:
-            equations = self._integral_refit()
+            equations = self._integral_refit(unit_weights)
         return equations
 
-    def _integral_refit(self) -> list[sympy.Expr]:
+    def _integral_refit(self, unit_weights: np.ndarray) -> list[sympy.Expr]:
         """Choose the terms and fit their coefficients on the weak (integral) form of the raw data.
 
         Every read-out unit of the network (not only those the derivative-based selection kept) is
@@ -504,7 +507,8 @@ class SymbolicODERegressor(ODERegressorBase):
         (``cos(y)``, ``y**2`` in the damped driven pendulum).  A product of distinct noisy states has no
         bias; a square ``x**2`` gains the noise variance, 1e-4 of the signal's mean square at 1 % noise.
         Units that are not finite on the raw data (a fractional power of a noisy value near 0) are left
-        out; if the derivative-based choice needs one, that choice is kept as it is.
+        out; if the derivative-based choice needs one, that choice is kept as it is.  ``unit_weights``
+        are the trained output weights of ``units_`` (units, variables).
         """
         from .ode_regression import weak_form_rows
         from .weak_selection import term_complexity, weak_select
@@ -522,16 +526,16 @@ class SymbolicODERegressor(ODERegressorBase):
                     for j, kept in enumerate(derivative_choice)]
         complexities = [term_complexity(self.units_[k], self.variables_) for k in finite]
         position = {int(k): i for i, k in enumerate(finite)}
+        # The weak-form rows of the units are the same for every equation; only the targets differ.
+        pieces = [weak_form_rows(t, X, V[:, finite], window=self.weak_window)
+                  for (t, X), V in zip(self._raw_trajectories, values)]
+        A = np.vstack([rows for rows, _ in pieces])
+        B = np.vstack([targets for _, targets in pieces])
         equations = []
         self.weak_selections_ = []
         for j in range(self.coefficients_.shape[1]):
-            blocks, targets = [], []
-            for (t, X), V in zip(self._raw_trajectories, values):
-                rows, target = weak_form_rows(t, X[:, j], V[:, finite], window=self.weak_window)
-                blocks.append(rows)
-                targets.append(target)
-            selection = weak_select(np.vstack(blocks), np.concatenate(targets), self._unit_weights[finite, j],
-                                    complexities, start_sets=[[position[int(k)] for k in derivative_choice[j]]],
+            selection = weak_select(A, B[:, j], unit_weights[finite, j], complexities,
+                                    start_sets=[[position[int(k)] for k in derivative_choice[j]]],
                                     criterion=self.criterion)
             self.weak_selections_.append(selection)
             kept = finite[list(selection.terms)]

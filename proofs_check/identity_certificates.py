@@ -23,6 +23,18 @@ from .certificate import make_certificate
 SOLVER = "lincomb.theory.identity: cell tree with exact simplex (python-flint fmpq)"
 
 
+def _claim(statement: str, lhs, rhs, dimension: int, extra) -> dict:
+    """The claim of an identity certificate: the statement, the dimension and both expressions."""
+    return {"statement": statement, "input_dimension": dimension, "lhs": lhs.to_json(), "rhs": rhs.to_json(),
+            **(extra or {})}
+
+
+def _values_at(point, lhs_program, rhs_program) -> str:
+    """``at x = (...), lhs = ... and rhs = ...``: where two programs differ, for error messages."""
+    return (f"at x = ({', '.join(rational_str(v) for v in point)}), lhs = {rational_str(lhs_program.evaluate(point))} "
+            f"and rhs = {rational_str(rhs_program.evaluate(point))}")
+
+
 def identity_certificate(lhs, rhs, *, statement: str, check: str | None = None, claim_extra=None, progress=None) -> dict:
     """Prove ``lhs = rhs`` on R^n exactly and return the certificate.
 
@@ -61,21 +73,10 @@ def identity_certificate(lhs, rhs, *, statement: str, check: str | None = None, 
 
     result = prove_identity(lhs_program, rhs_program, progress=report)
     if not result.equal:
-        point = result.counterexample
-        raise CheckFailed(
-            f"{statement} is false: at x = ({', '.join(rational_str(v) for v in point)}), "
-            f"lhs = {rational_str(lhs_program.evaluate(point))} and rhs = {rational_str(rhs_program.evaluate(point))}"
-        )
-    claim = {
-        "statement": statement,
-        "input_dimension": lhs_program.dimension,
-        "lhs": lhs.to_json(),
-        "rhs": rhs.to_json(),
-        **(claim_extra or {}),
-    }
+        raise CheckFailed(f"{statement} is false: {_values_at(result.counterexample, lhs_program, rhs_program)}")
     return make_certificate(
         "cpwl-identity",
-        claim,
+        _claim(statement, lhs, rhs, lhs_program.dimension, claim_extra),
         result.certificate_data(),
         solver=f"{SOLVER}; {result.lp_calls} LPs",
         seconds=result.seconds,
@@ -135,19 +136,8 @@ def braid_chamber_identity_certificate(lhs, rhs, *, statement: str, check: str |
     result = prove_identity_on_braid_chambers(lhs_program, rhs_program, progress=report)
     if not result.equal:
         chamber = " <= ".join(f"x{i + 1}" for i in result.differing_chamber)
-        where = ""
-        if result.counterexample is not None:
-            point = result.counterexample
-            where = (f": at x = ({', '.join(rational_str(v) for v in point)}), lhs = "
-                     f"{rational_str(lhs_program.evaluate(point))} and rhs = {rational_str(rhs_program.evaluate(point))}")
+        where = "" if result.counterexample is None else f": {_values_at(result.counterexample, lhs_program, rhs_program)}"
         raise CheckFailed(f"{statement} is false on the chamber {chamber}{where}")
-    claim = {
-        "statement": statement,
-        "input_dimension": lhs_program.dimension,
-        "lhs": lhs.to_json(),
-        "rhs": rhs.to_json(),
-        "fan": "braid",
-        **(claim_extra or {}),
-    }
+    claim = _claim(statement, lhs, rhs, lhs_program.dimension, {"fan": "braid", **(claim_extra or {})})
     return make_certificate("braid-chamber-identity", claim, {"chambers": result.chambers, "max_hinges": result.hinges},
                             solver=CHAMBER_SOLVER, seconds=result.seconds, check=check)

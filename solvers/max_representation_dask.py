@@ -131,13 +131,16 @@ def max_representation_dask(
     loops: bool = True,
     block_size: int | None = None,
     progress=None,
+    sample: int | None = None,
+    seed: int = 0,
 ) -> MaxRepresentation:
     """:func:`~lincomb.solvers.max_representation.max_representation` with the columns computed on a Dask cluster.
 
     Parameters
     ----------
-    n, k, loops, progress
-        As in :func:`~lincomb.solvers.max_representation.max_representation`.
+    n, k, loops, progress, sample, seed
+        As in :func:`~lincomb.solvers.max_representation.max_representation` (``sample``: only that many
+        template classes, drawn at random with ``seed``).
     client : distributed.Client, optional
         Where the columns are computed; without it, here.
     block_size : int, optional
@@ -163,4 +166,5 @@ def max_representation_dask(
         say(f"columns computed {'on the Dask cluster' if client is not None else 'here'}")
         return columns
 
-    return max_representation(n, k, loops=loops, progress=progress, column_builder=dask_columns)
+    return max_representation(n, k, loops=loops, progress=progress, column_builder=dask_columns, sample=sample,
+                              seed=seed)

@@ -49,6 +49,7 @@ from itertools import permutations
 
 from lincomb.errors import ShapeError, UsageError
 
+from .identity import first_primes
 from .program import Program, difference_program
 
 __all__ = ["ChamberIdentityResult", "braid_chamber_rays", "chamber_expansion", "prove_identity_on_braid_chambers"]
@@ -248,7 +249,7 @@ def _plain(value):
 def _interior_points(permutation, rays):
     """A few rational points of the chamber's interior, generic and near each ray."""
     n = len(permutation)
-    weights_list = [[Fraction(1, p) for p in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31)[: n - 1]]]
+    weights_list = [[Fraction(1, p) for p in first_primes(n - 1)]]
     for k in range(n - 1):
         weights_list.append([Fraction(1, 97 + i) if i != k else Fraction(1) for i in range(n - 1)])
     for weights in weights_list:

@@ -133,7 +133,14 @@ def _point_with_nonzero(residual, point, constraints):
         step /= 2
 
 
-def _first_primes(count: int) -> list[int]:
+def first_primes(count: int) -> list[int]:
+    """The first ``count`` primes: coordinates ``1/p`` give points with no special relations among them.
+
+    Examples
+    --------
+    >>> first_primes(5)
+    [2, 3, 5, 7, 11]
+    """
     primes: list[int] = []
     candidate = 2
     while len(primes) < count:
@@ -290,7 +297,7 @@ def prove_identity(lhs: Program, rhs: Program, *, progress=None, stop_at_differe
     sys.setrecursionlimit(max(limit, 4 * len(max_positions) + 1000))
     try:
         # A point with no special relations among its coordinates avoids ties at the root.
-        explore(0, "", tuple(Fraction(1, prime) for prime in _first_primes(n)))
+        explore(0, "", tuple(Fraction(1, prime) for prime in first_primes(n)))
     finally:
         sys.setrecursionlimit(limit)
     result.seconds = time.perf_counter() - started

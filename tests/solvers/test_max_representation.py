@@ -147,6 +147,11 @@ def test_a_sampled_search_finds_a_certified_representation_but_proves_no_infeasi
     assert not missed.feasible
     with pytest.raises(CheckFailed, match="proves nothing about the full template set"):
         infeasibility_certificate(missed)
+    # The Dask pipeline (here without a client) samples the same way.
+    from lincomb.solvers.max_representation_dask import max_representation_dask
+
+    same = max_representation_dask(6, 2, sample=20, seed=0)
+    assert (same.sample, same.templates, same.rank, same.feasible) == (20, 20, missed.rank, False)
     # Reproducible, and a subset of the full enumeration.
     assert sample_templates(7, 3, 50, seed=3) == sample_templates(7, 3, 50, seed=3)
     assert set(sample_templates(5, 2, 60, seed=3)) <= set(enumerate_templates(5, 2))
