@@ -6,7 +6,7 @@ malformed input, missing dependencies.  Never 0 after an error.
 Examples
 --------
 >>> main(["list"])  # doctest: +ELLIPSIS
-ID...TIER...CLAIM
+ID...RECORD...TIER...CLAIM
 max-tree-upper-bound ...
 0
 """
@@ -138,6 +138,7 @@ def _table(rows: list[list[str]], header: list[str]) -> list[str]:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
+    from lincomb.proofs_check.checkers import CHECKERS
     from lincomb.proofs_check.registry import CHECKS
     from lincomb.proofs_check.runner import missing_modules
 
@@ -145,19 +146,21 @@ def _cmd_list(args: argparse.Namespace) -> int:
         records = []
         for check in CHECKS:
             record = check.to_dict()
+            # The checker of each kind: the module of its verify function (standard library only).
+            record["checkers"] = {kind: getattr(CHECKERS.get(kind), "__module__", None) for kind in check.kinds}
             record["missing"] = missing_modules(check.needs)
             records.append(record)
         print(json.dumps(records, indent=2))
         return 0
     rows = [
-        [check.id, check.tier, ",".join(check.needs) or "-", check.claim] for check in CHECKS
+        [check.id, check.record, check.tier, ",".join(check.needs) or "-", check.claim] for check in CHECKS
     ]
-    lines = _table(rows, ["ID", "TIER", "NEEDS", "CLAIM"])
+    lines = _table(rows, ["ID", "RECORD", "TIER", "NEEDS", "CLAIM"])
     print(lines[0])
     indent = len(lines[0]) - len("CLAIM")
     for check, line in zip(CHECKS, lines[1:]):
         print(line)
-        print(" " * indent + f"source: {check.source}")
+        print(" " * indent + f"source: {check.source}; kinds: {', '.join(check.kinds) or '-'}")
     return 0
 
 
@@ -180,79 +183,21 @@ def _select_checks(args: argparse.Namespace) -> list[Any]:
     return [get_check(check_id) for check_id in unique]  # UsageError lists the known ids
 
 
-def _certificate_column(paths: list[str]) -> str:
-    if not paths:
-        return "-"
-    if len(paths) == 1:
-        return paths[0]
-    return f"{Path(paths[0]).parent}/ ({len(paths)} files)"
-
-
-def _check_exit_code(results: list[Any], strict: bool) -> int:
-    if any(r.usage_error for r in results):
-        return 2
-    if any(r.status in ("FAIL", "ERROR") for r in results):
-        return 1
-    if strict and any(r.status == "SKIP" for r in results):
-        return 1
-    return 0
-
-
 def _cmd_check(args: argparse.Namespace) -> int:
-    from lincomb.proofs_check.runner import run_check
+    from lincomb.proofs_check.runner import report, run_checks
 
     checks = _select_checks(args)
-    results = []
     start = time.perf_counter()
     if args.dask:
-        # Checks become Dask tasks; every certificate still comes back here and is verified locally.
+        # The build steps become Dask tasks; every certificate still comes back here and is verified locally.
         from lincomb.distributed import run_checks_distributed
 
         results = run_checks_distributed(args, checks, args.out, _stderr)
     else:
-        for number, check in enumerate(checks, 1):
-            prefix = f"[{number}/{len(checks)}] {check.id}"
-
-            def progress(message: str, prefix: str = prefix) -> None:
-                _stderr(f"{prefix}: {message}")
-
-            result = run_check(check, out_dir=args.out, progress=progress)
-            _stderr(f"{prefix}: {result.status} ({result.seconds:.2f} s)")
-            results.append(result)
-    total = time.perf_counter() - start
-
-    counts = {status: sum(r.status == status for r in results) for status in ("PASS", "FAIL", "SKIP", "ERROR")}
-    exit_code = _check_exit_code(results, args.strict)
-    summary = (
-        f"{counts['PASS']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped, "
-        f"{counts['ERROR']} errors in {total:.2f} s"
-    )
-    if args.json:
-        document = {
-            "lincomb": _version(),
-            "results": [r.to_dict() for r in results],
-            "summary": {
-                "passed": counts["PASS"],
-                "failed": counts["FAIL"],
-                "skipped": counts["SKIP"],
-                "errors": counts["ERROR"],
-                "seconds": round(total, 3),
-                "strict": args.strict,
-            },
-            "exit_code": exit_code,
-        }
-        print(json.dumps(document, indent=2))
-        return exit_code
-
-    rows = [
-        [r.id, r.status, f"{r.seconds:.2f}", _certificate_column(r.certificate_paths), r.message]
-        for r in results
-    ]
-    for line in _table(rows, ["ID", "STATUS", "SECONDS", "CERTIFICATE", "MESSAGE"]):
-        print(line)
-    if args.strict and counts["SKIP"]:
-        summary += " (--strict: skipped checks count as failures)"
-    print(summary)
+        results = run_checks(checks, args.out, _stderr)
+    text, exit_code = report(results, time.perf_counter() - start, strict=args.strict, as_json=args.json,
+                             version=_version())
+    print(text)
     return exit_code
 
 

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from lincomb.errors import CertificateError
-from lincomb.proofs_check.checkers._common import (
+from lincomb.proofs_check.checkers import (
     FORMAT,
     VERSION,
     CertificateMalformed,

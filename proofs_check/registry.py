@@ -1,8 +1,22 @@
-"""The registry of checks: which theorems lincomb re-proves, where they come from, what they need.
+"""The registry of checks: the one place a check id lives, with its claim, source, kinds and record type.
 
-Each :class:`Check` names a module in :mod:`lincomb.proofs_check` whose function (``run`` by
-default) has the signature ``run(progress=None) -> list[dict]`` and returns the certificates it
-built; :func:`lincomb.proofs_check.runner.run_check` verifies each with the independent checkers.
+Adding a check
+--------------
+1. Write a *builder* in a module of :mod:`lincomb.proofs_check`: ``run(progress=None) -> list[dict]``
+   returning certificates made with :func:`lincomb.proofs_check.certificate.make_certificate`
+   (claim, data, provenance).  It builds and nothing else: no verifying, printing or writing.
+2. Add a row below (keywords in this order): ``id``, ``claim``, ``source``, ``tier``, ``needs``,
+   ``module``, ``function`` (default ``"run"``), ``kinds`` (the certificate kinds the builder
+   returns) and ``record`` (``"proof"``: checked exactly, ``s VERIFIED``; ``"measurement"``:
+   recorded numbers re-derived within a stated tolerance, ``s REPRODUCED``).
+3. A new kind also needs a checker ``proofs_check/checkers/<kind_with_underscores>.py`` (standard
+   library only; ``KIND``, ``verify(cert) -> summary`` and, for a measurement,
+   ``RECORD = "measurement"``), a page ``docs/certificates_<kind>.md`` and fixtures under
+   ``tests/proofs_check/certificates/`` (``make_fixtures.py`` there writes them).
+
+:func:`lincomb.proofs_check.runner.build_check` calls the builder and
+:func:`lincomb.proofs_check.runner.verify_built` verifies what it built: the same two steps
+locally and on Dask.  Tests check that every row's kinds have checkers whose record type matches.
 
 The registry is a static tuple, so ``lincomb list`` imports no check module.
 
@@ -12,6 +26,8 @@ Examples
 --------
 >>> get_check("bbhsy-max5-two-hidden").module
 'bbhsy_max5'
+>>> get_check("tada-gaussian-convergence").record
+'measurement'
 >>> [c.id for c in checks_for_tier("quick")][:1]
 ['max-tree-upper-bound']
 """
@@ -29,6 +45,7 @@ from lincomb.errors import UsageError
 
 __all__ = [
     "CHECKS",
+    "RECORDS",
     "TIERS",
     "Check",
     "checks_for_tier",
@@ -42,6 +59,9 @@ RUESS_ET_AL = (
 
 #: "quick" checks run by default (seconds to a minute each); "full" adds the long ones.
 TIERS = ("quick", "full")
+#: "proof": checked exactly (``s VERIFIED``); "measurement": numbers re-derived within a stated
+#: tolerance (``s REPRODUCED``).
+RECORDS = ("proof", "measurement")
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -66,6 +86,10 @@ class Check:
         Module path inside :mod:`lincomb.proofs_check`, e.g. ``"max_tree"``.
     function : str
         Name of the function in ``module`` that builds the certificates.
+    kinds : tuple of str
+        The certificate kinds the function returns (each has a checker).
+    record : str
+        ``"proof"`` or ``"measurement"``.
 
     Examples
     --------
@@ -85,6 +109,8 @@ class Check:
     needs: tuple[str, ...]
     module: str
     function: str = "run"
+    kinds: tuple[str, ...] = ()
+    record: str = "proof"
 
     def __post_init__(self) -> None:
         if not _ID_RE.fullmatch(self.id):
@@ -93,6 +119,10 @@ class Check:
             raise ValueError(f"check {self.id!r}: tier must be one of {TIERS}, got {self.tier!r}")
         if not isinstance(self.needs, tuple):
             raise ValueError(f"check {self.id!r}: needs must be a tuple of module names")
+        if not isinstance(self.kinds, tuple) or not all(isinstance(k, str) for k in self.kinds):
+            raise ValueError(f"check {self.id!r}: kinds must be a tuple of certificate kinds")
+        if self.record not in RECORDS:
+            raise ValueError(f"check {self.id!r}: record must be one of {RECORDS}, got {self.record!r}")
 
     @property
     def import_path(self) -> str:
@@ -115,6 +145,7 @@ class Check:
         """
         record = asdict(self)
         record["needs"] = list(self.needs)
+        record["kinds"] = list(self.kinds)
         return record
 
 
@@ -127,6 +158,8 @@ CHECKS: tuple[Check, ...] = (
         tier="quick",
         needs=(),
         module="max_tree",
+        kinds=("cpwl-identity",),
+        record="proof",
     ),
     Check(
         id="bbhsy-max5-two-hidden",
@@ -135,6 +168,8 @@ CHECKS: tuple[Check, ...] = (
         tier="quick",
         needs=(),
         module="bbhsy_max5",
+        kinds=("cpwl-identity",),
+        record="proof",
     ),
     Check(
         id="wang-sun-max-terms",
@@ -144,6 +179,8 @@ CHECKS: tuple[Check, ...] = (
         tier="quick",
         needs=(),
         module="wang_sun_max_terms",
+        kinds=("cpwl-identity",),
+        record="proof",
     ),
     Check(
         id="hbdss-mip-n2",
@@ -153,6 +190,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="hbdss_mip",
         function="run_n2",
+        kinds=("mip-optimum",),
+        record="proof",
     ),
     Check(
         id="hbdss-mip-n3",
@@ -162,6 +201,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="hbdss_mip",
         function="run_n3",
+        kinds=("mip-optimum",),
+        record="proof",
     ),
     Check(
         id="hbdss-mip-n4",
@@ -172,6 +213,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="hbdss_mip",
         function="run_n4",
+        kinds=("mip-optimum",),
+        record="proof",
     ),
     Check(
         id="hbdss-mip-n5",
@@ -182,6 +225,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="hbdss_mip",
         function="run_n5",
+        kinds=("mip-optimum",),
+        record="proof",
     ),
     Check(
         id="tada-closed-forms",
@@ -192,6 +237,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="tada_checks",
         function="run_closed_forms",
+        kinds=("tada-closed-forms",),
+        record="proof",
     ),
     Check(
         id="tada-n1-is-flow-matching",
@@ -202,6 +249,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="tada_checks",
         function="run_n1_flow_matching",
+        kinds=("tada-flow-matching",),
+        record="proof",
     ),
     Check(
         id="tada-exact-on-point-mass",
@@ -212,6 +261,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="tada_checks",
         function="run_point_mass",
+        kinds=("tada-point-mass",),
+        record="proof",
     ),
     Check(
         id="tada-gaussian-convergence",
@@ -222,6 +273,8 @@ CHECKS: tuple[Check, ...] = (
         needs=("torch",),
         module="tada_checks",
         function="run_gaussian_convergence",
+        kinds=("convergence-measurement",),
+        record="measurement",
     ),
     Check(
         id="zaslavsky-one-hidden",
@@ -231,6 +284,8 @@ CHECKS: tuple[Check, ...] = (
         tier="quick",
         needs=(),
         module="region_checks",
+        kinds=("region-count",),
+        record="proof",
     ),
     Check(
         id="tropical-semiring-iso",
@@ -240,6 +295,8 @@ CHECKS: tuple[Check, ...] = (
         tier="quick",
         needs=(),
         module="tropical_checks",
+        kinds=("cpwl-identity",),
+        record="proof",
     ),
     Check(
         id="max5-regions",
@@ -250,6 +307,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="region_checks",
         function="run_max5",
+        kinds=("region-count",),
+        record="proof",
     ),
     Check(
         id="sparse-attention-learns-rule",
@@ -260,6 +319,8 @@ CHECKS: tuple[Check, ...] = (
         needs=("torch",),
         module="attention_checks",
         function="run_learns_rule",
+        kinds=("lifting-measurement",),
+        record="measurement",
     ),
     Check(
         id="soft-threshold-zero-target",
@@ -270,6 +331,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="attention_checks",
         function="run_zero_target",
+        kinds=("soft-threshold-zero-target",),
+        record="proof",
     ),
     Check(
         id="ksm-rank1-nystrom",
@@ -279,6 +342,8 @@ CHECKS: tuple[Check, ...] = (
         tier="quick",
         needs=(),
         module="ksm_checks",
+        kinds=("ksm-rank1-bound",),
+        record="proof",
     ),
     Check(
         id="hhl-even-volume",
@@ -289,6 +354,8 @@ CHECKS: tuple[Check, ...] = (
         tier="quick",
         needs=(),
         module="hhl_volume",
+        kinds=("lattice-face-volumes",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-n5",
@@ -299,6 +366,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_n5",
+        kinds=("max-representation",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-n6",
@@ -309,6 +378,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_n6",
+        kinds=("max-representation",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-published-n6",
@@ -318,6 +389,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_published_n6",
+        kinds=("max-representation",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-k-lower-bound",
@@ -328,6 +401,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_k_lower_bound",
+        kinds=("max-representation-infeasible",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-n7",
@@ -338,6 +413,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_n7",
+        kinds=("max-representation",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-n8",
@@ -348,6 +425,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_n8",
+        kinds=("max-representation",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-k-lower-bound-full",
@@ -357,6 +436,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_k_lower_bound_full",
+        kinds=("max-representation-infeasible",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-network-n5",
@@ -367,6 +448,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_network_n5",
+        kinds=("braid-chamber-identity",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-network-n6",
@@ -377,6 +460,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_network_n6",
+        kinds=("braid-chamber-identity",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-n9",
@@ -387,6 +472,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_n9",
+        kinds=("max-representation",),
+        record="proof",
     ),
     Check(
         id="max-two-hidden-n10",
@@ -397,6 +484,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="max_two_hidden",
         function="run_n10",
+        kinds=("max-representation",),
+        record="proof",
     ),
     Check(
         id="la-strictly-contains-fixed",
@@ -407,6 +496,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="activation_checks",
         function="run_la_strictly_contains_fixed",
+        kinds=("fixed-activation-separation",),
+        record="proof",
     ),
     Check(
         id="moa-strictly-contains-la",
@@ -417,6 +508,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="activation_checks",
         function="run_moa_strictly_contains_la",
+        kinds=("gradient-jump-separation",),
+        record="proof",
     ),
     Check(
         id="learned-moa-exports-witness",
@@ -427,6 +520,8 @@ CHECKS: tuple[Check, ...] = (
         needs=("torch",),
         module="activation_checks",
         function="run_learned_moa_exports_witness",
+        kinds=("gradient-jump-separation",),
+        record="proof",
     ),
     Check(
         id="min-width-table",
@@ -437,6 +532,8 @@ CHECKS: tuple[Check, ...] = (
         needs=(),
         module="activation_checks",
         function="run_min_width_table",
+        kinds=("min-width",),
+        record="proof",
     ),
     Check(
         id="symreg-recovers-van-der-pol",
@@ -447,6 +544,8 @@ CHECKS: tuple[Check, ...] = (
         needs=("torch", "scipy"),
         module="symreg_checks",
         function="run_van_der_pol",
+        kinds=("symreg-recovery",),
+        record="measurement",
     ),
     Check(
         id="symreg-recovers-lotka-volterra",
@@ -457,6 +556,8 @@ CHECKS: tuple[Check, ...] = (
         needs=("torch", "scipy"),
         module="symreg_checks",
         function="run_lotka_volterra",
+        kinds=("symreg-recovery",),
+        record="measurement",
     ),
     Check(
         id="symreg-recovers-damped-pendulum",
@@ -467,6 +568,8 @@ CHECKS: tuple[Check, ...] = (
         needs=("torch", "scipy"),
         module="symreg_checks",
         function="run_damped_pendulum",
+        kinds=("symreg-recovery",),
+        record="measurement",
     ),
     Check(
         id="symreg-recovers-spruce-budworm",
@@ -477,6 +580,8 @@ CHECKS: tuple[Check, ...] = (
         needs=("torch", "scipy"),
         module="symreg_checks",
         function="run_spruce_budworm",
+        kinds=("symreg-recovery",),
+        record="measurement",
     ),
     Check(
         id="symreg-recovers-lorenz",
@@ -487,6 +592,8 @@ CHECKS: tuple[Check, ...] = (
         needs=("torch", "scipy"),
         module="symreg_checks",
         function="run_lorenz",
+        kinds=("symreg-recovery",),
+        record="measurement",
     ),
 )
 
@@ -546,33 +653,19 @@ def _cell(text: str) -> str:
 
 
 def registry_markdown(checks: tuple[Check, ...] | list[Check] = CHECKS) -> str:
-    """A Markdown table of the registered checks: id, claim, source.
+    """A Markdown table of the registered checks: id, record (proof or measurement), claim, source.
 
     Examples
     --------
-    >>> print(registry_markdown()[:60])
-    | id | claim | source |
-    | --- | --- | --- |
-    | `max-tree-...
+    >>> print(registry_markdown()[:100])
+    | id | record | claim | source |
+    | --- | --- | --- | --- |
+    | `max-tree-upper-bound` | proof |...
     """
-    rows = ["| id | claim | source |", "| --- | --- | --- |"]
+    rows = ["| id | record | claim | source |", "| --- | --- | --- | --- |"]
     for check in checks:
-        rows.append(f"| `{check.id}` | {_cell(check.claim)} | {_cell(check.source)} |")
+        rows.append(f"| `{check.id}` | {check.record} | {_cell(check.claim)} | {_cell(check.source)} |")
     return "\n".join(rows)
-
-
-_RUNNER_NAMES = ("run_check", "CheckResult", "main")
-
-
-def __getattr__(name: str) -> Any:
-    # The runner lives in runner.py; these names are also reachable from here (lazily, to avoid
-    # an import cycle) so that a check module may write
-    # ``from lincomb.proofs_check.registry import main``.
-    if name in _RUNNER_NAMES:
-        from lincomb.proofs_check import runner
-
-        return getattr(runner, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _cli(argv: list[str] | None = None) -> int:

@@ -103,7 +103,7 @@ def template_columns(templates: list, n: int, client: Any = None, *, block_size:
     >>> template_columns(templates, 4, block_size=2) == [template_column(t, 4) for t in templates]
     True
     """
-    from lincomb.distributed import map_keyed
+    from lincomb.solvers.keyed_tasks import map_keyed
 
     if not templates:
         return []

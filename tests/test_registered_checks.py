@@ -1,12 +1,41 @@
-"""The registered quick checks pass end to end, and `lincomb verify` accepts every certificate they wrote."""
+"""The registered quick checks pass end to end, and `lincomb verify` accepts every certificate they wrote.
+
+Also the registry's contract: every row names the certificate kinds it builds, each kind has a checker,
+and the row's record type (proof or measurement) is that of its kinds' checkers.
+"""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 from lincomb.cli import main as cli_main
-from lincomb.proofs_check.registry import checks_for_tier
+from lincomb.proofs_check.checkers import CHECKERS, RECORD_OF
+from lincomb.proofs_check.registry import CHECKS, RECORDS, checks_for_tier
+
+WORD = {"proof": "s VERIFIED", "measurement": "s REPRODUCED"}
+
+
+def test_every_row_declares_kinds_with_checkers_and_a_matching_record():
+    for check in CHECKS:
+        assert check.kinds, f"{check.id}: declare kinds=(...) (see /work/notes or registry.py's guide)"
+        assert check.record in RECORDS
+        for kind in check.kinds:
+            assert kind in CHECKERS, f"{check.id}: no checker for kind {kind!r}"
+            assert RECORD_OF[kind] == check.record, f"{check.id}: kind {kind!r} is a {RECORD_OF[kind]}"
+
+
+def test_measurement_kinds_declare_it_in_their_checker_module():
+    import importlib
+
+    from lincomb.proofs_check.checkers import _RECORD_FALLBACK
+
+    for kind, record in _RECORD_FALLBACK.items():
+        module = importlib.import_module(CHECKERS[kind].__module__)
+        # The fallback is for modules owned elsewhere that do not say it yet; once they do, they must agree.
+        assert getattr(module, "RECORD", record) == record
 
 
 def test_check_all_passes_and_every_written_certificate_verifies(tmp_path, capsys):
@@ -16,9 +45,18 @@ def test_check_all_passes_and_every_written_certificate_verifies(tmp_path, capsy
         assert f"{check.id}" in table
     certificates = sorted(str(p) for p in tmp_path.rglob("*.json"))
     assert len(certificates) >= len(checks_for_tier("quick"))
+    expected = []
+    for path in certificates:
+        cert = json.loads(open(path, encoding="utf-8").read())
+        written = Path(path)
+        check_id = written.stem if written.parent == tmp_path else written.parent.name
+        row = next(c for c in CHECKS if c.id == check_id)
+        assert cert["kind"] in row.kinds, f"{path}: kind {cert['kind']!r} is not declared by {row.id}"
+        assert cert["provenance"]["check"] in (None, row.id)
+        expected.append(WORD[row.record])
     assert cli_main(["verify", *certificates]) == 0
     verdicts = [line for line in capsys.readouterr().out.splitlines() if line.startswith("s ")]
-    assert verdicts == ["s VERIFIED"] * len(certificates)
+    assert verdicts == expected
 
 
 def test_a_check_module_runs_on_its_own(tmp_path):

@@ -7,10 +7,18 @@ Each kind module (a non-underscore module in this package) defines
 
 * ``KIND``: the certificate kind it reads, e.g. ``"cpwl-identity"``;
 * ``verify(cert: dict) -> str``: returns a one-line summary when the certificate proves its
-  claim, raises :class:`CertificateMalformed` or :class:`CertificateRejected` otherwise.
+  claim, raises :class:`CertificateMalformed` or :class:`CertificateRejected` otherwise;
+* ``RECORD`` (optional): ``"measurement"`` for a kind that records measured numbers (re-derived
+  and compared within a stated tolerance) instead of a proof; absent means ``"proof"``.
 
-:data:`CHECKERS` maps each kind to its ``verify``; :func:`verify_certificate` and
-:func:`verify_file` turn any outcome into a :class:`Verdict` with one verdict line.
+:data:`CHECKERS` maps each kind to its ``verify`` and :data:`RECORD_OF` to its record type;
+:func:`verify_certificate` and :func:`verify_file` turn any outcome into a :class:`Verdict`
+with one verdict line: ``s VERIFIED`` / ``s NOT VERIFIED`` for a proof, ``s REPRODUCED`` /
+``s NOT REPRODUCED`` for a measurement.
+
+Besides, this package is the public face of the shared certificate format for the producer
+side (``FORMAT``, ``VERSION``, :func:`check_envelope`, :func:`load_json_file`,
+:func:`parse_json_text`), so nothing outside it imports its private modules.
 
 Examples
 --------
@@ -19,6 +27,8 @@ Examples
 ('MALFORMED', 2)
 >>> print(verdict.line())
 s NOT VERIFIED: malformed: kind: missing required field
+>>> RECORD_OF["convergence-measurement"], RECORD_OF["cpwl-identity"]
+('measurement', 'proof')
 """
 
 from __future__ import annotations
@@ -29,17 +39,26 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ._common import (
+    FORMAT,
+    VERSION,
     CertificateMalformed,
     CertificateRejected,
     check_envelope,
     load_json_file,
+    parse_json_text,
 )
 
 __all__ = [
     "CHECKERS",
+    "FORMAT",
+    "RECORD_OF",
+    "VERSION",
     "CertificateMalformed",
     "CertificateRejected",
     "Verdict",
+    "check_envelope",
+    "load_json_file",
+    "parse_json_text",
     "verify_certificate",
     "verify_file",
 ]
@@ -47,14 +66,22 @@ __all__ = [
 VERIFIED = "VERIFIED"
 NOT_VERIFIED = "NOT VERIFIED"
 MALFORMED = "MALFORMED"
+PROOF = "proof"
+MEASUREMENT = "measurement"
+# The verdict words of each record type: (accepted, not accepted).
+_WORDS = {PROOF: ("VERIFIED", "NOT VERIFIED"), MEASUREMENT: ("REPRODUCED", "NOT REPRODUCED")}
+# Record types of kinds whose checker module is owned elsewhere and does not declare RECORD yet.
+# A module's own RECORD wins; a test checks that the two agree where both exist.
+_RECORD_FALLBACK = {"symreg-recovery": MEASUREMENT}
 
 
-def _discover_checkers() -> dict[str, Callable[[dict], str]]:
-    """Import every kind module of this package and map its KIND to its verify function.
+def _discover_checkers() -> tuple[dict[str, Callable[[dict], str]], dict[str, str]]:
+    """Import every kind module of this package; map its KIND to its verify function and record type.
 
     Import errors propagate on purpose: a broken checker must not silently disappear.
     """
     found: dict[str, Callable[[dict], str]] = {}
+    records: dict[str, str] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_") or info.ispkg:
             continue
@@ -65,12 +92,19 @@ def _discover_checkers() -> dict[str, Callable[[dict], str]]:
             continue  # a helper module, not a kind
         if kind in found:
             raise ImportError(f"two checker modules claim certificate kind {kind!r}")
+        record = getattr(module, "RECORD", _RECORD_FALLBACK.get(kind, PROOF))
+        if record not in _WORDS:
+            raise ImportError(f"checker of {kind!r}: RECORD must be {PROOF!r} or {MEASUREMENT!r}, got {record!r}")
         found[kind] = verify
-    return found
+        records[kind] = record
+    return found, records
 
 
+_FOUND = _discover_checkers()
 #: kind -> ``verify(cert) -> summary``; tests may add fake kinds with ``monkeypatch.setitem``.
-CHECKERS: dict[str, Callable[[dict], str]] = _discover_checkers()
+CHECKERS: dict[str, Callable[[dict], str]] = _FOUND[0]
+#: kind -> ``"proof"`` or ``"measurement"`` (kinds missing here are proofs).
+RECORD_OF: dict[str, str] = _FOUND[1]
 
 
 @dataclass(frozen=True)
@@ -80,8 +114,9 @@ class Verdict:
     Attributes
     ----------
     status : str
-        ``"VERIFIED"``, ``"NOT VERIFIED"`` (the data does not prove the claim) or
-        ``"MALFORMED"`` (not a well-formed certificate).
+        ``"VERIFIED"`` (the checker accepted it), ``"NOT VERIFIED"`` (the data does not prove,
+        or reproduce, the claim) or ``"MALFORMED"`` (not a well-formed certificate).  The word
+        printed depends on ``record``: see :attr:`word`.
     reason : str
         Why it is not verified (empty when verified); for malformed input
         ``"malformed: <field>: <message>"``.
@@ -91,6 +126,8 @@ class Verdict:
         The checker's one-line summary (empty unless verified).
     field : str or None
         For malformed input, the path of the offending field.
+    record : str
+        ``"proof"`` or ``"measurement"`` (that of the kind; ``"proof"`` when the kind is unknown).
 
     Examples
     --------
@@ -99,6 +136,8 @@ class Verdict:
     >>> v = Verdict("NOT VERIFIED", "leaf 0.1 is not zero", "cpwl-identity", "")
     >>> v.line(), v.exit_code
     ('s NOT VERIFIED: leaf 0.1 is not zero', 1)
+    >>> Verdict("VERIFIED", "", "convergence-measurement", "order 2", record="measurement").line()
+    's REPRODUCED'
     """
 
     status: str
@@ -106,6 +145,7 @@ class Verdict:
     kind: str | None = None
     summary: str = ""
     field: str | None = None
+    record: str = PROOF
 
     @property
     def verified(self) -> bool:
@@ -119,6 +159,18 @@ class Verdict:
         return self.status == VERIFIED
 
     @property
+    def word(self) -> str:
+        """The verdict word: VERIFIED / NOT VERIFIED (proof), REPRODUCED / NOT REPRODUCED (measurement).
+
+        Examples
+        --------
+        >>> Verdict("NOT VERIFIED", "off by 1/2", record="measurement").word
+        'NOT REPRODUCED'
+        """
+        accepted, refused = _WORDS.get(self.record, _WORDS[PROOF])
+        return accepted if self.status == VERIFIED else refused
+
+    @property
     def exit_code(self) -> int:
         """0 verified, 1 not verified, 2 malformed.
 
@@ -130,7 +182,7 @@ class Verdict:
         return {VERIFIED: 0, NOT_VERIFIED: 1}.get(self.status, 2)
 
     def line(self) -> str:
-        """The verdict line: ``s VERIFIED`` or ``s NOT VERIFIED: <reason>``.
+        """The verdict line: ``s <WORD>`` or ``s <WORD>: <reason>`` (see :attr:`word`).
 
         Examples
         --------
@@ -138,8 +190,8 @@ class Verdict:
         's NOT VERIFIED: malformed: version: unsupported'
         """
         if self.status == VERIFIED:
-            return "s VERIFIED"
-        return f"s NOT VERIFIED: {self.reason}"
+            return f"s {self.word}"
+        return f"s {self.word}: {self.reason}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the verdict, with its line.
@@ -155,12 +207,15 @@ class Verdict:
             "kind": self.kind,
             "summary": self.summary,
             "field": self.field,
+            "record": self.record,
+            "word": self.word,
             "line": self.line(),
         }
 
 
 def _malformed(exc: CertificateMalformed, kind: str | None) -> Verdict:
-    return Verdict(MALFORMED, f"malformed: {exc.field}: {exc.message}", kind, "", exc.field)
+    record = RECORD_OF.get(kind, PROOF) if kind is not None else PROOF
+    return Verdict(MALFORMED, f"malformed: {exc.field}: {exc.message}", kind, "", exc.field, record)
 
 
 def verify_certificate(cert: Any) -> Verdict:
@@ -200,17 +255,18 @@ def verify_certificate(cert: Any) -> Verdict:
             "",
             "kind",
         )
+    record = RECORD_OF.get(kind, PROOF)
     try:
         summary = checker(cert)
     except CertificateMalformed as exc:
         return _malformed(exc, kind)
     except CertificateRejected as exc:
-        return Verdict(NOT_VERIFIED, str(exc) or "rejected", kind)
+        return Verdict(NOT_VERIFIED, str(exc) or "rejected", kind, record=record)
     except Exception as exc:  # noqa: BLE001 - a crash must never read as success
-        return Verdict(NOT_VERIFIED, f"checker crashed: {type(exc).__name__}: {exc}", kind)
+        return Verdict(NOT_VERIFIED, f"checker crashed: {type(exc).__name__}: {exc}", kind, record=record)
     if not isinstance(summary, str):
-        return Verdict(NOT_VERIFIED, f"checker for {kind!r} returned no summary string", kind)
-    return Verdict(VERIFIED, "", kind, summary)
+        return Verdict(NOT_VERIFIED, f"checker for {kind!r} returned no summary string", kind, record=record)
+    return Verdict(VERIFIED, "", kind, summary, record=record)
 
 
 def verify_file(path: Any) -> Verdict:

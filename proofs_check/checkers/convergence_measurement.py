@@ -25,6 +25,7 @@ from ._common import (CertificateMalformed, CertificateRejected, field_path, get
                       parse_rational)
 
 KIND = "convergence-measurement"
+RECORD = "measurement"
 
 
 def observed_orders(nfe: list, errors: list) -> list:

@@ -50,6 +50,7 @@ from ._common import (
 )
 
 KIND = "lifting-measurement"
+RECORD = "measurement"
 
 
 def _vector(obj: dict, key: str, path: str, length: int) -> list:

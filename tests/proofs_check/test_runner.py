@@ -184,8 +184,72 @@ def test_markdown_table_has_a_row_per_check():
         assert f"`{check.id}`" in table
 
 
-def test_runner_names_reachable_from_registry():
-    from lincomb.proofs_check.registry import main, run_check as via_registry
+def test_registry_does_not_reach_back_into_the_runner():
+    # One direction only: the runner reads the registry, never the other way (no import cycle).
+    assert not hasattr(registry, "run_check") and not hasattr(registry, "main")
 
-    assert via_registry is run_check
-    assert callable(main)
+
+# ------------------------------------------------------------------ build, then verify
+
+
+def test_build_then_verify_is_run_check(monkeypatch, tmp_path):
+    from lincomb.proofs_check.runner import build_check, verify_built
+
+    check = install_module(monkeypatch, "_fake_two_steps", lambda progress=None: [fake_cert(["1", "2"], 3)])
+    built = build_check(check)
+    assert not built.finished and built.certificates[0]["kind"] == "fake-sum"
+    assert not list(tmp_path.iterdir())  # building writes nothing
+    result = verify_built(check, built, out_dir=tmp_path)
+    assert result.status == "PASS" and result.seconds >= built.seconds
+    assert [p.name for p in tmp_path.iterdir()] == [f"{check.id}.json"]
+
+
+def test_verify_built_refuses_certificates_tampered_after_the_build(monkeypatch):
+    from lincomb.proofs_check.runner import build_check, verify_built
+
+    check = install_module(monkeypatch, "_fake_tamper", lambda progress=None: [fake_cert(["1", "2"], 3)])
+    built = build_check(check)
+    built.certificates[0]["data"]["values"][0] = "5"
+    assert verify_built(check, built).status == "FAIL"
+
+
+def test_verify_built_checks_what_the_builder_returned(monkeypatch):
+    from lincomb.proofs_check.runner import build_check, verify_built
+
+    check = install_module(monkeypatch, "_fake_not_a_list", lambda progress=None: "certificate")
+    result = verify_built(check, build_check(check))
+    assert result.status == "ERROR" and "must return a list" in result.message
+
+
+def test_no_module_is_planted_in_sys_modules(monkeypatch):
+    import sys
+
+    from lincomb.proofs_check.runner import run_checks
+
+    before = set(sys.modules)
+    check = install_module(monkeypatch, "_fake_planted", lambda progress=None: [fake_cert(["1"], 1)])
+    assert [r.status for r in run_checks([check])] == ["PASS"]
+    assert {name for name in set(sys.modules) - before if "replay" in name} == set()
+
+
+def test_run_checks_uses_the_given_executor(monkeypatch):
+    from lincomb.proofs_check.runner import build_check, run_checks
+
+    check = install_module(monkeypatch, "_fake_executor", lambda progress=None: [fake_cert(["1"], 1)])
+    seen = []
+
+    def executor(checks, say):
+        for c in reversed(checks):
+            seen.append(c.id)
+            yield c, build_check(c)
+
+    assert [r.status for r in run_checks([check], executor=executor)] == ["PASS"]
+    assert seen == [check.id]
+
+
+def test_a_lost_check_is_an_error_not_a_silence(monkeypatch):
+    from lincomb.proofs_check.runner import run_checks
+
+    check = install_module(monkeypatch, "_fake_lost", lambda progress=None: [fake_cert(["1"], 1)])
+    result = run_checks([check], executor=lambda checks, say: iter(()))[0]
+    assert result.status == "ERROR" and "no result came back" in result.message
