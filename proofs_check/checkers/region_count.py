@@ -81,6 +81,9 @@ def _zaslavsky(hyperplanes: int, dimension: int) -> int:
 def verify(cert: dict) -> str:
     """Check a ``region-count`` certificate; return a one-line summary or raise.
 
+    Parse the envelope, the claim's network and the layout (``data.layout``: ``"walk"``, the default, or
+    ``"partition"``); each layout then recomputes what it proves and compares it with the claim.
+
     Examples
     --------
     >>> net = {"type": "relu-network", "layers": [{"weights": [["0"]], "biases": ["0"]},
@@ -98,6 +101,364 @@ def verify(cert: dict) -> str:
     if "network" not in claim:
         raise CertificateMalformed("claim.network", "missing required field")
     layers = read_relu_network(claim["network"], "claim.network", n, scalar=False)
+    layout = data.get("layout", "walk")
+    if layout == "walk":
+        return _verify_walk(claim, data, n, layers)
+    if layout == "partition":
+        return _verify_partition(claim, data, n, layers)
+    raise CertificateMalformed("data.layout", 'must be "walk" (the default) or "partition"')
+
+
+# ---------------------------------------------------------------------------------------------------
+# The "partition" layout: cells of a 1-D or 2-D box, level by level, that tile their parents.
+# Vertices are homogeneous integers (X, Y, D) or (T, D), D > 0; lines are integer triples (a, b, c)
+# or pairs (a, c), read at a vertex as a X + b Y + c D (that is D times the affine value).
+
+_HEX = re.compile(r"0|[1-9a-f][0-9a-f]*", re.ASCII)
+
+
+def _integer(value, path: str) -> int:
+    if type(value) is not int:
+        raise CertificateMalformed(path, "must be an integer")
+    return value
+
+
+def _parse_partition_domain(claim: dict, n: int):
+    """``(k, origin, directions, lower, upper, domain words)`` of the claim's slice and box."""
+    if "slice" not in claim:
+        raise CertificateMalformed("claim.slice", "missing required field (null for the inputs themselves)")
+    piece = claim["slice"]
+    if piece is None:
+        origin = directions = None
+        k = n
+        if k not in (1, 2):
+            raise CertificateMalformed("claim.slice", f"the partition layout needs a 1-D or 2-D domain; give a slice of R^{n}")
+    else:
+        if not isinstance(piece, dict):
+            raise CertificateMalformed("claim.slice", "must be null or an object with origin and directions")
+        origin = _read_point(get_list(piece, "origin", "claim.slice"), "claim.slice.origin", n)
+        directions_json = get_list(piece, "directions", "claim.slice")
+        if len(directions_json) not in (1, 2):
+            raise CertificateMalformed("claim.slice.directions", "must hold 1 (a path) or 2 (a plane) directions")
+        directions = [
+            _read_point(d, field_path("claim.slice.directions", i), n) for i, d in enumerate(directions_json)
+        ]
+        k = len(directions)
+    box = get_object(claim, "box", "claim")
+    lower = _read_point(get_list(box, "lower", "claim.box"), "claim.box.lower", k)
+    upper = _read_point(get_list(box, "upper", "claim.box"), "claim.box.upper", k)
+    for i in range(k):
+        if lower[i] >= upper[i]:
+            raise CertificateMalformed("claim.box", f"side {i}: lower {lower[i]} is not below upper {upper[i]}")
+    words = "the box " + " x ".join(f"({lower[i]}, {upper[i]})" for i in range(k))
+    if directions is not None:
+        words += f" of the {'path' if k == 1 else 'plane'} origin + " + " + ".join(f"u{i + 1} d{i + 1}" for i in range(k))
+    return k, origin, directions, lower, upper, words
+
+
+def _parse_partition_data(data: dict, k: int, widths: list):
+    """``(vertices, levels)``: vertex tuples, and per level the cells ``(parent, bits, vertex indices)``."""
+    vertices = []
+    for index, vertex in enumerate(get_list(data, "vertices", "data")):
+        path = field_path("data.vertices", index)
+        if not isinstance(vertex, list) or len(vertex) != k + 1:
+            raise CertificateMalformed(path, f"must be {k + 1} integers (homogeneous coordinates, last > 0)")
+        vertex = tuple(_integer(v, field_path(path, j)) for j, v in enumerate(vertex))
+        if vertex[-1] <= 0:
+            raise CertificateMalformed(field_path(path, k), "the last (homogeneous) coordinate must be > 0")
+        vertices.append(vertex)
+    levels_json = get_list(data, "levels", "data")
+    if len(levels_json) != len(widths):
+        raise CertificateMalformed("data.levels", f"has {len(levels_json)} levels; the network has {len(widths)} hidden layers")
+    levels, previous = [], 1
+    corners = k + 1 if k == 2 else 2
+    for level, (cells, width) in enumerate(zip(levels_json, widths)):
+        path = field_path("data.levels", level)
+        if not isinstance(cells, list):
+            raise CertificateMalformed(path, "must be an array of cells")
+        parsed = []
+        for index, cell in enumerate(cells):
+            cell_path = field_path(path, index)
+            if not isinstance(cell, list) or len(cell) != 3 or not isinstance(cell[1], str) or not isinstance(cell[2], list):
+                raise CertificateMalformed(cell_path, 'must be [parent index, "hex bits", [vertex indices]]')
+            parent = _integer(cell[0], field_path(cell_path, 0))
+            if not 0 <= parent < previous:
+                raise CertificateMalformed(field_path(cell_path, 0), f"parent {parent} is not a cell of the level above ({previous} cells)")
+            if not _HEX.fullmatch(cell[1]):
+                raise CertificateMalformed(field_path(cell_path, 1), "must be lower-case hexadecimal without leading zeros")
+            bits = int(cell[1], 16)
+            if bits >> width:
+                raise CertificateMalformed(field_path(cell_path, 1), f"has bits beyond the layer's {width} neurons")
+            indices = tuple(_integer(v, field_path(field_path(cell_path, 2), j)) for j, v in enumerate(cell[2]))
+            if (len(indices) < corners) if k == 2 else (len(indices) != 2):
+                raise CertificateMalformed(field_path(cell_path, 2), "a polygon needs at least 3 vertices" if k == 2 else "an interval has 2 ends")
+            for j, v in enumerate(indices):
+                if not 0 <= v < len(vertices):
+                    raise CertificateMalformed(field_path(field_path(cell_path, 2), j), f"vertex {v} is not in data.vertices")
+            parsed.append((parent, bits, indices))
+        levels.append(parsed)
+        previous = len(parsed)
+    return vertices, levels
+
+
+def _lcm_denominators(values) -> int:
+    result = 1
+    for v in values:
+        if isinstance(v, Fraction):
+            result = result * v.denominator // math.gcd(result, v.denominator)
+    return result
+
+
+def _integer_layers(hidden: list, origin, directions) -> list:
+    """The hidden layers composed with the slice and scaled to integers, with the same activation patterns.
+
+    Layer l is multiplied by s_l (the lcm of its denominators) and its biases by s_1 ... s_(l-1) too, so
+    every pre-activation of layer l is multiplied by s_1 ... s_l > 0: no sign changes.
+    """
+    layers = [([list(row) for row in w], list(b)) for w, b in hidden]
+    if directions is not None:
+        weights, biases = layers[0]
+        layers[0] = (
+            [[sum((w * a for w, a in zip(row, d)), 0) for d in directions] for row in weights],
+            [sum((w * a for w, a in zip(row, origin)), b) for row, b in zip(weights, biases)],
+        )
+    result, prefix = [], 1
+    for weights, biases in layers:
+        scale = _lcm_denominators([v for row in weights for v in row] + list(biases))
+        prefix *= scale
+        result.append(([[int(v * scale) for v in row] for row in weights], [int(v * prefix) for v in biases]))
+    return result
+
+
+def _box_cell(lower: list, upper: list, k: int) -> list:
+    """The box's corners (counter-clockwise) or ends, as homogeneous integer vertices."""
+    def point(*coordinates):
+        denominator = 1
+        for c in coordinates:
+            denominator = denominator * Fraction(c).denominator // math.gcd(denominator, Fraction(c).denominator)
+        return tuple(int(c * denominator) for c in coordinates) + (denominator,)
+
+    if k == 1:
+        return [point(lower[0]), point(upper[0])]
+    (x0, y0), (x1, y1) = lower, upper
+    return [point(x0, y0), point(x1, y0), point(x1, y1), point(x0, y1)]
+
+
+def _polygon_measure(polygon: list, where: str) -> Fraction:
+    """Twice the area of a strictly convex counter-clockwise polygon; rejects any other vertex cycle."""
+    count = len(polygon)
+    doubled = Fraction(0)
+    turns = 0
+    for i in range(count):
+        x1, y1, d1 = polygon[i]
+        x2, y2, d2 = polygon[(i + 1) % count]
+        x3, y3, d3 = polygon[(i + 2) % count]
+        # orientation of three homogeneous points (all D > 0): the determinant
+        if x1 * (y2 * d3 - y3 * d2) - y1 * (x2 * d3 - x3 * d2) + d1 * (x2 * y3 - x3 * y2) <= 0:
+            raise CertificateRejected(f"{where}: the turn at vertex {(i + 1) % count} of its cycle is not strictly counter-clockwise")
+        dx, dy = x2 * d1 - x1 * d2, y2 * d1 - y1 * d2
+        ex, ey = x3 * d2 - x2 * d3, y3 * d2 - y2 * d3
+        # one full turn: the edge direction passes from the lower half-plane [pi, 2 pi) to [0, pi) once
+        if not (dy > 0 or (dy == 0 and dx > 0)) and (ey > 0 or (ey == 0 and ex > 0)):
+            turns += 1
+        doubled += Fraction(x1 * y2 - x2 * y1, d1 * d2)
+    if turns != 1:
+        raise CertificateRejected(f"{where}: the vertex cycle winds {turns} times; a convex polygon winds once")
+    return doubled
+
+
+def _interval_measure(interval: list, where: str) -> Fraction:
+    (t0, d0), (t1, d1) = interval
+    length = Fraction(t1 * d0 - t0 * d1, d0 * d1)
+    if length <= 0:
+        raise CertificateRejected(f"{where}: its ends are not in increasing order")
+    return length
+
+
+def _edge_lines(polygon: list, k: int) -> list:
+    """Lines that are >= 0 exactly on the closed parent cell (its edges, interior positive)."""
+    if k == 1:
+        (t0, d0), (t1, d1) = polygon
+        return [(d0, -t0), (-d1, t1)]
+    lines = []
+    for i in range(len(polygon)):
+        x1, y1, d1 = polygon[i]
+        x2, y2, d2 = polygon[(i + 1) % len(polygon)]
+        lines.append((y1 * d2 - d1 * y2, d1 * x2 - x1 * d2, x1 * y2 - y1 * x2))
+    return lines
+
+
+def _sign_masks(lines: list, vertex: tuple, k: int):
+    """Bit masks of the lines > 0 and < 0 at a vertex."""
+    positive = negative = 0
+    bit = 1
+    if k == 2:
+        x, y, d = vertex
+        for a, b, c in lines:
+            value = a * x + b * y + c * d
+            if value > 0:
+                positive |= bit
+            elif value < 0:
+                negative |= bit
+            bit <<= 1
+    else:
+        t, d = vertex
+        for a, c in lines:
+            value = a * t + c * d
+            if value > 0:
+                positive |= bit
+            elif value < 0:
+                negative |= bit
+            bit <<= 1
+    return positive, negative
+
+
+class _PackedLayer:
+    """One layer's weights packed for computing the next maps of many cells with big-integer arithmetic.
+
+    The maps of a layer on a cell are integer rows ``r_i = sum_(j active) W[i][j] maps[j] + (0, .., b_i)``.
+    With base B = 2^S and every |entry| < B/2 (S from a bound over all patterns), the integer
+    ``R = sum_(i, m) r_(i, m) B^(i (k+1) + m)`` equals ``sum_(j active) C_j P_j + bias``, where
+    ``C_j = sum_i W[i][j] B^(i (k+1))`` and ``P_j = sum_m maps[j][m] B^m``: one product per active neuron
+    instead of one per weight. The entries are read back as signed digits (an offset of B/2 per digit
+    makes them non-negative, so no digit borrows from the next).
+    """
+
+    def __init__(self, weights: list, biases: list, size: int, bound: int):
+        self.size = size
+        self.count = len(weights) * size
+        self.step = (bound.bit_length() + 2 + 7) // 8  # bytes per digit: |entry| <= bound < B/2
+        shift = 8 * self.step
+        self.shift = shift
+        self.columns = [
+            sum(row[j] << (shift * size * i) for i, row in enumerate(weights)) for j in range(len(weights[0]))
+        ]
+        self.bias = sum(b << (shift * (size * i + size - 1)) for i, b in enumerate(biases))
+        self.half = 1 << (shift - 1)
+        self.offset = sum(self.half << (shift * p) for p in range(self.count))
+
+    def maps(self, maps: list, bits: int) -> list:
+        """The next layer's maps on a cell with these maps and activation bits."""
+        shift, size = self.shift, self.size
+        total = self.bias
+        j = 0
+        while bits:
+            if bits & 1:
+                packed = 0
+                for m in range(size - 1, -1, -1):
+                    packed = (packed << shift) + maps[j][m]
+                total += self.columns[j] * packed
+            bits >>= 1
+            j += 1
+        raw = (total + self.offset).to_bytes(self.step * self.count, "little")
+        step, half = self.step, self.half
+        digits = [int.from_bytes(raw[p : p + step], "little") - half for p in range(0, len(raw), step)]
+        return [tuple(digits[i : i + size]) for i in range(0, len(digits), size)]
+
+
+def _map_bounds(integer_layers: list) -> list:
+    """Bounds on |coefficient| of every layer's maps over all patterns (row sums of |W| times the bound below)."""
+    bounds, previous = [], None
+    for weights, biases in integer_layers:
+        if previous is None:
+            bound = max(max(abs(v) for v in row + [b]) for row, b in zip(weights, biases))
+        else:
+            bound = max(sum(abs(w) for w in row) * previous + abs(b) for row, b in zip(weights, biases))
+        bounds.append(bound)
+        previous = bound
+    return bounds
+
+
+def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
+    """The ``partition`` layout: parse, recompute every level's cells exactly, compare with the claim."""
+    # -- parse
+    hidden = layers[:-1]
+    if not hidden:
+        raise CertificateMalformed("claim.network", "the partition layout needs at least one hidden layer")
+    if "distinct_pieces" in claim:
+        raise CertificateMalformed("claim.distinct_pieces", "not part of the partition layout")
+    claimed = get_int(claim, "regions", "claim", minimum=1)
+    k, origin, directions, lower, upper, words = _parse_partition_domain(claim, n)
+    widths = [len(w) for w, _ in hidden]
+    vertices, levels = _parse_partition_data(data, k, widths)
+
+    # -- recompute: each level's cells lie in their parent, obey their bits, and tile the parent by measure
+    integer_layers = _integer_layers(hidden, origin, directions)
+    bounds = _map_bounds(integer_layers)
+    measure = _polygon_measure if k == 2 else _interval_measure
+    root = _box_cell(lower, upper, k)
+    first_weights, first_biases = integer_layers[0]
+    parents = [(root, [tuple(row) + (b,) for row, b in zip(first_weights, first_biases)], measure(root, "the box"))]
+    for level, cells in enumerate(levels):
+        width = widths[level]
+        full = (1 << width) - 1
+        groups = [[] for _ in parents]
+        for index, (parent, _, _) in enumerate(cells):
+            groups[parent].append(index)
+        children = [None] * len(cells)
+        for parent, group in enumerate(groups):
+            parent_name = "the box" if level == 0 else f"cell {parent} of level {level - 1}"
+            polygon, maps, parent_measure = parents[parent]
+            if not group:
+                raise CertificateRejected(f"{parent_name} contains no cell of level {level}: the level does not cover it")
+            zero = 0
+            for j, line in enumerate(maps):
+                if not any(line):
+                    zero |= 1 << j
+            edges = _edge_lines(polygon, k)
+            masks: dict = {}
+            seen: set = set()
+            total = Fraction(0)
+            for index in group:
+                _, bits, indices = cells[index]
+                where = f"cell {index} of level {level}"
+                if bits in seen:
+                    raise CertificateRejected(f"{where}: {parent_name} holds two cells with the same activation bits")
+                seen.add(bits)
+                if bits & zero:
+                    j = (bits & zero).bit_length() - 1
+                    raise CertificateRejected(f"{where}: neuron {j} is marked active, but its pre-activation is identically 0 there")
+                for v in indices:
+                    found = masks.get(v)
+                    if found is None:
+                        if _sign_masks(edges, vertices[v], k)[1]:  # some edge line < 0 there
+                            raise CertificateRejected(f"{where}: vertex {v} lies outside {parent_name}")
+                        found = masks[v] = _sign_masks(maps, vertices[v], k)
+                    positive, negative = found
+                    wrong = (bits & negative) | (~bits & full & positive)
+                    if wrong:
+                        j = (wrong & -wrong).bit_length() - 1
+                        state = "active" if bits >> j & 1 else "inactive"
+                        raise CertificateRejected(
+                            f"{where}: neuron {j} of layer {level + 1} is marked {state}, but its pre-activation is "
+                            f"{'negative' if state == 'active' else 'positive'} at vertex {v}"
+                        )
+                polygon_of_cell = [vertices[v] for v in indices]
+                cell_measure = measure(polygon_of_cell, where)
+                total += cell_measure
+                children[index] = (polygon_of_cell, bits, cell_measure)
+            if total != parent_measure:
+                word = "areas" if k == 2 else "lengths"
+                raise CertificateRejected(
+                    f"the cells of level {level} in {parent_name} have total {word} {total / (2 if k == 2 else 1)}, "
+                    f"it has {parent_measure / (2 if k == 2 else 1)}: they do not tile it"
+                )
+        if level + 1 < len(levels):
+            weights, biases = integer_layers[level + 1]
+            packed = _PackedLayer(weights, biases, k + 1, bounds[level + 1])
+            parents = [
+                (polygon, packed.maps(parents[cells[index][0]][1], bits), cell_measure)
+                for index, (polygon, bits, cell_measure) in enumerate(children)
+            ]
+
+    # -- compare
+    count = len(levels[-1])
+    _compare_count(claim, claimed, count, hidden, n)
+    return f"{count} activation regions on {words}: cells tile their parents by exact {'areas' if k == 2 else 'lengths'}"
+
+
+def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> str:
+    """The ``walk`` layout (the default): the cell tree with Farkas multipliers for the empty cells."""
     claimed = get_int(claim, "regions", "claim", minimum=1)
     hidden = layers[:-1]
     total_neurons = sum(len(w) for w, _ in hidden)
@@ -199,12 +560,21 @@ def verify(cert: dict) -> str:
     if unused:
         raise CertificateRejected(f"data.empty_cells lists {unused[0]}, which is not a cell of the walk")
     count = len(reached)
-    if count != claimed:
-        raise CertificateRejected(f"claim.regions is {claimed}, but the certificate proves {count} regions")
     if "distinct_pieces" in claim:
         distinct = get_int(claim, "distinct_pieces", "claim", minimum=1)
         if distinct != len(pieces):
             raise CertificateRejected(f"claim.distinct_pieces is {distinct}, but the regions carry {len(pieces)} distinct affine outputs")
+    _compare_count(claim, claimed, count, hidden, n)
+    return (
+        f"{count} activation regions on {domain}: each with a rational interior point; "
+        f"{len(empty)} empty cells closed by Farkas multipliers"
+    )
+
+
+def _compare_count(claim: dict, claimed: int, count: int, hidden: list, n: int) -> None:
+    """Compare the proven count with claim.regions, claim.hidden_layers and claim.zaslavsky."""
+    if count != claimed:
+        raise CertificateRejected(f"claim.regions is {claimed}, but the certificate proves {count} regions")
     if "hidden_layers" in claim:
         if get_int(claim, "hidden_layers", "claim", minimum=0) != len(hidden):
             raise CertificateRejected(f"claim.hidden_layers is {claim['hidden_layers']}, the network has {len(hidden)}")
@@ -220,10 +590,6 @@ def verify(cert: dict) -> str:
         value = _zaslavsky(hyperplanes, dimension)
         if value != count:
             raise CertificateRejected(f"sum_(i<={dimension}) C({hyperplanes}, i) = {value}, but there are {count} regions")
-    return (
-        f"{count} activation regions on {domain}: each with a rational interior point; "
-        f"{len(empty)} empty cells closed by Farkas multipliers"
-    )
 
 
 def _check_farkas(prefix: str, multipliers: dict, constraints: list, n: int) -> None:

@@ -119,3 +119,118 @@ def test_tropical_check_passes_through_the_runner():
 def test_max5_regions_check_passes_through_the_runner():
     result = run_check(Check("max5-regions", "c", "s", "full", (), "region_checks", "run_max5"))
     assert result.status == "PASS", result.message
+
+
+# -- the partition layout (lincomb.solvers.regions_planar) ------------------------------------------
+
+
+def _partition_network(widths, n, seed):
+    rng = random.Random(seed)
+    layers, previous = [], n
+    for width in [*widths, 1]:
+        layers.append(([[rng.randint(-4, 4) for _ in range(previous)] for _ in range(width)],
+                       [rng.randint(-4, 4) for _ in range(width)]))
+        previous = width
+    return ReLUNetwork(layers)
+
+
+@pytest.fixture(scope="module")
+def planar_certificate():
+    from lincomb.solvers.regions_planar import planar_partition
+
+    partition = planar_partition(_partition_network([5, 4, 3], 2, 11), (["-5/2", -2], [3, 2]))
+    return json.loads(json.dumps(partition.certificate(check="test")))
+
+
+@pytest.fixture(scope="module")
+def path_certificate():
+    from lincomb.solvers.regions_planar import path_partition
+
+    partition = path_partition(_partition_network([6, 5], 3, 4), [-3, 1, 2], [3, "-1/2", -2])
+    return json.loads(json.dumps(partition.certificate(check="test")))
+
+
+def test_partition_certificates_verify(planar_certificate, path_certificate):
+    for cert in (planar_certificate, path_certificate):
+        verdict = verify_certificate(cert)
+        assert verdict.verified, verdict.line()
+        assert cert["claim"]["regions"] == len(cert["data"]["levels"][-1]) > 5
+
+
+def _flip_bit(hex_bits: str, width: int) -> str:
+    return format(int(hex_bits, 16) ^ 1, "x")
+
+
+def test_partition_mutations_are_rejected(planar_certificate, path_certificate):
+    def wrong_count(c):
+        c["claim"]["regions"] += 1
+
+    def dropped_region(c):
+        c["data"]["levels"][-1].pop()
+
+    def duplicated_region(c):
+        c["data"]["levels"][-1].append(copy.deepcopy(c["data"]["levels"][-1][0]))
+
+    def wrong_pattern(c):
+        cell = c["data"]["levels"][-1][0]
+        cell[1] = format(int(cell[1], 16) ^ 1, "x")
+
+    def wrong_parent_pattern(c):
+        cell = c["data"]["levels"][0][-1]
+        cell[1] = format(int(cell[1], 16) ^ 2, "x")
+
+    def moved_vertex(c):
+        # a vertex used by some region moves: the cells no longer tile, or leave their parent, or break a sign
+        used = c["data"]["levels"][-1][0][2][0]
+        c["data"]["vertices"][used][0] += 1
+
+    def scaled_vertex(c):
+        # the same point written with a larger denominator must still verify; a different point must not
+        used = c["data"]["levels"][-1][-1][2][-1]
+        c["data"]["vertices"][used][-1] *= 3
+
+    def reversed_polygon(c):
+        c["data"]["levels"][-1][0][2].reverse()
+
+    def changed_weight(c):
+        # every first-layer hyperplane moves
+        layer = c["claim"]["network"]["layers"][0]
+        layer["biases"] = [str(int(b) + 1) for b in layer["biases"]]
+
+    def dropped_intermediate_cell(c):
+        c["data"]["levels"][0].pop()
+
+    def swapped_parents(c):
+        cells = [cell for cell in c["data"]["levels"][-1]]
+        first = next(i for i, cell in enumerate(cells) if cell[0] != cells[0][0])
+        cells[0][0], cells[first][0] = cells[first][0], cells[0][0]
+
+    for cert in (planar_certificate, path_certificate):
+        for change in (wrong_count, dropped_region, duplicated_region, wrong_pattern, wrong_parent_pattern, moved_vertex,
+                       scaled_vertex, reversed_polygon, changed_weight, dropped_intermediate_cell, swapped_parents):
+            verdict = mutate(cert, change)
+            assert verdict.status in ("NOT VERIFIED", "MALFORMED"), (change.__name__, verdict.line())
+            assert verdict.status == "NOT VERIFIED" or change in (dropped_intermediate_cell, reversed_polygon), (
+                change.__name__, verdict.line())
+
+
+def test_partition_accepts_an_equivalent_vertex_encoding(planar_certificate):
+    def doubled(c):
+        c["data"]["vertices"] = [[2 * v for v in vertex] for vertex in c["data"]["vertices"]]
+
+    assert mutate(planar_certificate, doubled).verified
+
+
+def test_partition_malformed_certificates_name_the_field(planar_certificate):
+    verdict = mutate(planar_certificate, lambda c: c["data"]["vertices"][0].__setitem__(2, 0))
+    assert verdict.status == "MALFORMED" and verdict.field == "data.vertices[0][2]"
+    verdict = mutate(planar_certificate, lambda c: c["data"]["vertices"][0].__setitem__(0, "1/2"))
+    assert verdict.status == "MALFORMED" and verdict.field == "data.vertices[0][0]"
+    verdict = mutate(planar_certificate, lambda c: c["data"]["levels"][0][0].__setitem__(1, "0x1"))
+    assert verdict.status == "MALFORMED" and verdict.field == "data.levels[0][0][1]"
+    verdict = mutate(planar_certificate, lambda c: c["data"]["levels"][1][0].__setitem__(0, 10**6))
+    assert verdict.status == "MALFORMED" and verdict.field == "data.levels[1][0][0]"
+    verdict = mutate(planar_certificate, lambda c: c["data"].__setitem__("layout", "other"))
+    assert verdict.status == "MALFORMED" and verdict.field == "data.layout"
+    verdict = mutate(planar_certificate, lambda c: c["claim"].pop("slice"))
+    assert verdict.status == "MALFORMED" and verdict.field == "claim.slice"

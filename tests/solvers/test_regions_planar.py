@@ -1,0 +1,91 @@
+"""The planar / path partition agrees with the exact LP enumerator and its certificates verify."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from lincomb.errors import ShapeError, UsageError
+from lincomb.proofs_check.checkers import verify_certificate
+from lincomb.solvers.regions import activation_pattern, enumerate_regions
+from lincomb.solvers.regions_planar import integer_hidden_layers, path_partition, planar_partition
+from lincomb.theory import ReLUNetwork
+
+
+def random_network(widths, n, seed, low=-3, high=3, denominator=1):
+    rng = random.Random(seed)
+    layers, previous = [], n
+    for width in [*widths, 1]:
+        layers.append((
+            [[f"{rng.randint(low, high)}/{rng.randint(1, denominator)}" for _ in range(previous)] for _ in range(width)],
+            [f"{rng.randint(low, high)}/{rng.randint(1, denominator)}" for _ in range(width)],
+        ))
+        previous = width
+    return ReLUNetwork(layers)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_planar_patterns_equal_the_exact_enumerator(seed):
+    rng = random.Random(seed)
+    widths = [rng.randint(1, 5) for _ in range(rng.randint(1, 3))]
+    network = random_network(widths, 2, seed, denominator=1 + seed % 3)
+    box = ([-3, "-1/2"], [2, "5/2"])
+    partition = planar_partition(network, box)
+    assert partition.patterns() == enumerate_regions(network, box=box).patterns()
+    # every region's point has the region's pattern (recomputed by the network itself)
+    for pattern, point in zip(partition.region_patterns(), partition.points()):
+        assert activation_pattern(network, point) == pattern
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_path_patterns_equal_the_exact_enumerator_in_one_dimension(seed):
+    rng = random.Random(seed)
+    widths = [rng.randint(1, 6) for _ in range(rng.randint(1, 3))]
+    network = random_network(widths, 1, seed)
+    assert path_partition(network, ["-7/2"], [4]).patterns() == enumerate_regions(network, box=(["-7/2"], [4])).patterns()
+
+
+def test_degenerate_arrangements_concurrent_and_parallel_lines():
+    # x = 0, y = 0, x + y = 0 all meet at the origin; x = 1 is parallel to x = 0; a dead neuron; a duplicate line
+    network = ReLUNetwork([([[1, 0], [0, 1], [1, 1], [1, 0], [0, 0], [2, 0]], [0, 0, 0, -1, 0, 0]), ([[1] * 6], [0])])
+    box = ([-2, -2], [2, 2])
+    partition = planar_partition(network, box)
+    assert partition.patterns() == enumerate_regions(network, box=box).patterns()
+    assert partition.count == 9  # 6 sectors at the origin, 3 of them cut by x = 1
+    assert verify_certificate(partition.certificate()).verified
+
+
+def test_plane_slice_and_path_in_three_dimensions():
+    network = random_network([4, 3], 3, 5)
+    origin, directions = [1, 0, "1/2"], [[1, 1, 0], [0, "1/3", 1]]
+    partition = planar_partition(network, ([-2, -2], [2, 2]), origin=origin, directions=directions)
+    for pattern, (u, v) in zip(partition.region_patterns(), partition.points()):
+        point = [o + u * a + v * b for o, a, b in zip(map(__import__("fractions").Fraction, origin),
+                                                       *[[__import__("fractions").Fraction(x) for x in d] for d in directions])]
+        assert activation_pattern(network, point) == pattern
+    assert verify_certificate(partition.certificate()).verified
+    path = path_partition(network, [-2, 1, 0], [3, -1, 2])
+    assert verify_certificate(path.certificate()).verified
+
+
+def test_integer_scaling_keeps_the_signs():
+    network = random_network([3, 2], 2, 1, denominator=7)
+    layers = integer_hidden_layers(network)
+    assert all(isinstance(v, int) for w, b in layers for row in w for v in row + b)
+
+
+def test_usage_errors():
+    with pytest.raises(ShapeError):
+        planar_partition(random_network([2], 3, 0), ([-1, -1], [1, 1]))
+    with pytest.raises(ShapeError):
+        planar_partition(random_network([2], 2, 0), ([1, -1], [1, 1]))
+    with pytest.raises(UsageError):
+        path_partition(random_network([2], 2, 0), [1, 1], [1, 1])
+
+
+@pytest.mark.slow
+def test_large_network_matches_the_exact_enumerator():
+    network = random_network([12, 12], 2, 7, low=-5, high=5)
+    box = ([-3, -3], [3, 3])
+    assert planar_partition(network, box).patterns() == enumerate_regions(network, box=box).patterns()
