@@ -67,7 +67,6 @@ from .certificate import make_certificate
 from .runner import main
 
 __all__ = [
-    "CHECK_IDS",
     "collapse_identity",
     "gated_units_json",
     "la_witness",
@@ -81,7 +80,6 @@ __all__ = [
     "run_moa_strictly_contains_la",
 ]
 
-CHECK_IDS = ("la-strictly-contains-fixed", "moa-strictly-contains-la", "learned-moa-exports-witness", "min-width-table")
 SOLVER = "lincomb exact invariants (sympy + fractions)"
 
 
@@ -217,10 +215,10 @@ def run_la_strictly_contains_fixed(progress=None) -> list[dict]:
     }
     data = {"restriction": pieces.to_json(), "separations": separations}
     return [make_certificate("fixed-activation-separation", claim, data, solver=SOLVER,
-                             seconds=time.perf_counter() - start, check=CHECK_IDS[0])]
+                             seconds=time.perf_counter() - start, check=None)]
 
 
-def moa_separation_certificate(network: SymbolicFFN, statement: str, check: str, extra=None) -> dict:
+def moa_separation_certificate(network: SymbolicFFN, statement: str, check: str | None = None, extra=None) -> dict:
     """A ``gradient-jump-separation`` certificate for a Type-I MoA network with rational weights.
 
     Raises
@@ -275,7 +273,7 @@ def run_moa_strictly_contains_la(progress=None) -> list[dict]:
         progress(f"jump across x2 = 0: {by_limits}; x tanh(2x) collapses into LA (sympy)")
     statement = ("tanh(2 x1) ReLU(x2), a width-1 Type-I MoA network, is not a one-hidden-layer Type-I LA network "
                  "c + sum_i a_i sum_k alpha_k s_k(w_i . x + b_i) of any width over the dictionary")
-    return [moa_separation_certificate(witness, statement, CHECK_IDS[1])]
+    return [moa_separation_certificate(witness, statement, None)]
 
 
 def run_learned_moa_exports_witness(progress=None, steps: int = 300, seed: int = 0) -> list[dict]:
@@ -308,13 +306,13 @@ def run_learned_moa_exports_witness(progress=None, steps: int = 300, seed: int =
                  "of its float32 parameters) is not a one-hidden-layer Type-I LA network of any width")
     extra = {"training": {"target": "tanh(2 x1) relu(x2) on [-2, 2]^2", "steps": steps, "seed": seed,
                           "mse": f"{loss:.3e} (float measurement)", "export_gap": f"{gap:.1e} (float measurement)"}}
-    certificate = moa_separation_certificate(exported, statement, CHECK_IDS[2], extra)
+    certificate = moa_separation_certificate(exported, statement, None, extra)
     certificate["provenance"]["seconds"] = time.perf_counter() - start
     certificate["provenance"]["seed"] = seed
     return [certificate]
 
 
-def min_width_table_certificates(progress=None, check: str | None = "min-width-table", teeth=(2, 3)) -> list[dict]:
+def min_width_table_certificates(progress=None, check: str | None = None, teeth=(2, 3)) -> list[dict]:
     """``min-width`` certificates for |x|, the hat, sawtooth(m), x, LeakyReLU(x) and max(0, x1, x2), per family.
 
     1-D: the MILP's width must equal the exactly proved one (:func:`lincomb.solvers.min_width.exact_min_width`),
@@ -382,13 +380,9 @@ def run_min_width_table(progress=None) -> list[dict]:
     >>> len(run_min_width_table())
     21
     """
-    return min_width_table_certificates(progress=progress, check=CHECK_IDS[3])
+    return min_width_table_certificates(progress=progress)
 
 
 if __name__ == "__main__":
-    import sys
-
-    # one module, four checks: ``python -m lincomb.proofs_check.activation_checks [ID] [--json ...]``
-    if len(sys.argv) > 1 and sys.argv[1] in CHECK_IDS:
-        main(sys.argv[1], sys.argv[2:])
-    main(CHECK_IDS[0])
+    # one module, four checks: ``python -m lincomb.proofs_check.activation_checks ID [--json ...]``
+    main()

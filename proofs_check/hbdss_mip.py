@@ -21,7 +21,6 @@ Examples
 
 from __future__ import annotations
 
-import sys
 import time
 from fractions import Fraction
 
@@ -31,9 +30,8 @@ from lincomb.theory.rationals import rational_str
 from .certificate import make_certificate
 from .runner import main
 
-__all__ = ["CHECK_IDS", "certificate_for", "run_n2", "run_n3", "run_n4", "run_n5"]
+__all__ = ["certificate_for", "run_n2", "run_n3", "run_n4", "run_n5"]
 
-CHECK_IDS = {2: "hbdss-mip-n2", 3: "hbdss-mip-n3", 4: "hbdss-mip-n4", 5: "hbdss-mip-n5"}
 FAMILY = "hbdss-conforming-relu"
 
 
@@ -117,7 +115,6 @@ def certificate_for(n: int, incumbent_time: float = 5.0, tree_time: float | None
         "mip-optimum", claim, data,
         solver=f"lincomb.solvers.certified_bnb (HiGHS LP relaxations, exact duals); incumbent: {found_by}",
         seconds=time.perf_counter() - start,
-        check=CHECK_IDS.get(n),
     )
 
 
@@ -171,10 +168,5 @@ def run_n5(progress=None, incumbent_time: float = 60.0, tree_time: float = 240.0
     return [certificate_for(5, incumbent_time=incumbent_time, tree_time=tree_time, progress=progress)]
 
 
-_RUNNERS = {"n2": 2, "n3": 3, "n4": 4, "n5": 5}
-
 if __name__ == "__main__":
-    choice = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in _RUNNERS else "n4"
-    if len(sys.argv) > 1 and sys.argv[1] in _RUNNERS:
-        del sys.argv[1]
-    main(CHECK_IDS[_RUNNERS[choice]])
+    main()  # python -m lincomb.proofs_check.hbdss_mip hbdss-mip-n4 [--json ...]

@@ -373,6 +373,11 @@ def build_check(check: Check, progress: Progress | None = None) -> BuiltCheck:
         return finished("ERROR", error_message("", exc), usage_error=True)
     except BaseException as exc:  # noqa: BLE001 - SystemExit inside a check is an error too
         return finished("ERROR", error_message("", exc))
+    # Builders need not know their check's id (the registry is the one place it lives): stamp it here.
+    for cert in certificates if isinstance(certificates, (list, tuple)) else ():
+        provenance = cert.get("provenance") if isinstance(cert, dict) else None
+        if isinstance(provenance, dict) and provenance.get("check") is None:
+            provenance["check"] = check.id
     return BuiltCheck(check.id, certificates, None, time.perf_counter() - start, _host_and_pid())
 
 
@@ -680,16 +685,27 @@ def _lincomb_version() -> str:
     return lincomb.__version__
 
 
-def main(check_id: str, argv: list[str] | None = None) -> None:
-    """Run one check from its own module and exit with ``lincomb check``'s exit code.
+def _checks_of_main_module() -> list[Check]:
+    from lincomb.proofs_check.registry import CHECKS
+
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    name = getattr(spec, "name", None)
+    return [check for check in CHECKS if check.import_path == name]
+
+
+def main(check_id: str | None = None, argv: list[str] | None = None) -> None:
+    """Run a check from its own module and exit with ``lincomb check``'s exit code.
 
     Use at the end of a check module::
 
         if __name__ == "__main__":
-            main("max-tree-upper-bound")
+            main()
 
-    Accepts ``--out DIR``, ``--json`` and ``--strict`` as ``lincomb check`` does; progress goes
-    to stderr, the report to stdout.  Does not import the command line.
+    Without ``check_id`` the registry says which checks the running module builds: with one,
+    it runs; with several, the first argument names one (``python -m
+    lincomb.proofs_check.hbdss_mip hbdss-mip-n4``).  Accepts ``--out DIR``, ``--json`` and
+    ``--strict`` as ``lincomb check`` does; progress goes to stderr, the report to stdout.  Does
+    not import the command line.
 
     Examples
     --------
@@ -701,12 +717,23 @@ def main(check_id: str, argv: list[str] | None = None) -> None:
     """
     from lincomb.proofs_check.registry import get_check
 
-    parser = argparse.ArgumentParser(prog=f"python -m {__package__}.<module>",
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if check_id is None:
+        own = _checks_of_main_module()
+        if argv and argv[0] in {check.id for check in own}:
+            check_id = argv.pop(0)
+        elif len(own) == 1:
+            check_id = own[0].id
+        else:
+            ids = ", ".join(check.id for check in own) or "(none registered for this module)"
+            print(f"lincomb: error: name the check to run first; this module builds: {ids}", file=sys.stderr)
+            sys.exit(2)
+    parser = argparse.ArgumentParser(prog=f"python -m {__package__}.<module> [ID]",
                                      description=f"run the registered check {check_id}")
     parser.add_argument("--json", action="store_true", help="print a JSON report")
     parser.add_argument("--strict", action="store_true", help="count SKIP as a failure")
     parser.add_argument("--out", default="lincomb-out", metavar="DIR", help="where certificates are written")
-    args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+    args = parser.parse_args(argv)
     try:
         check = get_check(check_id)
     except UsageError as exc:

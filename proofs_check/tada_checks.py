@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import sys
 import time
 from fractions import Fraction
 
@@ -47,7 +46,6 @@ from .certificate import make_certificate
 from .runner import main
 
 SOURCE = "Chen, Zheng, Berthelot, Gu, Susskind, Zhai, TADA (2025), arXiv 2506.21757 (reconstruction)"
-CHECK_IDS = ("tada-closed-forms", "tada-n1-is-flow-matching", "tada-exact-on-point-mass", "tada-gaussian-convergence")
 
 
 def run_closed_forms(progress=None, orders=(1, 2, 3, 4, 5)) -> list[dict]:
@@ -299,8 +297,4 @@ def run_gaussian_convergence(progress=None, N: int = 2, orders=(1, 2, 3), nfes=(
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in CHECK_IDS:
-        print(f"usage: python -m lincomb.proofs_check.tada_checks {{{','.join(CHECK_IDS)}}} [options]", file=sys.stderr)
-        sys.exit(2)
-    check_id = sys.argv.pop(1)
-    main(check_id)
+    main()  # python -m lincomb.proofs_check.tada_checks ID [options]: the registry lists this module's ids
