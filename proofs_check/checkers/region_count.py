@@ -160,10 +160,17 @@ def _parse_partition_data(data: dict, k: int, widths: list):
     """``(vertices, levels)``: vertex tuples, and per level the cells ``(parent, bits, vertex indices)``."""
     vertices = []
     for index, vertex in enumerate(get_list(data, "vertices", "data")):
-        path = field_path("data.vertices", index)
+        if not isinstance(vertex, list) or len(vertex) != k + 1 or any(type(v) is not int for v in vertex) or vertex[-1] <= 0:
+            path = field_path("data.vertices", index)
+        else:
+            vertices.append(tuple(vertex))
+            continue
         if not isinstance(vertex, list) or len(vertex) != k + 1:
             raise CertificateMalformed(path, f"must be {k + 1} integers (homogeneous coordinates, last > 0)")
-        vertex = tuple(_integer(v, field_path(path, j)) for j, v in enumerate(vertex))
+        for j, v in enumerate(vertex):
+            if type(v) is not int:
+                raise CertificateMalformed(field_path(path, j), "must be an integer")
+        vertex = tuple(vertex)
         if vertex[-1] <= 0:
             raise CertificateMalformed(field_path(path, k), "the last (homogeneous) coordinate must be > 0")
         vertices.append(vertex)
@@ -178,6 +185,15 @@ def _parse_partition_data(data: dict, k: int, widths: list):
             raise CertificateMalformed(path, "must be an array of cells")
         parsed = []
         for index, cell in enumerate(cells):
+            if (type(cell) is list and len(cell) == 3 and type(cell[0]) is int and 0 <= cell[0] < previous
+                    and type(cell[1]) is str and _HEX.fullmatch(cell[1]) and type(cell[2]) is list
+                    and (len(cell[2]) >= corners if k == 2 else len(cell[2]) == 2)
+                    and all(type(v) is int and 0 <= v < len(vertices) for v in cell[2])):
+                bits = int(cell[1], 16)
+                if not bits >> width:
+                    parsed.append((cell[0], bits, tuple(cell[2])))
+                    continue
+            # the slow path names the first malformed field
             cell_path = field_path(path, index)
             if not isinstance(cell, list) or len(cell) != 3 or not isinstance(cell[1], str) or not isinstance(cell[2], list):
                 raise CertificateMalformed(cell_path, 'must be [parent index, "hex bits", [vertex indices]]')
@@ -247,7 +263,7 @@ def _box_cell(lower: list, upper: list, k: int) -> list:
 def _polygon_measure(polygon: list, where: str) -> Fraction:
     """Twice the area of a strictly convex counter-clockwise polygon; rejects any other vertex cycle."""
     count = len(polygon)
-    doubled = Fraction(0)
+    numerator, denominator = 0, 1  # the shoelace sum, kept unreduced until the end
     turns = 0
     for i in range(count):
         x1, y1, d1 = polygon[i]
@@ -261,10 +277,12 @@ def _polygon_measure(polygon: list, where: str) -> Fraction:
         # one full turn: the edge direction passes from the lower half-plane [pi, 2 pi) to [0, pi) once
         if not (dy > 0 or (dy == 0 and dx > 0)) and (ey > 0 or (ey == 0 and ex > 0)):
             turns += 1
-        doubled += Fraction(x1 * y2 - x2 * y1, d1 * d2)
+        scale = d1 * d2
+        numerator = numerator * scale + (x1 * y2 - x2 * y1) * denominator
+        denominator *= scale
     if turns != 1:
         raise CertificateRejected(f"{where}: the vertex cycle winds {turns} times; a convex polygon winds once")
-    return doubled
+    return Fraction(numerator, denominator)
 
 
 def _interval_measure(interval: list, where: str) -> Fraction:
@@ -288,76 +306,95 @@ def _edge_lines(polygon: list, k: int) -> list:
     return lines
 
 
-def _sign_masks(lines: list, vertex: tuple, k: int):
-    """Bit masks of the lines > 0 and < 0 at a vertex."""
-    positive = negative = 0
-    bit = 1
+def _outside(edges: list, vertex: tuple, k: int) -> bool:
+    """Whether some edge line of the parent cell is < 0 at the vertex."""
     if k == 2:
         x, y, d = vertex
-        for a, b, c in lines:
-            value = a * x + b * y + c * d
-            if value > 0:
-                positive |= bit
-            elif value < 0:
-                negative |= bit
-            bit <<= 1
-    else:
-        t, d = vertex
-        for a, c in lines:
-            value = a * t + c * d
-            if value > 0:
-                positive |= bit
-            elif value < 0:
-                negative |= bit
-            bit <<= 1
-    return positive, negative
+        return any(a * x + b * y + c * d < 0 for a, b, c in edges)
+    t, d = vertex
+    return any(a * t + c * d < 0 for a, c in edges)
 
 
-class _PackedLayer:
-    """One layer's weights packed for computing the next maps of many cells with big-integer arithmetic.
+class _PackedLevel:
+    """The lines of one layer on every cell, packed into big integers so that a vertex costs k + 1 products.
 
-    The maps of a layer on a cell are integer rows ``r_i = sum_(j active) W[i][j] maps[j] + (0, .., b_i)``.
-    With base B = 2^S and every |entry| < B/2 (S from a bound over all patterns), the integer
-    ``R = sum_(i, m) r_(i, m) B^(i (k+1) + m)`` equals ``sum_(j active) C_j P_j + bias``, where
-    ``C_j = sum_i W[i][j] B^(i (k+1))`` and ``P_j = sum_m maps[j][m] B^m``: one product per active neuron
-    instead of one per weight. The entries are read back as signed digits (an offset of B/2 per digit
-    makes them non-negative, so no digit borrows from the next).
+    A cell's lines ``r_i = (r_(i,0), .., r_(i,k))`` are stored as k + 1 integers ``R_m = sum_i r_(i,m) B^i``,
+    B = 2^S. At a vertex V, ``U = sum_m V_m R_m + H`` (H = B/2 in every digit) has the digits
+    ``z_i(V) + B/2``; S is chosen so that every |r_(i,m)| and every |z_i(V)| is below B/2 (from a bound
+    over all activation patterns and the largest vertex coordinate), hence no digit borrows or carries.
+    Then ``z_i(V) >= 0`` exactly when the top bit of digit i of U is set, and ``z_i(V) > 0`` exactly when
+    the top bit of digit i of ``U - (1 in every digit)`` is set. Activation bits are compared in the same
+    "spread" form (bit j at position S j + S - 1).
     """
 
-    def __init__(self, weights: list, biases: list, size: int, bound: int):
-        self.size = size
-        self.count = len(weights) * size
-        self.step = (bound.bit_length() + 2 + 7) // 8  # bytes per digit: |entry| <= bound < B/2
-        shift = 8 * self.step
-        self.shift = shift
-        self.columns = [
-            sum(row[j] << (shift * size * i) for i, row in enumerate(weights)) for j in range(len(weights[0]))
-        ]
-        self.bias = sum(b << (shift * (size * i + size - 1)) for i, b in enumerate(biases))
+    def __init__(self, width: int, bound: int, k: int, largest_vertex: int):
+        value_bound = bound * (k + 1) * max(largest_vertex, 1)
+        self.step = (value_bound.bit_length() + 2 + 7) // 8  # bytes per digit
+        self.shift = shift = 8 * self.step
+        self.width = width
         self.half = 1 << (shift - 1)
-        self.offset = sum(self.half << (shift * p) for p in range(self.count))
+        self.ones = sum(1 << (shift * i) for i in range(width))
+        self.top = self.ones << (shift - 1)
+        self.tables = [
+            [sum(self.half << (shift * (8 * byte + j)) for j in range(8) if value >> j & 1) for value in range(256)]
+            for byte in range((width + 7) // 8)
+        ]
 
-    def maps(self, maps: list, bits: int) -> list:
-        """The next layer's maps on a cell with these maps and activation bits."""
-        shift, size = self.shift, self.size
-        total = self.bias
-        j = 0
+    def pack(self, rows: list) -> tuple:
+        """The packed form ``(R_0, .., R_k)`` of integer rows."""
+        shift = self.shift
+        return tuple(sum(row[m] << (shift * i) for i, row in enumerate(rows)) for m in range(len(rows[0])))
+
+    def spread(self, bits: int) -> int:
+        """Activation bits in spread form."""
+        result, byte = 0, 0
         while bits:
-            if bits & 1:
-                packed = 0
-                for m in range(size - 1, -1, -1):
-                    packed = (packed << shift) + maps[j][m]
-                total += self.columns[j] * packed
-            bits >>= 1
-            j += 1
-        raw = (total + self.offset).to_bytes(self.step * self.count, "little")
+            result |= self.tables[byte][bits & 255]
+            bits >>= 8
+            byte += 1
+        return result
+
+    def signs(self, packed: tuple, vertex: tuple):
+        """``(non-negative, positive)`` spread masks of the lines at a vertex."""
+        value = self.top
+        for m, v in enumerate(vertex):
+            value += v * packed[m]
+        return value & self.top, (value - self.ones) & self.top
+
+    def neuron(self, spread_mask: int) -> int:
+        """The lowest neuron whose bit is set in a spread mask."""
+        return ((spread_mask & -spread_mask).bit_length() - 1) // self.shift
+
+    def rows(self, packed: tuple) -> list:
+        """The integer rows back from the packed form."""
         step, half = self.step, self.half
-        digits = [int.from_bytes(raw[p : p + step], "little") - half for p in range(0, len(raw), step)]
-        return [tuple(digits[i : i + size]) for i in range(0, len(digits), size)]
+        columns = []
+        for value in packed:
+            raw = (value + self.top).to_bytes(step * self.width, "little")
+            columns.append([int.from_bytes(raw[p : p + step], "little") - half for p in range(0, len(raw), step)])
+        return list(zip(*columns))
+
+
+def _next_packed(rows: list, bits: int, weights: list, biases: list, level: _PackedLevel) -> tuple:
+    """The next layer's lines on a cell, packed: ``sum over active j of W[:, j] rows[j]`` plus the biases."""
+    shift = level.shift
+    size = len(rows[0])
+    columns = level.columns
+    packed = [0] * (size - 1) + [level.bias]
+    j = 0
+    while bits:
+        if bits & 1:
+            column = columns[j]
+            for m, v in enumerate(rows[j]):
+                if v:
+                    packed[m] += v * column
+        bits >>= 1
+        j += 1
+    return tuple(packed)
 
 
 def _map_bounds(integer_layers: list) -> list:
-    """Bounds on |coefficient| of every layer's maps over all patterns (row sums of |W| times the bound below)."""
+    """Bounds on |coefficient| of every layer's lines over all patterns (row sums of |W| times the bound below)."""
     bounds, previous = [], None
     for weights, biases in integer_layers:
         if previous is None:
@@ -387,24 +424,28 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
     bounds = _map_bounds(integer_layers)
     measure = _polygon_measure if k == 2 else _interval_measure
     root = _box_cell(lower, upper, k)
+    largest = max(abs(v) for vertex in vertices + root for v in vertex)
+    packing = [_PackedLevel(width, bound, k, largest) for width, bound in zip(widths, bounds)]
+    for level, (weights, biases) in enumerate(integer_layers[1:], start=1):
+        shift = packing[level].shift
+        packing[level].columns = [
+            sum(row[j] << (shift * i) for i, row in enumerate(weights)) for j in range(len(weights[0]))
+        ]
+        packing[level].bias = sum(b << (shift * i) for i, b in enumerate(biases))
     first_weights, first_biases = integer_layers[0]
-    parents = [(root, [tuple(row) + (b,) for row, b in zip(first_weights, first_biases)], measure(root, "the box"))]
+    root_lines = packing[0].pack([tuple(row) + (b,) for row, b in zip(first_weights, first_biases)])
+    parents = [(root, root_lines, measure(root, "the box"))]
     for level, cells in enumerate(levels):
-        width = widths[level]
-        full = (1 << width) - 1
+        packed_level = packing[level]
         groups = [[] for _ in parents]
         for index, (parent, _, _) in enumerate(cells):
             groups[parent].append(index)
         children = [None] * len(cells)
         for parent, group in enumerate(groups):
             parent_name = "the box" if level == 0 else f"cell {parent} of level {level - 1}"
-            polygon, maps, parent_measure = parents[parent]
+            polygon, lines, parent_measure = parents[parent]
             if not group:
                 raise CertificateRejected(f"{parent_name} contains no cell of level {level}: the level does not cover it")
-            zero = 0
-            for j, line in enumerate(maps):
-                if not any(line):
-                    zero |= 1 << j
             edges = _edge_lines(polygon, k)
             masks: dict = {}
             seen: set = set()
@@ -415,41 +456,51 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                 if bits in seen:
                     raise CertificateRejected(f"{where}: {parent_name} holds two cells with the same activation bits")
                 seen.add(bits)
-                if bits & zero:
-                    j = (bits & zero).bit_length() - 1
-                    raise CertificateRejected(f"{where}: neuron {j} is marked active, but its pre-activation is identically 0 there")
+                spread = packed_level.spread(bits)
+                somewhere_positive = 0
                 for v in indices:
                     found = masks.get(v)
                     if found is None:
-                        if _sign_masks(edges, vertices[v], k)[1]:  # some edge line < 0 there
+                        if _outside(edges, vertices[v], k):
                             raise CertificateRejected(f"{where}: vertex {v} lies outside {parent_name}")
-                        found = masks[v] = _sign_masks(maps, vertices[v], k)
-                    positive, negative = found
-                    wrong = (bits & negative) | (~bits & full & positive)
+                        found = masks[v] = packed_level.signs(lines, vertices[v])
+                    non_negative, positive = found
+                    somewhere_positive |= positive
+                    # active: z >= 0 at every vertex; inactive: z <= 0 at every vertex
+                    wrong = (spread & ~non_negative) | (~spread & positive)
                     if wrong:
-                        j = (wrong & -wrong).bit_length() - 1
+                        j = packed_level.neuron(wrong)
                         state = "active" if bits >> j & 1 else "inactive"
                         raise CertificateRejected(
                             f"{where}: neuron {j} of layer {level + 1} is marked {state}, but its pre-activation is "
                             f"{'negative' if state == 'active' else 'positive'} at vertex {v}"
                         )
+                if spread & ~somewhere_positive:
+                    # >= 0 on the cell and 0 at every vertex: identically 0, which counts as inactive
+                    j = packed_level.neuron(spread & ~somewhere_positive)
+                    raise CertificateRejected(f"{where}: neuron {j} is marked active, but its pre-activation is identically 0 there")
                 polygon_of_cell = [vertices[v] for v in indices]
                 cell_measure = measure(polygon_of_cell, where)
                 total += cell_measure
                 children[index] = (polygon_of_cell, bits, cell_measure)
             if total != parent_measure:
-                word = "areas" if k == 2 else "lengths"
+                word, half = ("areas", 2) if k == 2 else ("lengths", 1)
                 raise CertificateRejected(
-                    f"the cells of level {level} in {parent_name} have total {word} {total / (2 if k == 2 else 1)}, "
-                    f"it has {parent_measure / (2 if k == 2 else 1)}: they do not tile it"
+                    f"the cells of level {level} in {parent_name} have total {word} {total / half}, "
+                    f"it has {parent_measure / half}: they do not tile it"
                 )
         if level + 1 < len(levels):
             weights, biases = integer_layers[level + 1]
-            packed = _PackedLayer(weights, biases, k + 1, bounds[level + 1])
-            parents = [
-                (polygon, packed.maps(parents[cells[index][0]][1], bits), cell_measure)
-                for index, (polygon, bits, cell_measure) in enumerate(children)
-            ]
+            following = packing[level + 1]
+            rows_of = {}
+            next_parents = []
+            for index, (polygon, bits, cell_measure) in enumerate(children):
+                parent = cells[index][0]
+                rows = rows_of.get(parent)
+                if rows is None:
+                    rows = rows_of[parent] = packed_level.rows(parents[parent][1])
+                next_parents.append((polygon, _next_packed(rows, bits, weights, biases, following), cell_measure))
+            parents = next_parents
 
     # -- compare
     count = len(levels[-1])
