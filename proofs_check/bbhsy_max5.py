@@ -21,7 +21,6 @@ from lincomb.theory.constructions import max_function
 from .identity_certificates import identity_certificate
 from .runner import main
 
-CHECK_ID = "bbhsy-max5-two-hidden"
 
 
 def run(progress=None) -> list[dict]:
@@ -46,7 +45,7 @@ def run(progress=None) -> list[dict]:
                 f"a ReLU network with 2 hidden layers (widths {', '.join(map(str, network.widths))}) "
                 "computes max(x1, ..., x5) on R^5 (Bakaev, Brunck, Hertrich, Stade, Yehudayoff)"
             ),
-            check=CHECK_ID,
+            
             claim_extra={"lhs_hidden_layers": 2},
             progress=progress,
         )
@@ -54,4 +53,4 @@ def run(progress=None) -> list[dict]:
 
 
 if __name__ == "__main__":
-    main(CHECK_ID)
+    main()

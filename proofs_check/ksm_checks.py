@@ -28,7 +28,6 @@ from lincomb.theory.sparse_coding import gram_ldl, ksm_rank1_bound, polynomial_k
 from .certificate import make_certificate
 from .runner import main
 
-CHECK_ID = "ksm-rank1-nystrom"
 
 
 def random_rational(rng: random.Random, bound: int = 5, denominator: int = 4) -> Fraction:
@@ -80,7 +79,7 @@ def ksm_certificate(points, outputs, landmark, kernel, *, seed=None) -> dict:
         "gram_ldl": {"lower": [[rational_str(v) for v in row] for row in lower], "diagonal": [rational_str(v) for v in diagonal]},
     }
     return make_certificate("ksm-rank1-bound", claim, data, solver="lincomb.theory.sparse_coding (exact)",
-                            seconds=time.perf_counter() - start, check=CHECK_ID, seed=seed)
+                            seconds=time.perf_counter() - start, seed=seed)
 
 
 def run(progress=None, seeds=(0, 1, 2), points: int = 8, dimension: int = 3) -> list[dict]:
@@ -108,4 +107,4 @@ def run(progress=None, seeds=(0, 1, 2), points: int = 8, dimension: int = 3) -> 
 
 
 if __name__ == "__main__":
-    main(CHECK_ID)
+    main()

@@ -25,7 +25,6 @@ from lincomb.theory.constructions import max_function
 from .identity_certificates import identity_certificate
 from .runner import main
 
-CHECK_ID = "max-tree-upper-bound"
 
 
 def run(progress=None, dimensions=range(2, 9)) -> list[dict]:
@@ -49,7 +48,7 @@ def run(progress=None, dimensions=range(2, 9)) -> list[dict]:
                 network,
                 max_function(n),
                 statement=f"max_network({n}), a ReLU network with {layers} hidden layers, computes max(x1, ..., x{n}) on R^{n}",
-                check=CHECK_ID,
+                
                 claim_extra={"lhs_hidden_layers": layers},
                 progress=progress,
             )
@@ -58,4 +57,4 @@ def run(progress=None, dimensions=range(2, 9)) -> list[dict]:
 
 
 if __name__ == "__main__":
-    main(CHECK_ID)
+    main()

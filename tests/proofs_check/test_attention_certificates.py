@@ -52,7 +52,7 @@ def test_exact_checks_pass(tmp_path):
 def test_learned_rule_check_passes_as_a_measurement():
     result = run_check(LEARNS)
     assert result.status == "PASS", result.message
-    assert result.message.startswith("verified: measurement:")
+    assert result.message.startswith("reproduced: measurement:")
 
 
 def _status(cert):

@@ -12,7 +12,6 @@ import pytest
 
 from lincomb.proofs_check.checkers import verify_certificate
 from lincomb.proofs_check.hhl_volume import (
-    CHECK_ID,
     INSTANCES,
     construction_level,
     construction_polytope,
@@ -66,7 +65,7 @@ def drop_face(cert, index):
 # -------------------------------------------------------------------------------------------------- valid
 def test_check_passes_through_the_runner():
     result = run_check(Check(
-        id=CHECK_ID,
+        id="hhl-even-volume",
         claim="HHL polytopes of Newt^(k), k = 1, 2, have even face volumes from dimension 2^k; adding the simplex makes one odd",
         source="Haase, Hertrich, Loho (ICLR 2023), arXiv 2302.12553",
         tier="quick",
