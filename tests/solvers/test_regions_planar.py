@@ -89,3 +89,26 @@ def test_large_network_matches_the_exact_enumerator():
     network = random_network([12, 12], 2, 7, low=-5, high=5)
     box = ([-3, -3], [3, 3])
     assert planar_partition(network, box).patterns() == enumerate_regions(network, box=box).patterns()
+
+
+def test_regions_count_list_plot_commands(tmp_path, capsys):
+    import json
+
+    from lincomb.cli import main
+    from lincomb.proofs_check.checkers import verify_file
+
+    network = random_network([4, 3], 2, 2)
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(network.to_json()))
+    certificate = tmp_path / "cert.json"
+    assert main(["regions", "count", str(path), "--box", "-2", "3/2", "-1/2", "2", "--certificate", str(certificate)]) == 0
+    expected = planar_partition(network, (["-2", "-1/2"], ["3/2", "2"])).count
+    assert capsys.readouterr().out.startswith(f"{expected} activation regions")
+    assert verify_file(str(certificate)).verified
+    assert main(["regions", "list", str(path), "--path", "-2,-1", "2,1/2", "--limit", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(len(line.split()[0]) == 7 for line in lines)
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "r.png"
+    assert main(["regions", "plot", str(path), "--plane", "0,0", "1,0", "0,1", "--out", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
