@@ -256,106 +256,144 @@ def _describe(fixings: dict) -> str:
     return shown + (", ..." if len(fixings) > 6 else "")
 
 
-def _check_tree(model: Model, data: dict, upper_bound: Fraction) -> tuple[int, int]:
-    tree = get_list(data, "tree", "data")
-    symmetries_raw = get_list(data, "symmetries", "data")
-    symmetries = []
-    for k, perm in enumerate(symmetries_raw):
-        where = f"data.symmetries[{k}]"
-        if not isinstance(perm, list) or sorted(p for p in perm if isinstance(p, int) and not isinstance(p, bool)) != list(range(model.n + 1)) or len(perm) != model.n + 1:
-            raise CertificateMalformed(where, f"expected a permutation of 0..{model.n} as a list of integers")
-        symmetries.append(perm)
-    checked_maps: dict[int, dict] = {}
-    if not tree:
+def _is_index(value, size: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < size
+
+
+def _parse_symmetries(model: Model, data: dict) -> list:
+    """data.symmetries: permutations of 0..n (malformed otherwise)."""
+    symmetries = get_list(data, "symmetries", "data")
+    for k, perm in enumerate(symmetries):
+        if not isinstance(perm, list) or len(perm) != model.n + 1 or sorted(
+                p for p in perm if isinstance(p, int) and not isinstance(p, bool)) != list(range(model.n + 1)):
+            raise CertificateMalformed(f"data.symmetries[{k}]", f"expected a permutation of 0..{model.n} as a list of integers")
+    return symmetries
+
+
+def _parse_tree(model: Model, data: dict, symmetry_count: int) -> list:
+    """data.tree as ("branch", variable, children) / ("bound", multipliers) / ("image", target, symmetry) nodes.
+
+    Only the shape is checked here (malformed otherwise); what the nodes prove is checked later.
+    """
+    raw_tree = get_list(data, "tree", "data")
+    if not raw_tree:
         raise CertificateMalformed("data.tree", "the tree has no nodes")
-    for i, node in enumerate(tree):
-        if not isinstance(node, dict):
-            raise CertificateMalformed(f"data.tree[{i}]", "expected an object")
-    fixings_of: dict[int, dict] = {}
-    parent_of: dict[int, int] = {0: -1}
-    has_image: dict[int, bool] = {}
-    images: list[tuple[int, int, int]] = []
-    leaves = 0
-    # Iterative depth-first walk; post-order marks which subtrees contain image nodes.
-    stack = [(0, {}, False)]
-    order: list[int] = []
-    while stack:
-        i, fixings, _ = stack.pop()
-        node = tree[i]
+    tree = []
+    for i, node in enumerate(raw_tree):
         where = f"data.tree[{i}]"
-        fixings_of[i] = fixings
-        order.append(i)
-        kinds = [k for k in ("branch", "bound", "image_of") if k in node]
-        if len(kinds) != 1:
+        if not isinstance(node, dict):
+            raise CertificateMalformed(where, "expected an object")
+        if sum(k in node for k in ("branch", "bound", "image_of")) != 1:
             raise CertificateMalformed(where, "a node has exactly one of branch, bound, image_of")
         if "branch" in node:
             variable = get_str(node, "branch", where)
-            if variable not in model.binary or not model.binary[variable]:
-                raise CertificateRejected(f"tree node {i}: branching variable {variable!r} is not a binary of the model")
-            if variable in fixings:
-                raise CertificateRejected(f"tree node {i}: branching variable {variable} is already fixed at this node")
             children = get_list(node, "children", where)
             if len(children) != 2 or not all(isinstance(c, int) and not isinstance(c, bool) for c in children):
                 raise CertificateMalformed(field_path(where, "children"), "expected two node indices")
-            for value, child in enumerate(children):
-                if not 0 < child < len(tree):
-                    raise CertificateRejected(f"tree node {i} ({_describe(fixings)}): child {child} is not a node of the tree; the tree does not cover {variable}={value}")
-                if child in parent_of:
-                    raise CertificateRejected(f"tree node {child} appears twice in the tree")
-                parent_of[child] = i
-                stack.append((child, {**fixings, variable: value}, False))
+            tree.append(("branch", variable, children))
         elif "bound" in node:
-            raw = get_object(node, "bound", where)
             multipliers = {}
-            for name, value in raw.items():
+            for name, value in get_object(node, "bound", where).items():
+                path = field_path(field_path(where, "bound"), name)
                 if name not in model.rows:
-                    raise CertificateMalformed(field_path(field_path(where, "bound"), name), "not a row of the model")
-                lam = parse_rational(value, field_path(field_path(where, "bound"), name))
-                if lam < 0:
-                    raise CertificateRejected(f"tree node {i}: multiplier of row {name} is negative ({lam})")
-                if lam:
-                    multipliers[name] = lam
-            bound = _leaf_bound(model, fixings, multipliers, where)
-            if bound is None:
-                raise CertificateRejected(
-                    f"tree node {i} ({_describe(fixings)}): the multipliers leave an unbounded direction (a variable without an upper bound has a positive reduced cost)")
-            if bound > upper_bound:
-                raise CertificateRejected(
-                    f"tree node {i} ({_describe(fixings)}): the multipliers bound the leaf by {bound}, which exceeds claim.upper_bound = {upper_bound}")
-            leaves += 1
+                    raise CertificateMalformed(path, "not a row of the model")
+                multipliers[name] = parse_rational(value, path)
+            tree.append(("bound", multipliers))
         else:
-            target = node["image_of"]
-            k = node.get("symmetry")
-            if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(tree):
+            if not _is_index(node["image_of"], len(raw_tree)):
                 raise CertificateMalformed(field_path(where, "image_of"), "expected a node index")
-            if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k < len(symmetries):
+            if not _is_index(node.get("symmetry"), symmetry_count):
                 raise CertificateMalformed(field_path(where, "symmetry"), "expected an index into data.symmetries")
-            images.append((i, target, k))
+            tree.append(("image", node["image_of"], node["symmetry"]))
+    return tree
+
+
+def _node_fixings(model: Model, tree: list) -> tuple[dict, list]:
+    """Walk the tree from the root: each node's fixing of binaries, and the nodes in walk order.
+
+    Conditions: a branch fixes a binary of the model not fixed above it, to 0 and to 1 (both
+    children are nodes); every node is reached exactly once.
+    """
+    fixings_of: dict[int, dict] = {}
+    parent_of: dict[int, int] = {0: -1}
+    order: list[int] = []
+    stack = [(0, {})]
+    while stack:
+        i, fixings = stack.pop()
+        fixings_of[i] = fixings
+        order.append(i)
+        if tree[i][0] != "branch":
+            continue
+        _, variable, children = tree[i]
+        if not model.binary.get(variable):
+            raise CertificateRejected(f"tree node {i}: branching variable {variable!r} is not a binary of the model")
+        if variable in fixings:
+            raise CertificateRejected(f"tree node {i}: branching variable {variable} is already fixed at this node")
+        for value, child in enumerate(children):
+            if not 0 < child < len(tree):
+                raise CertificateRejected(f"tree node {i} ({_describe(fixings)}): child {child} is not a node of the tree; the tree does not cover {variable}={value}")
+            if child in parent_of:
+                raise CertificateRejected(f"tree node {child} appears twice in the tree")
+            parent_of[child] = i
+            stack.append((child, {**fixings, variable: value}))
     unused = [i for i in range(len(tree)) if i not in fixings_of]
     if unused:
         raise CertificateRejected(f"tree node {unused[0]} is not reachable from the root")
-    # Which subtrees contain an image node (children come after their parent in `order`).
-    for i in reversed(order):
-        node = tree[i]
-        if "image_of" in node:
-            has_image[i] = True
-        elif "branch" in node:
-            has_image[i] = any(has_image[c] for c in node["children"])
-        else:
-            has_image[i] = False
-    for i, target, k in images:
+    return fixings_of, order
+
+
+def _check_leaves(model: Model, tree: list, fixings_of: dict, upper_bound: Fraction) -> int:
+    """Condition: at each leaf, multipliers >= 0 whose safe bound is finite and <= claim.upper_bound."""
+    leaves = 0
+    for i in sorted(fixings_of):
+        if tree[i][0] != "bound":
+            continue
+        multipliers = {}
+        for name, lam in tree[i][1].items():
+            if lam < 0:
+                raise CertificateRejected(f"tree node {i}: multiplier of row {name} is negative ({lam})")
+            if lam:
+                multipliers[name] = lam
+        fixings = fixings_of[i]
+        bound = _leaf_bound(model, fixings, multipliers, f"data.tree[{i}]")
+        if bound is None:
+            raise CertificateRejected(
+                f"tree node {i} ({_describe(fixings)}): the multipliers leave an unbounded direction (a variable without an upper bound has a positive reduced cost)")
+        if bound > upper_bound:
+            raise CertificateRejected(
+                f"tree node {i} ({_describe(fixings)}): the multipliers bound the leaf by {bound}, which exceeds claim.upper_bound = {upper_bound}")
+        leaves += 1
+    return leaves
+
+
+def _check_images(model: Model, tree: list, fixings_of: dict, order: list, symmetries: list) -> int:
+    """Conditions: an image node's target subtree is closed by multipliers only, and the symmetry is an
+    automorphism of the model that maps the target's fixing onto the image node's fixing."""
+    has_image: dict[int, bool] = {}
+    for i in reversed(order):  # children come after their parent in the walk order
+        has_image[i] = tree[i][0] == "image" or (tree[i][0] == "branch" and any(has_image[c] for c in tree[i][2]))
+    checked_maps: dict[int, dict] = {}
+    images = [(i, tree[i][1], tree[i][2]) for i in order if tree[i][0] == "image"]
+    for i, target, k in sorted(images):
         if has_image[target]:
             raise CertificateRejected(
                 f"tree node {i}: its image_of node {target} has image nodes in its subtree (images must point to subtrees proved by multipliers)")
         if k not in checked_maps:
             checked_maps[k] = check_symmetry(model, symmetries[k], f"data.symmetries[{k}]")
-        mapping = checked_maps[k]
-        mapped = {mapping[v]: x for v, x in fixings_of[target].items()}
+        mapped = {checked_maps[k][v]: x for v, x in fixings_of[target].items()}
         if mapped != fixings_of[i]:
             raise CertificateRejected(
                 f"tree node {i} ({_describe(fixings_of[i])}): symmetry {k} maps the fixing of node {target} to "
                 f"({_describe(mapped)}), not to this node's fixing")
-    return leaves, len(images)
+    return len(images)
+
+
+def _check_tree(model: Model, data: dict, upper_bound: Fraction) -> tuple[int, int]:
+    """Parse the tree, recompute each node's fixing, then check leaves and images: (leaves, images)."""
+    symmetries = _parse_symmetries(model, data)
+    tree = _parse_tree(model, data, len(symmetries))
+    fixings_of, order = _node_fixings(model, tree)
+    return _check_leaves(model, tree, fixings_of, upper_bound), _check_images(model, tree, fixings_of, order, symmetries)
 
 
 def verify(cert: dict) -> str:
