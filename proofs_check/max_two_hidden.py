@@ -36,6 +36,9 @@ __all__ = [
     "run_k_lower_bound_full",
     "run_network_n5",
     "run_network_n6",
+    "run_network_n7",
+    "run_network_n8",
+    "symmetric_network_certificate_for",
 ]
 
 SOURCE = "Ruess, Averkov, Brunck, Grillo, Hertrich, Loho, Stade, Stargalla, Sun, Winter, arXiv 2607.21651"
@@ -289,6 +292,66 @@ def run_network_n6(progress=None) -> list:
     True
     """
     return [_network_certificate(6, progress)]
+
+
+def symmetric_network_certificate_for(n: int, progress=None, *, check: str | None = None) -> dict:
+    """lincomb's own max_n representation as an S_n-symmetric network, proved equal to max_n on one chamber.
+
+    The network of :func:`lincomb.theory.symmetric_network.symmetric_max_network` (symmetric by structure: both
+    hinges of every pair in the first layer, whole orbits in the second), certified by the kind
+    ``symmetric-network-identity``: the checker verifies the symmetry on the generators of S_n and the identity on
+    ``x1 >= ... >= xn`` only, instead of all n! braid chambers.
+
+    Examples
+    --------
+    >>> cert = symmetric_network_certificate_for(5)
+    >>> cert["kind"], cert["claim"]["lhs_widths"]
+    ('symmetric-network-identity', [30, 77])
+    """
+    from lincomb.theory.symmetric_network import symmetric_max_network
+
+    from .symmetric_network_certificates import symmetric_network_certificate
+
+    result = max_representation(n, progress=progress)
+    if not result.feasible:
+        raise CheckFailed(f"no representation of max(x1..x{n}) with k = {result.k} was found: no network to build")
+    network = symmetric_max_network(n, [(c, t.a, t.b) for c, t in result.terms])
+    first, second = network.widths
+    if progress is not None:
+        progress(f"symmetric network: widths ({first}, {second}), {len(network.orbits)} second-layer orbits; "
+                 f"expanding on x1 >= ... >= x{n}")
+    return symmetric_network_certificate(
+        network,
+        statement=(
+            f"the 2-hidden-layer ReLU network (widths {first}, {second}; first layer relu(x_i - x_j) for all i != j "
+            f"and relu(+-x_i), second layer {len(network.orbits)} S_{n}-orbits) built from lincomb's "
+            f"{len(result.terms)}-term max-representation of max(x1..x{n}) computes max(x1, ..., x{n}) on R^{n}"
+        ),
+        check=check,
+        claim_extra={"representation_terms": len(result.terms), "k": result.k},
+    )
+
+
+def run_network_n7(progress=None) -> list:
+    """Check ``max-two-hidden-network-n7``: the symmetric network of the n = 7 solution equals max_7.
+
+    Examples
+    --------
+    >>> callable(run_network_n7)
+    True
+    """
+    return [symmetric_network_certificate_for(7, progress, check="max-two-hidden-network-n7")]
+
+
+def run_network_n8(progress=None) -> list:
+    """Check ``max-two-hidden-network-n8``: the symmetric network of the n = 8 solution equals max_8.
+
+    Examples
+    --------
+    >>> callable(run_network_n8)
+    True
+    """
+    return [symmetric_network_certificate_for(8, progress, check="max-two-hidden-network-n8")]
 
 
 if __name__ == "__main__":

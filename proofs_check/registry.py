@@ -464,6 +464,30 @@ CHECKS: tuple[Check, ...] = (
         record="proof",
     ),
     Check(
+        id="max-two-hidden-network-n7",
+        claim="the S_7-symmetric 2-hidden-layer ReLU network (widths 56, 26042) built from the n = 7 representation "
+        "equals max(x1..x7) (symmetry checked on generators, identity on the chamber x1 >= ... >= x7)",
+        source=RUESS_ET_AL,
+        tier="full",
+        needs=(),
+        module="max_two_hidden",
+        function="run_network_n7",
+        kinds=("symmetric-network-identity",),
+        record="proof",
+    ),
+    Check(
+        id="max-two-hidden-network-n8",
+        claim="the S_8-symmetric 2-hidden-layer ReLU network (widths 72, 345900) built from the n = 8 representation "
+        "equals max(x1..x8) (symmetry checked on generators, identity on the chamber x1 >= ... >= x8)",
+        source=RUESS_ET_AL,
+        tier="full",
+        needs=(),
+        module="max_two_hidden",
+        function="run_network_n8",
+        kinds=("symmetric-network-identity",),
+        record="proof",
+    ),
+    Check(
         id="max-two-hidden-n9",
         claim="max(x1..x9) is an exact rational combination of symmetrized templates with k = 4 pairs per side "
         "(2 hidden layers)",

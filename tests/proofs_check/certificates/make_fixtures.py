@@ -65,6 +65,7 @@ def builders() -> dict:
         "region-count": lambda: region_checks.run(cases=((4, 1),)),
         "soft-threshold-zero-target": attention_checks.run_zero_target,
         "symreg-recovery": symreg,
+        "symmetric-network-identity": lambda: [max_two_hidden.symmetric_network_certificate_for(4)],
         "tada-closed-forms": lambda: tada_checks.run_closed_forms(orders=(1,)),
         "tada-flow-matching": tada_checks.run_n1_flow_matching,
         "tada-point-mass": lambda: tada_checks.run_point_mass(Ns=(1,), orders=(1,), nfes=(4,)),

@@ -1,0 +1,400 @@
+"""Checker for ``symmetric-network-identity`` certificates: an S_n-symmetric 2-hidden-layer ReLU network equals a
+symmetric max-combination on R^n, shown on the one chamber ``x1 >= x2 >= ... >= xn``.
+
+STANDARD LIBRARY ONLY.  Written from ``docs/certificates_symmetric-network-identity.md``; it shares no code with
+``lincomb.theory.symmetric_network``.
+
+The lemma (proved in the doc): if F and G are symmetric (``F(x_s(1), ..., x_s(n)) = F(x)`` for every permutation
+s) and F = G on the closed chamber C = {x1 >= ... >= xn}, then F = G on R^n, since sorting the coordinates of any
+point is a permutation that lands in C.  Both symmetries are checked *structurally*, on the generators
+``(x1 x2)`` and ``(x1 x2 ... xn)`` of S_n:
+
+* the first-layer neurons are pairwise distinct and each one's permuted weights (``w'[s(i)] = w[i]``, same bias)
+  are again a neuron; that gives a permutation ``pi_s`` of the first layer;
+* the second layer is given by orbits: a representative row ``v`` and every row reached from it by
+  ``v'[pi_s(k)] = v[k]`` (closure under both generators, computed here), each with the representative's bias and
+  output weight; the stated orbit sizes must match and no two orbits may coincide;
+* the right-hand side's terms ``c max(pieces)`` are mapped onto terms with the same coefficient.
+
+Then on C every first-layer neuron is affine (it has one sign there, or it is half of a pass-through pair
+``relu(z), relu(-z)`` used with opposite weights), every second-layer neuron is affine or a hinge, and the
+network is ``affine + sum c_h relu(h)`` with h primitive.  It equals the right-hand side on C iff the affine parts
+agree and every ``c_h`` is 0 (the argument of ``braid-chamber-identity``, restricted to one chamber).
+
+Examples
+--------
+>>> first = [{"weights": w, "bias": "0"} for w in (["1", "-1"], ["-1", "1"], ["1", "0"], ["-1", "0"], ["0", "1"],
+...                                               ["0", "-1"])]
+>>> l_row = [[0, 1], [1, 1], [2, 1], [3, -1], [4, 1], [5, -1]]              # 2 max(x1, x2), both orientations
+>>> orbits = [{"weights": l_row, "bias": "0", "output": "1/2", "orbit_size": 1},
+...           {"weights": [[k, -v] for k, v in l_row], "bias": "0", "output": "-1/2", "orbit_size": 1}]
+>>> cert = {"format": "lincomb-certificate", "version": 1, "kind": "symmetric-network-identity",
+...         "claim": {"statement": "max(x1, x2)", "input_dimension": 2, "lhs_widths": [6, 2],
+...                   "lhs": {"type": "symmetric-relu-network", "first_layer": first,
+...                           "second_layer_orbits": orbits, "output_bias": "0"},
+...                   "rhs": {"type": "max-combination", "terms": [{"coefficient": "1", "pieces": [
+...                       {"linear": ["1", "0"], "constant": "0"}, {"linear": ["0", "1"], "constant": "0"}]}]}},
+...         "data": {"chamber_affine": ["1", "0", "0"], "chamber_hinges": 1},
+...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
+>>> verify(cert)
+'lhs = rhs on R^2: both symmetric under S_2 (checked on generators), equal on x1 >= x2 (widths 6, 2; 1 hinge hyperplanes, all cancelled)'
+>>> cert["claim"]["lhs"]["second_layer_orbits"][0]["output"] = "1"
+>>> verify(cert)
+Traceback (most recent call last):
+...
+lincomb.proofs_check.checkers._common.CertificateRejected: on x1 >= x2 the network is x1 + relu(x1), data.chamber_affine says x1
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import gcd
+
+from ._common import (
+    CertificateMalformed,
+    CertificateRejected,
+    check_envelope,
+    field_path,
+    get_int,
+    get_list,
+    get_object,
+    get_str,
+    parse_rational_fast,
+)
+
+KIND = "symmetric-network-identity"
+#: Orbits have up to n! rows; beyond this the check would run for hours.
+MAX_DIMENSION = 10
+
+
+def _lcm(a: int, b: int) -> int:
+    return a * b // gcd(a, b)
+
+
+def _denominator(value) -> int:
+    return value.denominator if isinstance(value, Fraction) else 1
+
+
+def _rational(obj: dict, key: str, path: str):
+    if key not in obj:
+        raise CertificateMalformed(field_path(path, key), "missing required field")
+    return parse_rational_fast(obj[key], field_path(path, key))
+
+
+def _vector(values: list, path: str, length: int) -> tuple:
+    if len(values) != length:
+        raise CertificateMalformed(path, f"expected {length} entries, got {len(values)}")
+    return tuple(parse_rational_fast(v, field_path(path, i)) for i, v in enumerate(values))
+
+
+def _generators(n: int) -> list:
+    """The transposition (x1 x2) and the n-cycle (x1 ... xn), as 0-based images s[i]; they generate S_n."""
+    if n == 1:
+        return [("identity", (0,))]
+    transposition = (1, 0) + tuple(range(2, n))
+    cycle = tuple((i + 1) % n for i in range(n))
+    names = [("(x1 x2)", transposition)]
+    if cycle != transposition:
+        names.append((f"the {n}-cycle", cycle))
+    return names
+
+
+def _permuted(vector: tuple, s: tuple) -> tuple:
+    image = [0] * len(vector)
+    for i, v in enumerate(vector):
+        image[s[i]] = v
+    return tuple(image)
+
+
+def _show(affine) -> str:
+    parts = [f"{c}*x{j + 1}" if c != 1 else f"x{j + 1}" for j, c in enumerate(affine[:-1]) if c]
+    if affine[-1]:
+        parts.append(str(affine[-1]))
+    return " + ".join(parts).replace("+ -", "- ") or "0"
+
+
+def _sign(affine) -> int:
+    """+1 / -1 when affine >= 0 / <= 0 on C = {x1 >= ... >= xn} (rays e1 + ... + ek, k < n, and the line of 1)."""
+    *linear, constant = affine
+    if sum(linear) != 0:
+        return 0
+    prefix, low, high = 0, 0, 0
+    for value in linear[:-1]:
+        prefix += value
+        if prefix < low:
+            low = prefix
+        elif prefix > high:
+            high = prefix
+    if constant >= 0 and low >= 0:
+        return 1
+    if constant <= 0 and high <= 0:
+        return -1
+    return 0
+
+
+def _read_first_layer(lhs: dict, n: int) -> list:
+    path = "claim.lhs.first_layer"
+    neurons = []
+    for k, neuron in enumerate(get_list(lhs, "first_layer", "claim.lhs")):
+        where = field_path(path, k)
+        if not isinstance(neuron, dict):
+            raise CertificateMalformed(where, "must be an object with weights and bias")
+        weights = _vector(get_list(neuron, "weights", where), field_path(where, "weights"), n)
+        neurons.append((weights, _rational(neuron, "bias", where)))
+    if not neurons:
+        raise CertificateMalformed(path, "the first layer needs at least one neuron")
+    return neurons
+
+
+def _first_layer_maps(neurons: list, n: int) -> list:
+    index = {}
+    for k, neuron in enumerate(neurons):
+        if neuron in index:
+            raise CertificateRejected(f"first-layer neurons {index[neuron]} and {k} are equal (0-based); a symmetric "
+                                      "network lists each neuron once")
+        index[neuron] = k
+    maps = []
+    for name, s in _generators(n):
+        pi = []
+        for k, (weights, bias) in enumerate(neurons):
+            image = (_permuted(weights, s), bias)
+            if image not in index:
+                raise CertificateRejected(
+                    f"the first layer is not closed under {name}: neuron {k} (0-based) maps to weights "
+                    f"{_show(image[0] + (bias,))}, which is not a neuron")
+            pi.append(index[image])
+        maps.append(tuple(pi))
+    return maps
+
+
+def _read_max_combination(rhs: dict, n: int) -> dict:
+    """``{frozenset of pieces: coefficient}`` with pieces ``(linear..., constant)``."""
+    if get_str(rhs, "type", "claim.rhs") != "max-combination":
+        raise CertificateMalformed("claim.rhs.type", 'must be "max-combination"')
+    terms: dict = {}
+    for t, term in enumerate(get_list(rhs, "terms", "claim.rhs")):
+        where = field_path("claim.rhs.terms", t)
+        if not isinstance(term, dict):
+            raise CertificateMalformed(where, "must be an object with coefficient and pieces")
+        coefficient = _rational(term, "coefficient", where)
+        pieces = []
+        for p, piece in enumerate(get_list(term, "pieces", where)):
+            piece_path = field_path(field_path(where, "pieces"), p)
+            if not isinstance(piece, dict):
+                raise CertificateMalformed(piece_path, "must be an object with linear and constant")
+            linear = _vector(get_list(piece, "linear", piece_path), field_path(piece_path, "linear"), n)
+            pieces.append(linear + (_rational(piece, "constant", piece_path),))
+        if not pieces:
+            raise CertificateMalformed(field_path(where, "pieces"), "a maximum needs at least one piece")
+        key = frozenset(pieces)
+        terms[key] = terms.get(key, 0) + coefficient
+    return {key: c for key, c in terms.items() if c}
+
+
+def _rhs_on_chamber(terms: dict, n: int) -> list:
+    total = [0] * (n + 1)
+    for pieces, coefficient in terms.items():
+        top = [a for a in pieces if all(_sign(tuple(p - q for p, q in zip(a, b))) > 0 for b in pieces if b != a)]
+        if not top:
+            raise CertificateRejected("a maximum of the right-hand side has no largest piece on x1 >= ... >= xn; "
+                                      "this kind needs the right-hand side affine on that chamber")
+        for j, a in enumerate(top[0]):
+            total[j] += coefficient * a
+    return total
+
+
+def _check_rhs_symmetric(terms: dict, n: int) -> None:
+    for name, s in _generators(n):
+        image = {}
+        for pieces, coefficient in terms.items():
+            key = frozenset(_permuted(piece[:-1], s) + piece[-1:] for piece in pieces)
+            image[key] = image.get(key, 0) + coefficient
+        if image != terms:
+            raise CertificateRejected(f"the right-hand side is not symmetric: {name} does not map its terms onto "
+                                      "terms with the same coefficients")
+
+
+def _read_row(orbit: dict, where: str, width: int) -> tuple:
+    row = {}
+    for e, entry in enumerate(get_list(orbit, "weights", where)):
+        entry_path = field_path(field_path(where, "weights"), e)
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int)
+                and not isinstance(entry[0], bool)):
+            raise CertificateMalformed(entry_path, "must be [first-layer neuron index, weight]")
+        k = entry[0]
+        if not 0 <= k < width:
+            raise CertificateMalformed(entry_path, f"neuron index {k} is not in 0..{width - 1}")
+        if k in row:
+            raise CertificateMalformed(entry_path, f"neuron index {k} appears twice")
+        value = parse_rational_fast(entry[1], field_path(entry_path, 1))
+        if value:
+            row[k] = value
+    return tuple(sorted(row.items()))
+
+
+def _orbit(row: tuple, maps: list) -> list:
+    seen = {row}
+    frontier = [row]
+    while frontier:
+        following = []
+        for current in frontier:
+            for pi in maps:
+                image = tuple(sorted([(pi[k], v) for k, v in current]))
+                if image not in seen:
+                    seen.add(image)
+                    following.append(image)
+        frontier = following
+    return list(seen)
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``symmetric-network-identity`` certificate; return a one-line summary.
+
+    Raises
+    ------
+    CertificateMalformed
+        When a field is missing or has the wrong type.
+    CertificateRejected
+        When a symmetry fails on a generator, a stated orbit size or width is wrong, or the two sides differ on
+        the chamber x1 >= ... >= xn.
+
+    Examples
+    --------
+    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": "symmetric-network-identity",
+    ...         "claim": {"statement": "f = g", "input_dimension": 11}, "data": {},
+    ...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}})
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: orbits of up to 11! rows are too many for this checker (at most n = 10)
+    """
+    kind = check_envelope(cert)
+    if kind != KIND:
+        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
+    claim, data = cert["claim"], cert["data"]
+    n = get_int(claim, "input_dimension", "claim", minimum=1)
+    if n > MAX_DIMENSION:
+        raise CertificateMalformed("claim.input_dimension",
+                                   f"orbits of up to {n}! rows are too many for this checker (at most n = {MAX_DIMENSION})")
+    lhs = get_object(claim, "lhs", "claim")
+    if get_str(lhs, "type", "claim.lhs") != "symmetric-relu-network":
+        raise CertificateMalformed("claim.lhs.type", 'must be "symmetric-relu-network"')
+    neurons = _read_first_layer(lhs, n)
+    width = len(neurons)
+    orbits_json = get_list(lhs, "second_layer_orbits", "claim.lhs")
+    output_bias = _rational(lhs, "output_bias", "claim.lhs")
+    if "lhs_hidden_layers" in claim and get_int(claim, "lhs_hidden_layers", "claim") != 2:
+        raise CertificateRejected("claim.lhs_hidden_layers: a symmetric-relu-network has exactly 2 hidden layers")
+    stated_widths = get_list(claim, "lhs_widths", "claim")
+    if len(stated_widths) != 2 or not all(isinstance(w, int) and not isinstance(w, bool) for w in stated_widths):
+        raise CertificateMalformed("claim.lhs_widths", "must be [first-layer width, second-layer width]")
+    terms = _read_max_combination(get_object(claim, "rhs", "claim"), n)
+    stated_affine = _vector(get_list(data, "chamber_affine", "data"), "data.chamber_affine", n + 1)
+    stated_hinges = get_int(data, "chamber_hinges", "data", minimum=0)
+
+    # Symmetry, structurally, on the two generators.
+    maps = _first_layer_maps(neurons, n)
+    _check_rhs_symmetric(terms, n)
+
+    # The first layer on C, scaled to integers by the common denominator `scale1`.
+    scale1 = 1
+    for weights, bias in neurons:
+        for value in weights + (bias,):
+            scale1 = _lcm(scale1, _denominator(value))
+    negated = {(tuple(-w for w in weights), -bias): k for k, (weights, bias) in enumerate(neurons)}
+    first = []  # (sparse integer affine on C or None when 0 there, partner index or None)
+    for k, (weights, bias) in enumerate(neurons):
+        affine = weights + (bias,)
+        sign = _sign(affine)
+        sparse = [(j, int(a * scale1)) for j, a in enumerate(affine) if a]
+        partner = negated.get((weights, bias)) if sign == 0 else None
+        if sign == 0 and partner is None:
+            partner = -1  # crosses C and has no pass-through partner
+        first.append((None if sign < 0 else sparse, partner))
+
+    # The second layer, orbit by orbit.
+    total = [Fraction(0)] * (n + 1)
+    total[-1] += output_bias
+    hinges: dict = {}
+    canonical_seen: dict = {}
+    second_width = 0
+    for o, orbit in enumerate(orbits_json):
+        where = field_path("claim.lhs.second_layer_orbits", o)
+        if not isinstance(orbit, dict):
+            raise CertificateMalformed(where, "must be an object with weights, bias, output and orbit_size")
+        row = _read_row(orbit, where, width)
+        bias = _rational(orbit, "bias", where)
+        output = _rational(orbit, "output", where)
+        stated_size = get_int(orbit, "orbit_size", where, minimum=1)
+        members = _orbit(row, maps)
+        if len(members) != stated_size:
+            raise CertificateRejected(f"{where}: the orbit of this row under the generators has {len(members)} rows, "
+                                      f"orbit_size says {stated_size}")
+        canonical = min(members)
+        if canonical in canonical_seen:
+            raise CertificateRejected(f"{where} is the same orbit as second_layer_orbits[{canonical_seen[canonical]}]; "
+                                      "merge them")
+        canonical_seen[canonical] = o
+        second_width += len(members)
+        scale = scale1
+        for _, v in row:
+            scale = _lcm(scale, _denominator(v) * scale1)
+        scale = _lcm(scale, _denominator(bias))
+        factor = scale // scale1  # row entries times factor are integers
+        integer_bias = int(bias * scale)
+        affine_sum = [0] * (n + 1)
+        hinge_sum: dict = {}
+        for member in members:
+            values = dict(member)
+            pre = [0] * (n + 1)
+            pre[-1] = integer_bias
+            for k, v in member:
+                sparse, partner = first[k]
+                if sparse is None:
+                    continue
+                if partner is not None:
+                    if partner < 0 or values.get(partner) != -v:
+                        raise CertificateRejected(
+                            f"{where}: first-layer neuron {k} changes sign on x1 >= ... >= xn and is not used as "
+                            "half of a pass-through pair (its negation with the opposite weight)")
+                    if partner < k:
+                        continue  # the pair counts once: v relu(z) - v relu(-z) = v z
+                weight = int(v * factor)
+                for j, a in sparse:
+                    pre[j] += weight * a
+            sign = _sign(pre)
+            if sign > 0:
+                for j, a in enumerate(pre):
+                    affine_sum[j] += a
+            elif sign == 0:
+                divisor = 0
+                for a in pre:
+                    divisor = gcd(divisor, a)
+                h = tuple(a // divisor for a in pre)
+                if next(a for a in h if a) < 0:  # relu(-h) = relu(h) - h
+                    h = tuple(-a for a in h)
+                    for j, a in enumerate(h):
+                        affine_sum[j] -= divisor * a
+                hinge_sum[h] = hinge_sum.get(h, 0) + divisor
+        weight = Fraction(output) / scale
+        for j, a in enumerate(affine_sum):
+            total[j] += weight * a
+        for h, c in hinge_sum.items():
+            hinges[h] = hinges.get(h, 0) + weight * c
+
+    if [width, second_width] != stated_widths:
+        raise CertificateRejected(f"claim.lhs_widths says {stated_widths}, the network has widths [{width}, {second_width}]")
+    chamber = " >= ".join(f"x{i + 1}" for i in range(n))
+    left = tuple(total)
+    if any(hinges.values()):
+        shown = " + ".join(f"{c}*relu({_show(h)})" if c != 1 else f"relu({_show(h)})" for h, c in hinges.items() if c)
+        raise CertificateRejected(f"on {chamber} the network is {_show(left)} + {shown}".replace("+ -", "- ")
+                                  + f", data.chamber_affine says {_show(stated_affine)}")
+    if left != stated_affine:
+        raise CertificateRejected(f"on {chamber} the network is {_show(left)}, data.chamber_affine says {_show(stated_affine)}")
+    right = _rhs_on_chamber(terms, n)
+    if tuple(right) != stated_affine:
+        raise CertificateRejected(f"on {chamber} the right-hand side is {_show(right)}, the network is {_show(left)}")
+    if len(hinges) != stated_hinges:
+        raise CertificateRejected(f"data.chamber_hinges says {stated_hinges}, {len(hinges)} hinge hyperplanes cross the chamber")
+    return (f"lhs = rhs on R^{n}: both symmetric under S_{n} (checked on generators), equal on {chamber} "
+            f"(widths {width}, {second_width}; {len(hinges)} hinge hyperplanes, all cancelled)")
