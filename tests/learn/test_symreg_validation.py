@@ -50,3 +50,61 @@ def test_check_system_flags_a_constant_state():
     still = ODESystem("still", ["u", "w"], ["-u", "0"], {}, [[1.0, 2.0]], test_x0=[2.0, 2.0], t_end=1.0, samples=11)
     assert any("hardly vary" in problem for problem in zoo.check_system(still))
     assert zoo.check_system(zoo.ZOO["logistic"]) == []
+
+
+# ----------------------------------------------------------------------------- lincomb.learn.symreg_validation
+import sympy  # noqa: E402
+
+from lincomb.errors import ShapeError, UsageError  # noqa: E402
+from lincomb.learn.symreg_validation import data_scale, integrate_model, integrated_r2  # noqa: E402
+
+x, y = sympy.symbols("x y")
+
+
+def test_integrated_r2_is_one_for_the_true_model_and_pools_trajectories():
+    t = np.linspace(0, 3, 61)
+    runs = [np.c_[a * np.exp(-t)] for a in (1.0, 2.0)]
+    fit = integrated_r2([-x], [x], [t, t], runs)
+    assert fit.r2 > 1 - 1e-8 and not fit.diverged and fit.status == "ok"
+    wrong = integrated_r2([-0.5 * x], [x], [t, t], runs)
+    assert wrong.r2 < 0.9 and not wrong.diverged
+
+
+def test_a_model_leaving_the_data_scale_is_diverged_with_minus_inf():
+    t = np.linspace(0, 5, 51)
+    data = np.c_[np.exp(-t)]
+    fit = integrated_r2([x], [x], t, data)  # exp(t) reaches 100 x the data's scale (1) before t = 5
+    assert fit.diverged and fit.status == "diverged" and fit.r2 == float("-inf")
+    assert fit.per_state == (float("-inf"),)
+    # with a larger bound it stays "ok" (e^5 < 1000) and merely scores badly
+    assert integrated_r2([x], [x], t, data, factor=1000).status == "ok"
+
+
+def test_non_finite_right_hand_side_is_diverged():
+    t = np.linspace(0, 2, 21)
+    run = integrate_model([-sympy.sqrt(x) - 1], [x], [0.5], t)  # reaches x < 0: sqrt is NaN in numpy
+    assert run.status == "diverged" and np.isnan(run.X[-1, 0])
+    assert integrate_model([sympy.log(x)], [x], [float("nan")], t).status == "diverged"
+
+
+def test_wall_clock_limit_stops_the_integration():
+    # a cap that has passed before the first step stops any model deterministically; the data
+    # then gets no trajectory and the model scores -inf, flagged as timed out
+    t = np.linspace(0, 50, 201)
+    field = [y, (1 - x**2) * y - x]
+    run = integrate_model(field, [x, y], [2.0, 0.0], t, time_limit=0.0)
+    assert run.status == "timeout" and np.all(np.isnan(run.X)) and "wall-clock" in run.message
+    fit = integrated_r2(field, [x, y], t, np.c_[np.cos(t), np.sin(t)], time_limit=0.0)
+    assert fit.diverged and fit.status == "timeout" and fit.r2 == float("-inf")
+    assert integrate_model(field, [x, y], [2.0, 0.0], t, time_limit=30.0).status == "ok"
+
+
+def test_bad_inputs_are_refused():
+    t = np.linspace(0, 1, 5)
+    with pytest.raises(ShapeError):
+        integrated_r2([-x, -y], [x, y], t, np.ones((5, 1)))
+    with pytest.raises(UsageError, match="not variables"):
+        integrate_model([-x * sympy.Symbol("k")], [x], [1.0], t)
+    with pytest.raises(UsageError, match="strictly increasing"):
+        integrate_model([-x], [x], [1.0], t[::-1])
+    assert np.array_equal(data_scale(np.array([[0.0], [0.0]])), [1e-12])
