@@ -18,6 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import CertificateMalformed, field_path, get_int, get_list, get_object, get_rational, get_str, parse_rational
+from ._exact import poly_derivative, poly_eval
 
 DICTIONARY = ("identity", "relu", "relu2", "leaky_relu", "gelu", "silu", "tanh")
 GATES = ("one", "sigmoid", "tanh")
@@ -97,76 +98,6 @@ def check_piecewise_premises() -> str:
             if values[0] != values[1] or slopes[0] != slopes[1]:
                 raise AssertionError("relu2 premise")
     return "identity affine, relu and leaky_relu piecewise linear, relu2 C^1 (re-checked)"
-
-
-def poly_trim(coefficients) -> tuple:
-    """Drop trailing zero coefficients (keep at least one).
-
-    Examples
-    --------
-    >>> poly_trim([Fraction(1), Fraction(0)])
-    (Fraction(1, 1),)
-    """
-    coefficients = list(coefficients)
-    while len(coefficients) > 1 and coefficients[-1] == 0:
-        coefficients.pop()
-    return tuple(coefficients) or (Fraction(0),)
-
-
-def poly_add(p, q) -> tuple:
-    """The sum of two coefficient lists.
-
-    Examples
-    --------
-    >>> poly_add((Fraction(1),), (Fraction(0), Fraction(2)))
-    (Fraction(1, 1), Fraction(2, 1))
-    """
-    size = max(len(p), len(q))
-    return poly_trim([(p[i] if i < len(p) else 0) + (q[i] if i < len(q) else 0) for i in range(size)])
-
-
-def poly_eval(coefficients, t: Fraction) -> Fraction:
-    """Horner evaluation.
-
-    Examples
-    --------
-    >>> poly_eval((Fraction(0), Fraction(1), Fraction(1)), Fraction(2))
-    Fraction(6, 1)
-    """
-    value = Fraction(0)
-    for c in reversed(coefficients):
-        value = value * t + c
-    return value
-
-
-def poly_derivative(coefficients) -> tuple:
-    """The derivative's coefficient list.
-
-    Examples
-    --------
-    >>> poly_derivative((Fraction(5), Fraction(1), Fraction(1)))
-    (Fraction(1, 1), Fraction(2, 1))
-    """
-    return poly_trim([i * c for i, c in enumerate(coefficients)][1:] or [Fraction(0)])
-
-
-def poly_scale_compose(coefficients, scale: Fraction, slope: Fraction, offset: Fraction) -> tuple:
-    """``scale * P(slope * t + offset)`` as a coefficient list in t.
-
-    Examples
-    --------
-    >>> poly_scale_compose((Fraction(0), Fraction(0), Fraction(1)), Fraction(1), Fraction(2), Fraction(1))
-    (Fraction(1, 1), Fraction(4, 1), Fraction(4, 1))
-    """
-    result = [Fraction(0)]
-    for c in reversed(coefficients):
-        shifted = [Fraction(0)] * (len(result) + 1)
-        for i, r in enumerate(result):
-            shifted[i] += r * offset
-            shifted[i + 1] += r * slope
-        shifted[0] += c
-        result = shifted
-    return poly_trim([scale * r for r in result])
 
 
 def parse_units(network: dict, path: str) -> tuple:

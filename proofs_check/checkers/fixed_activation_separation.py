@@ -46,11 +46,8 @@ from ._activation_units import (
     get_network,
     parse_units,
     piecewise_activation,
-    poly_add,
-    poly_derivative,
-    poly_eval,
-    poly_scale_compose,
 )
+from ._exact import poly_add, poly_derivative, poly_eval, poly_scale_compose
 from ._common import (
     CertificateMalformed,
     CertificateRejected,

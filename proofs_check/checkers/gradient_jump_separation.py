@@ -43,6 +43,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._activation_units import derivative_jump_at_zero, get_network, parse_units, parse_vector
+from ._exact import dot
 from ._common import (
     CertificateMalformed,
     CertificateRejected,
@@ -82,10 +83,6 @@ def jump_terms(units, normal: tuple, offset: Fraction) -> dict:
         key = ("one", (), Fraction(0)) if unit["gate"] == "one" else (unit["gate"], unit["gate_weights"], unit["gate_bias"])
         terms[key] = terms.get(key, Fraction(0)) + c
     return {k: c for k, c in terms.items() if c != 0}
-
-
-def _dot(u, x) -> Fraction:
-    return sum((a * b for a, b in zip(u, x)), Fraction(0))
 
 
 def _fmt(point) -> str:
@@ -147,13 +144,13 @@ def verify(cert: dict) -> str:
         raise CertificateMalformed("data.points", f"expected two points, got {len(points)}")
     p, q = (parse_vector({"point": v}, "point", field_path("data.points", i), dimension) for i, v in enumerate(points))
     for i, point in enumerate((p, q)):
-        if _dot(normal, point) + offset != 0:
+        if dot(normal, point) + offset != 0:
             raise CertificateRejected(f"data.points[{i}] = {_fmt(point)} is not on the hyperplane")
     signs = set()
     for (gate, u, d), c in terms.items():
         if gate == "one":
             continue  # a constant term cancels in M(p) - M(q)
-        delta = _dot(u, p) - _dot(u, q)
+        delta = dot(u, p) - dot(u, q)
         if delta != 0:
             signs.add((c > 0) == (delta > 0))
     if len(signs) != 1:

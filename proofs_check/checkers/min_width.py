@@ -45,6 +45,7 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
+from ._exact import dot
 from ._common import (
     CertificateMalformed,
     CertificateRejected,
@@ -185,14 +186,10 @@ def _lower_bound(width: int, family: str, slope: Fraction, kinks: dict, slope_le
     return expected
 
 
-def _dot(u, x) -> Fraction:
-    return sum((a * b for a, b in zip(u, x)), Fraction(0))
-
-
 def _jump_2d(pieces, normal, offset, point, where: str) -> tuple:
-    if _dot(normal, point) + offset != 0:
+    if dot(normal, point) + offset != 0:
         raise CertificateRejected(f"{where} is not on the line")
-    values = [_dot(g, point) + h for g, h in pieces]
+    values = [dot(g, point) + h for g, h in pieces]
     top = max(values)
     active = list(dict.fromkeys(pieces[i] for i, v in enumerate(values) if v == top))
     if len(active) == 1:

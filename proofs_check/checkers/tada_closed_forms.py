@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from . import _poly as P
+from . import _exact as P
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list
 
 KIND = "tada-closed-forms"

@@ -22,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-from . import _poly as P
+from . import _exact as P
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_list, get_object
 
 KIND = "tada-flow-matching"

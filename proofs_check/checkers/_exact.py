@@ -1,4 +1,10 @@
-"""Exact multivariate polynomials and rational functions for the checkers (STANDARD LIBRARY ONLY).
+"""The exact algebra of the proof checkers (STANDARD LIBRARY ONLY): one module for all of them.
+
+* multivariate polynomials and rational functions (below);
+* univariate polynomials as coefficient tuples (``poly_*``);
+* integer lattice algebra: :func:`determinant`, :func:`minor_gcd`, :class:`Echelon`, :func:`dot`.
+
+Parsing of certificate fields lives in ``_common``; this module computes.
 
 A polynomial is a dict ``{exponent tuple: Fraction}`` without zero coefficients; in a
 certificate it is a JSON list of terms ``[[e_1, ..., e_n], "p/q"]`` over the variables the
@@ -16,6 +22,8 @@ Fraction(4, 1)
 
 from __future__ import annotations
 
+import math
+from itertools import combinations
 from fractions import Fraction
 from typing import Any
 
@@ -227,3 +235,184 @@ def poly_str(a: Poly, names) -> str:
         else:
             parts.append(f"{coefficient}*{monomial}")
     return " + ".join(parts)
+
+
+# ----------------------------------------------------------------- univariate polynomials
+def poly_trim(coefficients) -> tuple:
+    """Drop trailing zero coefficients (keep at least one).
+
+    Examples
+    --------
+    >>> poly_trim([Fraction(1), Fraction(0)])
+    (Fraction(1, 1),)
+    """
+    coefficients = list(coefficients)
+    while len(coefficients) > 1 and coefficients[-1] == 0:
+        coefficients.pop()
+    return tuple(coefficients) or (Fraction(0),)
+
+
+def poly_add(p, q) -> tuple:
+    """The sum of two coefficient lists.
+
+    Examples
+    --------
+    >>> poly_add((Fraction(1),), (Fraction(0), Fraction(2)))
+    (Fraction(1, 1), Fraction(2, 1))
+    """
+    size = max(len(p), len(q))
+    return poly_trim([(p[i] if i < len(p) else 0) + (q[i] if i < len(q) else 0) for i in range(size)])
+
+
+def poly_eval(coefficients, t: Fraction) -> Fraction:
+    """Horner evaluation.
+
+    Examples
+    --------
+    >>> poly_eval((Fraction(0), Fraction(1), Fraction(1)), Fraction(2))
+    Fraction(6, 1)
+    """
+    value = Fraction(0)
+    for c in reversed(coefficients):
+        value = value * t + c
+    return value
+
+
+def poly_derivative(coefficients) -> tuple:
+    """The derivative's coefficient list.
+
+    Examples
+    --------
+    >>> poly_derivative((Fraction(5), Fraction(1), Fraction(1)))
+    (Fraction(1, 1), Fraction(2, 1))
+    """
+    return poly_trim([i * c for i, c in enumerate(coefficients)][1:] or [Fraction(0)])
+
+
+def poly_scale_compose(coefficients, scale: Fraction, slope: Fraction, offset: Fraction) -> tuple:
+    """``scale * P(slope * t + offset)`` as a coefficient list in t.
+
+    Examples
+    --------
+    >>> poly_scale_compose((Fraction(0), Fraction(0), Fraction(1)), Fraction(1), Fraction(2), Fraction(1))
+    (Fraction(1, 1), Fraction(4, 1), Fraction(4, 1))
+    """
+    result = [Fraction(0)]
+    for c in reversed(coefficients):
+        shifted = [Fraction(0)] * (len(result) + 1)
+        for i, r in enumerate(result):
+            shifted[i] += r * offset
+            shifted[i + 1] += r * slope
+        shifted[0] += c
+        result = shifted
+    return poly_trim([scale * r for r in result])
+
+
+# ----------------------------------------------------------------- integer and rational linear algebra
+def dot(u, x) -> Fraction:
+    """The exact inner product of two vectors of rationals.
+
+    Examples
+    --------
+    >>> dot([Fraction(1, 2), 3], [2, Fraction(1, 3)])
+    Fraction(2, 1)
+    """
+    return sum((a * b for a, b in zip(u, x)), Fraction(0))
+
+
+def determinant(matrix: list) -> int:
+    """Determinant of a square integer matrix (fraction-free Bareiss elimination).
+
+    Examples
+    --------
+    >>> determinant([[2, 1], [1, 3]]), determinant([])
+    (5, 1)
+    """
+    a = [list(row) for row in matrix]
+    n = len(a)
+    if n == 0:
+        return 1
+    sign, previous = 1, 1
+    for k in range(n - 1):
+        if a[k][k] == 0:
+            swap = next((i for i in range(k + 1, n) if a[i][k] != 0), None)
+            if swap is None:
+                return 0
+            a[k], a[swap] = a[swap], a[k]
+            sign = -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                a[i][j] = (a[i][j] * a[k][k] - a[i][k] * a[k][j]) // previous
+        previous = a[k][k]
+    return sign * a[n - 1][n - 1]
+
+
+def minor_gcd(rows: list) -> int:
+    """gcd of the maximal minors of an r x d integer matrix of rank r (1 for r = 0).
+
+    It is the index of the lattice spanned by the rows in its saturation lin(rows) ∩ Z^d.
+
+    Examples
+    --------
+    >>> minor_gcd([[2, 0], [0, 1]]), minor_gcd([])
+    (2, 1)
+    """
+    r = len(rows)
+    if r == 0:
+        return 1
+    d = len(rows[0])
+    result = 0
+    for columns in combinations(range(d), r):
+        result = math.gcd(result, determinant([[row[c] for c in columns] for row in rows]))
+        if result == 1:
+            break
+    return result
+
+
+class Echelon:
+    """A row-echelon basis over the rationals: adds independent vectors, tests membership of the span.
+
+    Examples
+    --------
+    >>> basis = Echelon(3)
+    >>> basis.add([1, 0, 1]), basis.add([2, 0, 2]), basis.contains([3, 0, 3])
+    (True, False, True)
+    """
+
+    def __init__(self, dimension: int):
+        self.dimension = dimension
+        self.rows: list = []  # (pivot column, row with 1 at the pivot)
+
+    def _reduce(self, vector) -> list:
+        v = [Fraction(x) for x in vector]
+        for pivot, row in self.rows:
+            if v[pivot]:
+                factor = v[pivot]
+                v = [x - factor * y for x, y in zip(v, row)]
+        return v
+
+    def add(self, vector) -> bool:
+        """Add the vector when it is independent of the basis; return whether it was.
+
+        Examples
+        --------
+        >>> Echelon(2).add([0, 0])
+        False
+        """
+        v = self._reduce(vector)
+        pivot = next((i for i, x in enumerate(v) if x), None)
+        if pivot is None:
+            return False
+        head = v[pivot]
+        self.rows.append((pivot, [x / head for x in v]))
+        return True
+
+    def contains(self, vector) -> bool:
+        """Whether the vector lies in the span of the basis.
+
+        Examples
+        --------
+        >>> Echelon(2).contains([0, 0])
+        True
+        """
+        return not any(self._reduce(vector))
