@@ -332,11 +332,11 @@ def _split_polygon(vertices, edges, line, values):
     return (pos_v, pos_e), (neg_v, neg_e)
 
 
-def _split_cell_2d(vertices, edges, lines, crossing, fixed_bits):
-    """All sub-polygons of a cell cut by the crossing lines: ``[(vertices, edges, bits)]``."""
+def _split_cell_2d(vertices, edges, crossing, rows, fixed_bits):
+    """All sub-polygons of a cell cut by the crossing lines (indices, integer rows): ``[(vertices, edges, bits)]``."""
     pieces = [(vertices, edges, fixed_bits)]
-    for j in crossing:
-        a, b, c = line = _primitive_line(lines[j])
+    for j, row in zip(crossing, rows):
+        a, b, c = line = _primitive_line(row)
         bit = 1 << j
         next_pieces = []
         for piece_vertices, piece_edges, bits in pieces:
@@ -353,11 +353,10 @@ def _split_cell_2d(vertices, edges, lines, crossing, fixed_bits):
     return pieces
 
 
-def _split_cell_1d(ends, lines, crossing, fixed_bits):
+def _split_cell_1d(ends, crossing, rows, fixed_bits):
     """The sub-intervals of an interval ``(T0, D0), (T1, D1)`` cut by the crossing points."""
     points = []
-    for j in crossing:
-        a, c = lines[j]
+    for j, (a, c) in zip(crossing, rows):
         points.append((_reduced((-c, a)), j, a > 0))
     points.sort(key=lambda p: Fraction(p[0][0], p[0][1]))
     pieces, start = [], ends[0]
@@ -381,50 +380,52 @@ def _split_cell_1d(ends, lines, crossing, fixed_bits):
     return pieces
 
 
-def _crossing_lines(cell_vertices: list, cell_lines: list, dimension: int):
+def _crossing_lines(cell_vertices: list, maps, dimension: int):
     """For each cell, ``(crossing line indices, fixed bits)``: float64 filter, integers where undecided.
 
-    Returns the list and the number of (cell, line) pairs decided in integers.
+    ``maps`` is the array (cells x width x (dimension + 1)) of the cells' integer lines. Returns the list and
+    the number of (cell, line) pairs decided in integers.
     """
     results, undecided_count = [], 0
     if not cell_vertices:
         return results, 0
-    width = len(cell_lines[0])
+    width = maps.shape[1]
     size = max(len(v) for v in cell_vertices)
     chunk = max(1, 4_000_000 // (width * size * (dimension + 1)))
     for start in range(0, len(cell_vertices), chunk):
         block_vertices = cell_vertices[start : start + chunk]
-        block_lines = cell_lines[start : start + chunk]
         # pad every polygon with copies of its first vertex (same signs, no effect on any/all)
         padded = np.array([v + [v[0]] * (size - len(v)) for v in block_vertices], dtype=float)
-        lines = np.array(block_lines, dtype=float)
+        lines = maps[start : start + chunk].astype(float)
         values = np.matmul(lines, padded.transpose(0, 2, 1))
         bound = np.matmul(np.abs(lines), np.abs(padded).transpose(0, 2, 1)) * _FILTER_RELATIVE
         positive = (values > bound).any(axis=2)
         negative = (values < -bound).any(axis=2)
         # undecided: no certain crossing yet, and some vertex value within the error bound
         undecided = ~(positive & negative) & (np.abs(values) <= bound).any(axis=2)
+        fixed = positive & ~negative
+        packed = np.packbits(fixed, axis=1, bitorder="little")
+        crossing_all = positive & negative
         for c in range(len(block_vertices)):
-            crossing = np.flatnonzero(positive[c] & negative[c]).tolist()
-            bits = 0
-            for j in np.flatnonzero(positive[c] & ~negative[c]).tolist():
-                bits |= 1 << j
-            for j in np.flatnonzero(undecided[c]).tolist():
-                undecided_count += 1
-                coefficients = block_lines[c][j]
-                exact = [sum(a * v for a, v in zip(coefficients, vertex)) for vertex in block_vertices[c]]
-                has_positive, has_negative = max(exact) > 0, min(exact) < 0
-                bits &= ~(1 << j)
-                if has_positive and has_negative:
-                    crossing.append(j)
-                elif has_positive:
-                    bits |= 1 << j
-            crossing.sort()
+            crossing = np.flatnonzero(crossing_all[c]).tolist()
+            bits = int.from_bytes(packed[c].tobytes(), "little")
+            if undecided[c].any():
+                for j in np.flatnonzero(undecided[c]).tolist():
+                    undecided_count += 1
+                    coefficients = maps[start + c, j].tolist()
+                    exact = [sum(a * v for a, v in zip(coefficients, vertex)) for vertex in block_vertices[c]]
+                    has_positive, has_negative = max(exact) > 0, min(exact) < 0
+                    bits &= ~(1 << j)
+                    if has_positive and has_negative:
+                        crossing.append(j)
+                    elif has_positive:
+                        bits |= 1 << j
+                crossing.sort()
             results.append((crossing, bits))
     return results, undecided_count
 
 
-def _layer_bounds(layers, box_bound: int) -> list:
+def _layer_bounds(layers) -> list:
     """Upper bounds on |coefficient| of every layer's affine maps (over any pattern), and of their partial sums."""
     bounds = []
     previous = None
@@ -438,30 +439,32 @@ def _layer_bounds(layers, box_bound: int) -> list:
     return bounds
 
 
-def _next_maps(parent_maps: list, bits_list: list, weights, biases, exact_float: bool) -> list:
-    """The next layer's affine maps on each cell: ``W[:, active] @ maps[active] + (0, .., b)``."""
-    width = len(parent_maps[0])
+def _next_maps(maps, parents, bits_list: list, weights, biases, exact_float: bool):
+    """The next layer's affine maps on each child cell: ``W[:, active] @ maps[parent][active] + (0, .., b)``.
+
+    ``maps`` holds the parents' maps, ``parents`` each child's parent index. In float64 when the bound
+    says every partial sum is an integer below 2^53 (then exact), else with Python integers (object arrays).
+    """
+    width = maps.shape[1]
+    size = (width + 7) // 8
+    masks = np.unpackbits(
+        np.frombuffer(b"".join(bits.to_bytes(size, "little") for bits in bits_list), dtype=np.uint8).reshape(-1, size),
+        axis=1, bitorder="little",
+    )[:, :width]
     if exact_float:
-        maps = np.array(parent_maps, dtype=float)  # (C, width, k + 1)
-        masks = np.array([[bits >> j & 1 for j in range(width)] for bits in bits_list], dtype=float)
-        matrix = np.array(weights, dtype=float)
-        result = np.matmul(matrix, maps * masks[:, :, None])
-        result[:, :, -1] += np.array(biases, dtype=float)
-        return [[tuple(row) for row in cell] for cell in result.astype(np.int64).tolist()]
-    result = []
-    for maps, bits in zip(parent_maps, bits_list):
-        active = [j for j in range(width) if bits >> j & 1]
-        cell = []
-        for row, bias in zip(weights, biases):
-            sums = [0] * len(maps[0])
-            for j in active:
-                w = row[j]
-                if w:
-                    for k, v in enumerate(maps[j]):
-                        sums[k] += w * v
-            sums[-1] += bias
-            cell.append(tuple(sums))
-        result.append(cell)
+        matrix, bias, kind = np.array(weights, dtype=float), np.array(biases, dtype=float), np.int64
+    else:
+        matrix, bias, kind = np.array(weights, dtype=object), np.array(biases, dtype=object), object
+    result = np.empty((len(bits_list), len(weights), maps.shape[2]), dtype=kind)
+    parents = np.asarray(parents)
+    chunk = max(1, 2_000_000 // (width * maps.shape[2]))
+    for start in range(0, len(bits_list), chunk):
+        block = maps[parents[start : start + chunk]] * masks[start : start + chunk, :, None]
+        if exact_float:
+            block = block.astype(float)
+        values = np.matmul(matrix, block)
+        values[:, :, -1] += bias
+        result[start : start + chunk] = values.astype(kind) if exact_float else values
     return result
 
 
@@ -507,11 +510,12 @@ def _partition(network, box, origin, directions, dimension: int, progress=None) 
     lower, upper = _check_box(box, dimension)
     layers = integer_hidden_layers(network, origin, directions)
     box_vertices, box_edges = _box_cell(lower, upper, dimension)
-    box_bound = max(max(abs(v) for v in vertex) for vertex in box_vertices)
     # maps of layer l+1 as floats are exact when every partial sum is an integer below 2^53
-    exact_float = [bound < _EXACT_FLOAT for bound in _layer_bounds(layers, box_bound)]
+    exact_float = [bound < _EXACT_FLOAT for bound in _layer_bounds(layers)]
     first_weights, first_biases = layers[0]
-    cells = [(box_vertices, box_edges, [tuple(row) + (b,) for row, b in zip(first_weights, first_biases)])]
+    cells = [(box_vertices, box_edges)]
+    maps = np.array([[list(row) + [b] for row, b in zip(first_weights, first_biases)]],
+                    dtype=np.int64 if exact_float[0] else object)
     vertex_index: dict = {}
     vertices: list = []
 
@@ -525,27 +529,29 @@ def _partition(network, box, origin, directions, dimension: int, progress=None) 
     levels = []
     exact_decisions = exact_map_cells = 0
     for layer, (weights, biases) in enumerate(layers):
-        decisions, undecided = _crossing_lines([c[0] for c in cells], [c[2] for c in cells], dimension)
+        decisions, undecided = _crossing_lines([c[0] for c in cells], maps, dimension)
         exact_decisions += undecided
-        children, level = [], []
-        for parent, ((cell_vertices, cell_edges, maps), (crossing, fixed)) in enumerate(zip(cells, decisions)):
+        children, parents, child_bits, level = [], [], [], []
+        for parent, ((cell_vertices, cell_edges), (crossing, fixed)) in enumerate(zip(cells, decisions)):
+            rows = maps[parent, crossing].tolist() if crossing else []
             if dimension == 2:
-                pieces = _split_cell_2d(cell_vertices, cell_edges, maps, crossing, fixed)
+                pieces = _split_cell_2d(cell_vertices, cell_edges, crossing, rows, fixed)
             else:
-                pieces = [(ends, None, bits) for ends, bits in _split_cell_1d(cell_vertices, maps, crossing, fixed)]
+                pieces = [(ends, None, bits) for ends, bits in _split_cell_1d(cell_vertices, crossing, rows, fixed)]
             for piece_vertices, piece_edges, bits in pieces:
                 level.append((parent, bits, tuple(index_of(v) for v in piece_vertices)))
-                children.append((list(piece_vertices), piece_edges, maps, bits))
+                children.append((list(piece_vertices), piece_edges))
+                parents.append(parent)
+                child_bits.append(bits)
         levels.append(level)
         if progress is not None:
             progress(f"hidden layer {layer + 1}: {len(level)} cells")
         if layer + 1 < len(layers):
             next_weights, next_biases = layers[layer + 1]
-            maps = _next_maps([c[2] for c in children], [c[3] for c in children], next_weights, next_biases,
-                              exact_float[layer + 1])
+            maps = _next_maps(maps, parents, child_bits, next_weights, next_biases, exact_float[layer + 1])
             if not exact_float[layer + 1]:
                 exact_map_cells += len(children)
-            cells = [(c[0], c[1], m) for c, m in zip(children, maps)]
+            cells = children
     result = Partition(
         dimension, (tuple(lower), tuple(upper)),
         None if directions is None else tuple(to_rational_vector(origin, "origin")),

@@ -393,6 +393,25 @@ def _next_packed(rows: list, bits: int, weights: list, biases: list, level: _Pac
     return tuple(packed)
 
 
+def _sibling_packed(reference: tuple, reference_bits: int, rows: list, bits: int, level: _PackedLevel) -> tuple:
+    """The packed next maps of a cell from a sibling's (same parent rows): add or remove the differing neurons."""
+    differing = reference_bits ^ bits
+    if not differing:
+        return reference
+    packed = list(reference)
+    columns = level.columns
+    j = 0
+    while differing:
+        if differing & 1:
+            column = columns[j] if bits >> j & 1 else -columns[j]
+            for m, v in enumerate(rows[j]):
+                if v:
+                    packed[m] += v * column
+        differing >>= 1
+        j += 1
+    return tuple(packed)
+
+
 def _map_bounds(integer_layers: list) -> list:
     """Bounds on |coefficient| of every layer's lines over all patterns (row sums of |W| times the bound below)."""
     bounds, previous = [], None
@@ -492,14 +511,16 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
         if level + 1 < len(levels):
             weights, biases = integer_layers[level + 1]
             following = packing[level + 1]
-            rows_of = {}
-            next_parents = []
-            for index, (polygon, bits, cell_measure) in enumerate(children):
-                parent = cells[index][0]
-                rows = rows_of.get(parent)
-                if rows is None:
-                    rows = rows_of[parent] = packed_level.rows(parents[parent][1])
-                next_parents.append((polygon, _next_packed(rows, bits, weights, biases, following), cell_measure))
+            next_parents = [None] * len(children)
+            for parent, group in enumerate(groups):
+                # siblings differ only in the neurons whose lines cross the parent: the first sibling's maps
+                # are computed in full, the others from them by the differing neurons
+                rows = packed_level.rows(parents[parent][1])
+                reference_bits = children[group[0]][1]
+                reference = _next_packed(rows, reference_bits, weights, biases, following)
+                for index in group:
+                    polygon, bits, cell_measure = children[index]
+                    next_parents[index] = (polygon, _sibling_packed(reference, reference_bits, rows, bits, following), cell_measure)
             parents = next_parents
 
     # -- compare

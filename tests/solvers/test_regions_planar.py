@@ -112,3 +112,19 @@ def test_regions_count_list_plot_commands(tmp_path, capsys):
     out = tmp_path / "r.png"
     assert main(["regions", "plot", str(path), "--plane", "0,0", "1,0", "0,1", "--out", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_huge_weights_take_the_python_integer_path():
+    # products of weights ~10^7 exceed 2^53: the next maps are computed with Python integers
+    rng = random.Random(3)
+    layers, previous = [], 2
+    for width in (3, 3, 2, 1):
+        layers.append(([[rng.randint(-10**7, 10**7) for _ in range(previous)] for _ in range(width)],
+                       [rng.randint(-10**7, 10**7) for _ in range(width)]))
+        previous = width
+    network = ReLUNetwork(layers)
+    box = ([-2, -2], [2, 2])
+    partition = planar_partition(network, box)
+    assert partition.exact_map_cells > 0
+    assert partition.patterns() == enumerate_regions(network, box=box).patterns()
+    assert verify_certificate(partition.certificate()).verified
