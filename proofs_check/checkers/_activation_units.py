@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import CertificateMalformed, field_path, get_int, get_list, get_object, get_rational, get_str, parse_rational
+from ._common import CertificateMalformed, field_path, get_int, get_list, get_object, get_rational, get_str, get_vector
 from ._exact import poly_derivative, poly_eval
 
 DICTIONARY = ("identity", "relu", "relu2", "leaky_relu", "gelu", "silu", "tanh")
@@ -130,11 +130,11 @@ def parse_units(network: dict, path: str) -> tuple:
         gate = get_str(raw, "gate", here)
         if gate not in GATES:
             raise CertificateMalformed(field_path(here, "gate"), f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
-        weights = _vector(raw, "weights", here, dimension)
+        weights = parse_vector(raw, "weights", here, dimension)
         if gate == "one":
             gate_weights, gate_bias = (Fraction(0),) * dimension, Fraction(0)
         else:
-            gate_weights = _vector(raw, "gate_weights", here, dimension)
+            gate_weights = parse_vector(raw, "gate_weights", here, dimension)
             gate_bias = get_rational(raw, "gate_bias", here)
         slope = get_rational(raw, "leaky_slope", here) if "leaky_slope" in raw else DEFAULT_LEAKY_SLOPE
         units.append({
@@ -145,14 +145,6 @@ def parse_units(network: dict, path: str) -> tuple:
     return dimension, units, bias
 
 
-def _vector(obj: dict, key: str, path: str, dimension: int) -> tuple:
-    values = get_list(obj, key, path)
-    here = field_path(path, key)
-    if len(values) != dimension:
-        raise CertificateMalformed(here, f"expected {dimension} entries, got {len(values)}")
-    return tuple(parse_rational(v, field_path(here, i)) for i, v in enumerate(values))
-
-
 def parse_vector(obj: dict, key: str, path: str, dimension: int) -> tuple:
     """A list of exactly ``dimension`` rationals.
 
@@ -161,7 +153,7 @@ def parse_vector(obj: dict, key: str, path: str, dimension: int) -> tuple:
     >>> parse_vector({"p": ["1/2", 3]}, "p", "data", 2)
     (Fraction(1, 2), Fraction(3, 1))
     """
-    return _vector(obj, key, path, dimension)
+    return tuple(get_vector(obj, key, path, dimension))
 
 
 def count_neurons(units) -> int:

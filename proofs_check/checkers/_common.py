@@ -45,9 +45,11 @@ __all__ = [
     "get_object",
     "get_rational",
     "get_str",
+    "get_vector",
     "json_type_name",
     "load_json_file",
     "parse_json_text",
+    "parse_matrix",
     "parse_rational",
     "parse_rational_fast",
 ]
@@ -359,6 +361,60 @@ def get_rational(obj: dict, key: str, path: str) -> Fraction:
     if key not in obj:
         raise CertificateMalformed(path_here, "missing required field")
     return parse_rational(obj[key], path_here)
+
+
+def get_vector(obj: dict, key: str, path: str, length: int | None = None, note: str = "") -> list:
+    """Fetch a required array of exact rationals, optionally of a given length.
+
+    ``note`` is appended to the length message (e.g. ``" (claim.context_length)"``).
+
+    Examples
+    --------
+    >>> get_vector({"p": ["1/2", 3]}, "p", "data", 2)
+    [Fraction(1, 2), Fraction(3, 1)]
+    >>> get_vector({"p": ["1"]}, "p", "data", 2)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.p: has 1 entries, expected 2
+    """
+    values = get_list(obj, key, path)
+    here = field_path(path, key)
+    if length is not None and len(values) != length:
+        raise CertificateMalformed(here, f"has {len(values)} entries, expected {length}{note}")
+    return [parse_rational(v, field_path(here, i)) for i, v in enumerate(values)]
+
+
+def parse_matrix(rows: Any, path: str, columns: int | None = None, row_count: int | None = None,
+                 note: str = "") -> list:
+    """A non-ragged array of rows of exact rationals (ints where integral).
+
+    ``columns`` fixes the row length (else the first row's, which must not be empty); ``row_count``
+    the number of rows; ``note`` is appended to the row-length message.
+
+    Examples
+    --------
+    >>> parse_matrix([["1/2", 3]], "w", 2)
+    [[Fraction(1, 2), 3]]
+    >>> parse_matrix([["1"], ["1", "2"]], "w")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: w[1]: has 2 entries, expected 1
+    """
+    if not isinstance(rows, list):
+        raise CertificateMalformed(path, "must be an array of rows")
+    if row_count is not None and len(rows) != row_count:
+        raise CertificateMalformed(path, f"has {len(rows)} rows, expected {row_count}")
+    matrix = []
+    for r, row in enumerate(rows):
+        row_path = field_path(path, r)
+        if not isinstance(row, list):
+            raise CertificateMalformed(row_path, "must be an array of rationals")
+        if columns is None:
+            columns = len(row)
+        if len(row) != columns or columns == 0:
+            raise CertificateMalformed(row_path, f"has {len(row)} entries, expected {columns}{note}")
+        matrix.append([parse_rational_fast(v, field_path(row_path, j)) for j, v in enumerate(row)])
+    return matrix
 
 
 def check_envelope(cert: Any) -> str:

@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from ._common import CertificateMalformed, field_path, get_list, get_str, parse_rational_fast
+from ._common import CertificateMalformed, field_path, get_list, get_str, parse_matrix, parse_rational_fast
 
 
 def read_matrix(rows, path: str, columns: int) -> list:
@@ -24,17 +24,7 @@ def read_matrix(rows, path: str, columns: int) -> list:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: w[0]: has 1 entries, expected 2 (the width of the layer below)
     """
-    if not isinstance(rows, list):
-        raise CertificateMalformed(path, "must be an array of rows")
-    matrix = []
-    for r, row in enumerate(rows):
-        row_path = field_path(path, r)
-        if not isinstance(row, list):
-            raise CertificateMalformed(row_path, "must be an array of rationals")
-        if len(row) != columns:
-            raise CertificateMalformed(row_path, f"has {len(row)} entries, expected {columns} (the width of the layer below)")
-        matrix.append([parse_rational_fast(v, field_path(row_path, j)) for j, v in enumerate(row)])
-    return matrix
+    return parse_matrix(rows, path, columns, note=" (the width of the layer below)")
 
 
 def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = True) -> list:

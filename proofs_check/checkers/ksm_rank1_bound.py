@@ -49,6 +49,7 @@ from ._common import (
     get_object,
     get_rational,
     get_str,
+    parse_matrix,
     parse_rational_fast,
 )
 
@@ -64,11 +65,7 @@ def _vector(values, path: str, length: int | None = None) -> list:
 
 
 def _square(obj: dict, key: str, path: str, size: int) -> list:
-    rows = get_list(obj, key, path)
-    here = field_path(path, key)
-    if len(rows) != size:
-        raise CertificateMalformed(here, f"has {len(rows)} rows, expected {size} (T + 1)")
-    return [_vector(row, field_path(here, r), size) for r, row in enumerate(rows)]
+    return parse_matrix(get_list(obj, key, path), field_path(path, key), size, size)
 
 
 def verify(cert: dict) -> str:

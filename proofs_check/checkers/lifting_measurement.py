@@ -39,26 +39,16 @@ from ._common import (
     CertificateMalformed,
     CertificateRejected,
     check_envelope,
-    field_path,
     get_field,
     get_int,
-    get_list,
     get_object,
     get_rational,
     get_str,
-    parse_rational,
+    get_vector,
 )
 
 KIND = "lifting-measurement"
 RECORD = "measurement"
-
-
-def _vector(obj: dict, key: str, path: str, length: int) -> list:
-    values = get_list(obj, key, path)
-    here = field_path(path, key)
-    if len(values) != length:
-        raise CertificateMalformed(here, f"has {len(values)} entries, expected {length} (claim.context_length)")
-    return [parse_rational(v, field_path(here, i)) for i, v in enumerate(values)]
 
 
 def _text(values) -> str:
@@ -85,7 +75,7 @@ def verify(cert: dict) -> str:
     if not get_str(claim, "statement", "claim").startswith("MEASUREMENT"):
         raise CertificateRejected('claim.statement must begin with "MEASUREMENT": this kind is not a proof')
     n = get_int(claim, "context_length", "claim", minimum=1)
-    exact = _vector(claim, "exact_coefficients", "claim", n)
+    exact = get_vector(claim, "exact_coefficients", "claim", n, " (claim.context_length)")
     tolerance = get_rational(claim, "tolerance", "claim")
     if tolerance < 0:
         raise CertificateMalformed("claim.tolerance", f"must be >= 0, got {tolerance}")
@@ -100,7 +90,7 @@ def verify(cert: dict) -> str:
                 f"claim.exact_coefficients {_text(exact)} do not continue the sequence i^{k}: "
                 f"sum lambda_i i^{k} = {total}, but {n + 1}^{k} = {Fraction(n + 1) ** k}"
             )
-    measured = _vector(data, "measured_coefficients", "data", n)
+    measured = get_vector(data, "measured_coefficients", "data", n, " (claim.context_length)")
     distance = max(abs(m - e) for m, e in zip(measured, exact))
     claimed = get_rational(data, "distance", "data")
     if claimed != distance:

@@ -48,7 +48,7 @@ from ._common import (
     get_list,
     get_object,
     get_rational,
-    parse_rational_fast,
+    parse_matrix,
 )
 
 KIND = "soft-threshold-zero-target"
@@ -61,18 +61,7 @@ def _matrix(obj: dict, key: str, path: str, rows: int | None = None, columns: in
         raise CertificateMalformed(here, f"has {len(value)} rows, expected {rows}")
     if not value:
         raise CertificateMalformed(here, "must not be empty")
-    width = columns
-    matrix = []
-    for r, row in enumerate(value):
-        row_path = field_path(here, r)
-        if not isinstance(row, list):
-            raise CertificateMalformed(row_path, "must be an array of rationals")
-        if width is None:
-            width = len(row)
-        if len(row) != width or width == 0:
-            raise CertificateMalformed(row_path, f"has {len(row)} entries, expected {width}")
-        matrix.append([parse_rational_fast(v, field_path(row_path, j)) for j, v in enumerate(row)])
-    return matrix
+    return parse_matrix(value, here, columns)
 
 
 def _text(vector) -> str:

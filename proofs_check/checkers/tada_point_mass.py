@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, parse_rational
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_vector, parse_rational
 
 
 def _mul(a: list, b: list) -> list:
@@ -68,14 +68,6 @@ def step_weights(nodes: list, t_next: Fraction, N: int) -> tuple[list, list]:
 KIND = "tada-point-mass"
 
 
-def _rationals(obj: dict, key: str, path: str, length: int | None = None) -> list:
-    values = get_list(obj, key, path)
-    here = field_path(path, key)
-    if length is not None and len(values) != length:
-        raise CertificateMalformed(here, f"expected {length} entries, got {len(values)}")
-    return [parse_rational(v, field_path(here, i)) for i, v in enumerate(values)]
-
-
 def check_case(case: dict, path: str) -> tuple[int, int]:
     """Re-run one case exactly; return ``(N, order)``.
 
@@ -90,12 +82,12 @@ def check_case(case: dict, path: str) -> tuple[int, int]:
     order = get_int(case, "order", path, minimum=1)
     if order > 3:
         raise CertificateMalformed(field_path(path, "order"), "Adams-Bashforth order must be 1, 2 or 3")
-    times = _rationals(case, "times", path)
+    times = get_vector(case, "times", path)
     if len(times) < 2 or any(b <= a for a, b in zip(times, times[1:])) or times[0] < 0 or times[-1] != 1:
         raise CertificateRejected(f"{path}.times must increase from t >= 0 to exactly t = 1")
     point = parse_rational(case.get("point"), field_path(path, "point"))
-    z = _rationals(case, "z_init", path, N)
-    forces_recorded = _rationals(case, "forces", path, len(times) - 1)
+    z = get_vector(case, "z_init", path, N)
+    forces_recorded = get_vector(case, "forces", path, len(times) - 1)
     states = get_list(case, "states", path)
     if len(states) != len(times):
         raise CertificateMalformed(field_path(path, "states"), f"expected {len(times)} states")
