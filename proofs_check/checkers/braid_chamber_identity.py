@@ -1,7 +1,7 @@
 """Checker for ``braid-chamber-identity`` certificates: two CPWL expressions agree on R^n, shown on
 every chamber of the braid fan.
 
-STANDARD LIBRARY ONLY.  Written from ``docs/certificates_braid_chamber_identity.md``; it shares no code
+STANDARD LIBRARY ONLY.  Written from ``docs/certificates_braid-chamber-identity.md``; it shares no code
 with ``lincomb.theory.chamber_identity`` (the expressions are compiled by the checkers' own
 ``_expressions`` module).
 

@@ -6,7 +6,7 @@ x_sj)}`` (the convention of Ruess et al., so their published certificates verify
 multisets of k pairs (1-based, loops allowed). Each term is a 2-hidden-layer ReLU network, so the identity
 shows that max_n is computable with 2 hidden layers.
 
-The check (see ``docs/certificates_max_representation.md``): both sides are symmetric, so it suffices to compare
+The check (see ``docs/certificates_max-representation.md``): both sides are symmetric, so it suffices to compare
 them on the sorted cone ``x_1 <= ... <= x_n``. For every term and every ordering the permuted template is
 ``max(alpha . x, beta . x)`` there; it is decomposed into a linear part and a multiple of ``relu(d . x)`` for a
 reduced direction d. The checker adds everything up exactly and requires every hinge coefficient to be 0 and

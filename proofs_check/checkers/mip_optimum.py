@@ -14,7 +14,7 @@ lincomb's search side), then verifies in exact rational arithmetic
   contain no image node in its subtree).
 
 Then every feasible point lies in some leaf's region, so ``max <= upper_bound``.
-See ``docs/certificates_mip_optimum.md``.
+See ``docs/certificates_mip-optimum.md``.
 
 Examples
 --------
