@@ -1,4 +1,4 @@
-"""``lincomb represent max --n N [--k K] [--sample S] [--out FILE]``: search, certify and summarize a max representation.
+"""``lincomb represent max --n N [--k K] [--sample S] [--out FILE] [--force] [--time-limit S] [--memory-limit GB]``: search, certify and summarize a max representation.
 
 Progress (templates enumerated, system size, rank) goes to stderr, the summary to stdout. With ``--out`` the
 certificate is written and re-verified by the standard-library checker. When k is too small the command
@@ -6,6 +6,11 @@ reports the infeasibility, writes the left-kernel proof (kind ``max-representati
 and exits 1.  ``--sample S`` searches only S template classes drawn at random (``--seed``), for n >= 9
 where enumerating all of them is out of reach; it can find a representation (certified as usual) but
 finding none proves nothing, so no infeasibility certificate is written then.
+
+Before it starts, the search is sized (:func:`lincomb.solvers.max_representation.estimate_search`: template
+classes, nonzeros, rows, memory, column time); one whose estimated memory exceeds this machine's is refused with
+exit 2 and one line naming the estimate and ``--force``. ``--time-limit SECONDS`` and ``--memory-limit GB`` stop a
+search that runs out of time or memory with a message and exit 1, and nothing that looks like a result is written.
 
 Wire it into ``lincomb/cli.py`` with ``represent_cli.add_parser(commands)``; the parser's handler is :func:`run`.
 
@@ -30,6 +35,49 @@ __all__ = ["add_parser", "run"]
 
 # Above this n the network is not built (n! permuted templates); its widths are bounded instead.
 _BUILD_NETWORK_UP_TO = 6
+
+
+class _OutOfTime(Exception):
+    """Raised by the alarm of ``--time-limit`` inside the search."""
+
+
+class _Limits:
+    """``--time-limit`` (SIGALRM, where the platform has it) and ``--memory-limit`` (RLIMIT_AS) around the search."""
+
+    def __init__(self, seconds, gigabytes):
+        self.seconds, self.gigabytes = seconds, gigabytes
+        self._previous_handler = self._previous_limit = None
+
+    def __enter__(self):
+        import signal
+
+        if self.seconds is not None and hasattr(signal, "setitimer"):
+            def expire(signum, frame):
+                raise _OutOfTime()
+
+            self._previous_handler = signal.signal(signal.SIGALRM, expire)
+            signal.setitimer(signal.ITIMER_REAL, max(self.seconds, 0.001))
+        elif self.seconds is not None:
+            print("  --time-limit is not supported on this platform (no SIGALRM); ignored", file=sys.stderr)
+        if self.gigabytes is not None:
+            import resource
+
+            self._previous_limit = resource.getrlimit(resource.RLIMIT_AS)
+            cap = int(self.gigabytes * 1e9)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, self._previous_limit[1]))
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self._previous_handler is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous_handler)
+        if self._previous_limit is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, self._previous_limit)
+        return False
 
 
 def add_parser(subparsers) -> None:
@@ -59,6 +107,13 @@ def add_parser(subparsers) -> None:
                         "representation, cannot prove that none exists")
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
     parser.add_argument("--out", default=None, metavar="FILE", help="write the certificate (JSON) here")
+    parser.add_argument("--force", action="store_true",
+                        help="start even when the size estimate says the search cannot fit this machine's memory")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                        help="stop the search after this many seconds (nothing is written then; exit 1)")
+    parser.add_argument("--memory-limit", type=float, default=None, metavar="GB",
+                        help="cap the process's address space (RLIMIT_AS) so that running out of memory stops the "
+                        "search with a message instead of the system's OOM killer")
     parser.set_defaults(handler=run)
 
 
@@ -80,18 +135,41 @@ def run(args: argparse.Namespace) -> int:
     """
     from lincomb.errors import UsageError
     from lincomb.proofs_check.max_two_hidden import infeasibility_certificate, representation_certificate
-    from lincomb.solvers.max_representation import max_representation
+    from lincomb.solvers.max_representation import estimate_search, machine_memory_bytes, max_representation
     from lincomb.theory.max_representation_network import representation_widths
 
     def progress(message: str) -> None:
         print(f"  {message}", file=sys.stderr, flush=True)
 
+    sample = getattr(args, "sample", None)
     try:
-        result = max_representation(args.n, args.k, loops=not args.no_loops, progress=progress,
-                                    sample=getattr(args, "sample", None), seed=getattr(args, "seed", 0))
+        estimate = estimate_search(args.n, args.k, loops=not args.no_loops, sample=sample)
     except UsageError as error:
         print(f"lincomb represent: {error}", file=sys.stderr)
         return 2
+    memory = machine_memory_bytes()
+    if memory and estimate.memory_bytes > memory and not getattr(args, "force", False):
+        print(f"lincomb represent: refused, the search cannot fit this machine ({memory / 1e9:.3g} GB): "
+              f"{estimate.summary()}; pass --force to start it anyway", file=sys.stderr)
+        return 2
+    progress(f"estimate: {estimate.summary()}")
+    limits = _Limits(getattr(args, "time_limit", None), getattr(args, "memory_limit", None))
+    try:
+        with limits:
+            result = max_representation(args.n, args.k, loops=not args.no_loops, progress=progress,
+                                        sample=sample, seed=getattr(args, "seed", 0))
+    except UsageError as error:
+        print(f"lincomb represent: {error}", file=sys.stderr)
+        return 2
+    except _OutOfTime:
+        print(f"lincomb represent: stopped, out of time after {args.time_limit:g} s (--time-limit); the search did not "
+              "finish and nothing was written", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("lincomb represent: stopped, out of memory"
+              + (f" (--memory-limit {args.memory_limit:g} GB)" if getattr(args, "memory_limit", None) else "")
+              + f"; the search did not finish and nothing was written (estimate: {estimate.summary()})", file=sys.stderr)
+        return 1
     if result.feasible:
         print(f"n = {result.n}, k = {result.k}: feasible, {len(result.terms)} terms")
     elif result.sample is not None:

@@ -28,6 +28,8 @@ False
 
 from __future__ import annotations
 
+import math
+import os
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -38,7 +40,15 @@ from .exact_sparse_solve import solve_sparse_exact
 from .max_sorted_cone import LINEAR, template_column
 from .max_templates import Template, enumerate_templates, sample_templates, template_orbit_size
 
-__all__ = ["MaxRepresentation", "max_representation", "minimum_pairs", "published_n6_terms"]
+__all__ = [
+    "MaxRepresentation",
+    "SearchEstimate",
+    "estimate_search",
+    "machine_memory_bytes",
+    "max_representation",
+    "minimum_pairs",
+    "published_n6_terms",
+]
 
 
 def minimum_pairs(n: int) -> int:
@@ -149,6 +159,171 @@ class MaxRepresentation:
         (12, 5)
         """
         return self.network().widths
+
+
+#: Nonzeros per template column measured with this pipeline, (n, k) -> mean (benchmarks/results/max_representation.json
+#: and max_representation_attempts.json: n = 9, 10 from sampled runs).
+_MEASURED_NONZEROS_PER_COLUMN = {(5, 2): 7, (6, 2): 13, (7, 3): 84, (8, 3): 202, (9, 4): 2100, (10, 4): 5900}
+#: Rows (hinge directions + n) of the complete systems where known: lincomb's runs for n <= 8, the sizes Wang & Basu
+#: report for n = 9, 10 and Ruess et al. for n = 11 (relu_depth.md, "Frontier numbers").
+_KNOWN_ROWS = {(5, 2): 20, (6, 2): 41, (7, 3): 637, (8, 3): 1436, (9, 4): 51_984, (10, 4): 112_837, (11, 5): 657_822}
+#: Peak resident bytes per stored nonzero (n = 8: 393 MB for 953,628 nonzeros; n = 9 sampled: 8.2 GB for ~25e6).
+_BYTES_PER_NONZERO = 400
+#: Column time per nonzero, seconds (n = 8: 48 s for 953,628 nonzeros, under load).
+_SECONDS_PER_NONZERO = 5e-5
+
+
+@dataclass(frozen=True)
+class SearchEstimate:
+    """The size of a max-representation search, estimated before it starts (:func:`estimate_search`).
+
+    Attributes
+    ----------
+    n, k : int
+    classes_lower_bound : int
+        Burnside's bound ``sum_m E(m) / (2 m!)`` on the template classes (``E(m)``: labelled pairs of
+        k-multisets of pairs using exactly m vertices; the group ``S_m x swap`` has ``2 m!`` elements).
+    columns : int
+        The columns of the search: the sample size, or about 1.5 times the bound (the ratio measured for n = 5..11:
+        1.42 to 1.72).
+    nonzeros_per_column : int
+        Measured mean for the (n, k) of lincomb's runs, else extrapolated (``basis`` says which).
+    rows : int or None
+        Known system rows (hinge directions + n) for the complete search, else None.
+    memory_bytes, column_seconds : float
+        Estimated peak memory of the columns (400 bytes per nonzero) and time to compute them (50 us per nonzero);
+        the elimination adds fill that this does not count.
+    basis : str
+        ``"measured"`` or ``"extrapolated"`` (the nonzeros per column), with ``", sampled"`` for a sampled search.
+
+    Examples
+    --------
+    >>> e = estimate_search(8)
+    >>> e.classes_lower_bound, e.columns, e.nonzeros_per_column, e.rows, e.basis
+    (3098, 4647, 202, 1436, 'measured')
+    """
+
+    n: int
+    k: int
+    classes_lower_bound: int
+    columns: int
+    nonzeros_per_column: int
+    rows: int | None
+    memory_bytes: float
+    column_seconds: float
+    basis: str
+
+    def summary(self) -> str:
+        """One line: columns, rows, nonzeros, memory, time.
+
+        Examples
+        --------
+        >>> print(estimate_search(9, sample=3000).summary())
+        n = 9, k = 4: 3,000 columns (sampled), ~2,100 nonzeros per column (measured, sampled), rows unknown; ~2.52 GB, ~5.25 min of column time
+        """
+        rows = "rows unknown" if self.rows is None else f"{self.rows:,} rows"
+        if self.basis.endswith("sampled"):
+            columns = f"{self.columns:,} columns (sampled)"
+        else:
+            columns = f"~{_count(self.columns)} columns (1.5 x the bound {_count(self.classes_lower_bound)})"
+        return (f"n = {self.n}, k = {self.k}: {columns}, ~{_count(self.nonzeros_per_column)} nonzeros per column "
+                f"({self.basis}), {rows}; ~{_bytes(self.memory_bytes)}, ~{_duration(self.column_seconds)} of column time")
+
+
+def _count(value: int) -> str:
+    if value >= 10**300:
+        return "more than 1e300"
+    return f"{value:,}" if value < 10**12 else f"{float(value):.2e}"
+
+
+def _bytes(value: float) -> str:
+    if not value < 1e21:
+        return f"{value:.2e} bytes" if value < 1e300 else "more than 1e300 bytes"
+    for unit, size in (("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6)):
+        if value >= size:
+            return f"{value / size:.3g} {unit}"
+    return f"{value / 1e3:.3g} kB"
+
+
+def _duration(seconds: float) -> str:
+    if not seconds < 3.156e16:
+        return f"{seconds / 3.156e7:.2e} years" if seconds < 1e300 else "more than 1e292 years"
+    for unit, size in (("years", 3.156e7), ("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.2g} s"
+
+
+def _classes_lower_bound(n: int, k: int, loops: bool) -> int:
+    def labelled(vertices: int) -> int:
+        pairs = vertices * (vertices + 1) // 2 if loops else vertices * (vertices - 1) // 2
+        return math.comb(pairs + k - 1, k) ** 2 if pairs else 0
+
+    # Truncating the sum at 40 used vertices keeps it a lower bound (every term is >= 0) and the time well under a
+    # second; any search that large is out of reach anyway.
+    top = min(n, 4 * k, 40)
+    within = [labelled(j) for j in range(top + 1)]
+    total = Fraction(0)
+    for m in range(1, top + 1):
+        exactly = sum((-1) ** (m - j) * math.comb(m, j) * within[j] for j in range(m + 1))
+        total += Fraction(exactly, 2 * math.factorial(m))
+    return math.ceil(total)
+
+
+def _nonzeros_per_column(n: int, k: int) -> tuple:
+    if (n, k) in _MEASURED_NONZEROS_PER_COLUMN:
+        return _MEASURED_NONZEROS_PER_COLUMN[n, k], "measured"
+    # Fit of the measured means: at n = 2k + 1 they are 7, 84, 2100 for k = 2, 3, 4 (log-quadratic in k), and for
+    # larger n they grow like C(n, 2k)^0.6 (the position sets of a template's 2k endpoints, with collisions).
+    logarithm = 1.95 + 2.48 * (k - 2) + 0.37 * (k - 2) * (k - 3)
+    logarithm += 0.6 * (math.log(max(1, math.comb(n, 2 * k))) - math.log(2 * k + 1))
+    return max(n, round(math.exp(min(logarithm, 200.0)))), "extrapolated"
+
+
+def estimate_search(n: int, k: int | None = None, *, loops: bool = True, sample: int | None = None) -> SearchEstimate:
+    """Estimate the size of :func:`max_representation` ``(n, k)`` without enumerating anything (well under a second).
+
+    Examples
+    --------
+    >>> estimate_search(100).columns > 10 ** 100
+    True
+    >>> estimate_search(9).memory_bytes > 1e11            # the complete n = 9 search: far beyond a laptop
+    True
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise UsageError(f"estimate_search: n must be an integer >= 2, got {n!r}")
+    if k is None:
+        k = minimum_pairs(n)
+    bound = _classes_lower_bound(n, k, loops)
+    columns = sample if sample is not None else (3 * bound + 1) // 2
+    per_column, basis = _nonzeros_per_column(n, k)
+    rows = _KNOWN_ROWS.get((n, k)) if sample is None and loops else None
+    nonzeros = float(min(columns, 10**250)) * per_column  # capped: beyond any machine either way
+    if sample is not None:
+        basis += ", sampled"
+    return SearchEstimate(n, k, bound, columns, per_column, rows, nonzeros * _BYTES_PER_NONZERO,
+                          nonzeros * _SECONDS_PER_NONZERO, basis)
+
+
+def machine_memory_bytes() -> int:
+    """Physical memory of this machine (``MemTotal`` of /proc/meminfo, else ``sysconf``); 0 when unknown.
+
+    Examples
+    --------
+    >>> machine_memory_bytes() >= 0
+    True
+    """
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def sorted_templates(n: int, k: int, *, loops: bool = True, sample: int | None = None, seed: int = 0) -> list:
