@@ -260,36 +260,47 @@ def _box_cell(lower: list, upper: list, k: int) -> list:
     return [point(x0, y0), point(x1, y0), point(x1, y1), point(x0, y1)]
 
 
-def _polygon_measure(polygon: list, where: str) -> Fraction:
-    """Twice the area of a strictly convex counter-clockwise polygon; rejects any other vertex cycle."""
+def _name(where) -> str:
+    return where if isinstance(where, str) else f"cell {where[0]} of level {where[1]}"
+
+
+def _polygon_measure(polygon: list, where) -> Fraction:
+    """Twice the area of a strictly convex counter-clockwise polygon; rejects any other vertex cycle.
+
+    ``where`` names the cell in messages: a string, or (index, level).
+    """
     count = len(polygon)
     numerator, denominator = 0, 1  # the shoelace sum, kept unreduced until the end
     turns = 0
+    x1, y1, d1 = polygon[-2]
+    x2, y2, d2 = polygon[-1]
+    # the half-plane of the edge direction into the current vertex: [0, pi) is "up"
+    dx, dy = x2 * d1 - x1 * d2, y2 * d1 - y1 * d2
+    up = dy > 0 or (dy == 0 and dx > 0)
     for i in range(count):
-        x1, y1, d1 = polygon[i]
-        x2, y2, d2 = polygon[(i + 1) % count]
-        x3, y3, d3 = polygon[(i + 2) % count]
+        x3, y3, d3 = polygon[i]
         # orientation of three homogeneous points (all D > 0): the determinant
         if x1 * (y2 * d3 - y3 * d2) - y1 * (x2 * d3 - x3 * d2) + d1 * (x2 * y3 - x3 * y2) <= 0:
-            raise CertificateRejected(f"{where}: the turn at vertex {(i + 1) % count} of its cycle is not strictly counter-clockwise")
-        dx, dy = x2 * d1 - x1 * d2, y2 * d1 - y1 * d2
+            raise CertificateRejected(f"{_name(where)}: the turn at vertex {(i - 1) % count} of its cycle is not strictly counter-clockwise")
         ex, ey = x3 * d2 - x2 * d3, y3 * d2 - y2 * d3
         # one full turn: the edge direction passes from the lower half-plane [pi, 2 pi) to [0, pi) once
-        if not (dy > 0 or (dy == 0 and dx > 0)) and (ey > 0 or (ey == 0 and ex > 0)):
+        next_up = ey > 0 or (ey == 0 and ex > 0)
+        if next_up and not up:
             turns += 1
-        scale = d1 * d2
-        numerator = numerator * scale + (x1 * y2 - x2 * y1) * denominator
+        scale = d2 * d3
+        numerator = numerator * scale + (x2 * y3 - x3 * y2) * denominator
         denominator *= scale
+        x1, y1, d1, x2, y2, d2, up = x2, y2, d2, x3, y3, d3, next_up
     if turns != 1:
-        raise CertificateRejected(f"{where}: the vertex cycle winds {turns} times; a convex polygon winds once")
+        raise CertificateRejected(f"{_name(where)}: the vertex cycle winds {turns} times; a convex polygon winds once")
     return Fraction(numerator, denominator)
 
 
-def _interval_measure(interval: list, where: str) -> Fraction:
+def _interval_measure(interval: list, where) -> Fraction:
     (t0, d0), (t1, d1) = interval
     length = Fraction(t1 * d0 - t0 * d1, d0 * d1)
     if length <= 0:
-        raise CertificateRejected(f"{where}: its ends are not in increasing order")
+        raise CertificateRejected(f"{_name(where)}: its ends are not in increasing order")
     return length
 
 
@@ -365,22 +376,32 @@ class _PackedLevel:
         """The lowest neuron whose bit is set in a spread mask."""
         return ((spread_mask & -spread_mask).bit_length() - 1) // self.shift
 
-    def rows(self, packed: tuple) -> list:
-        """The integer rows back from the packed form."""
-        step, half = self.step, self.half
-        columns = []
-        for value in packed:
-            raw = (value + self.top).to_bytes(step * self.width, "little")
-            columns.append([int.from_bytes(raw[p : p + step], "little") - half for p in range(0, len(raw), step)])
-        return list(zip(*columns))
+    def rows(self, packed: tuple) -> "_Rows":
+        """The integer rows back from the packed form (read on demand)."""
+        return _Rows(self, packed)
+
+
+class _Rows:
+    """``rows[j]``: row j of a packed cell, its digits read from the bytes when first asked for."""
+
+    def __init__(self, level: _PackedLevel, packed: tuple):
+        self.step, self.half = level.step, level.half
+        self.raw = [(value + level.top).to_bytes(level.step * level.width, "little") for value in packed]
+        self.size = len(packed)
+        self.cache: dict = {}
+
+    def __getitem__(self, j: int) -> tuple:
+        row = self.cache.get(j)
+        if row is None:
+            start, step, half = j * self.step, self.step, self.half
+            row = self.cache[j] = tuple(int.from_bytes(raw[start : start + step], "little") - half for raw in self.raw)
+        return row
 
 
 def _next_packed(rows: list, bits: int, weights: list, biases: list, level: _PackedLevel) -> tuple:
     """The next layer's lines on a cell, packed: ``sum over active j of W[:, j] rows[j]`` plus the biases."""
-    shift = level.shift
-    size = len(rows[0])
     columns = level.columns
-    packed = [0] * (size - 1) + [level.bias]
+    packed = [0] * (rows.size - 1) + [level.bias]
     j = 0
     while bits:
         if bits & 1:
@@ -391,6 +412,25 @@ def _next_packed(rows: list, bits: int, weights: list, biases: list, level: _Pac
         bits >>= 1
         j += 1
     return tuple(packed)
+
+
+def _report_bits(where: str, level: int, bits: int, spread: int, indices: tuple, masks: dict, packed: "_PackedLevel"):
+    """Raise the rejection that names the first neuron and vertex where the activation bits fail."""
+    somewhere_positive = 0
+    for v in indices:
+        non_negative, positive = masks[v]
+        somewhere_positive |= positive
+        wrong = (spread & ~non_negative) | (~spread & positive)
+        if wrong:
+            j = packed.neuron(wrong)
+            state = "active" if bits >> j & 1 else "inactive"
+            raise CertificateRejected(
+                f"{where}: neuron {j} of layer {level + 1} is marked {state}, but its pre-activation is "
+                f"{'negative' if state == 'active' else 'positive'} at vertex {v}"
+            )
+    # >= 0 on the cell and 0 at every vertex: identically 0, which counts as inactive
+    j = packed.neuron(spread & ~somewhere_positive)
+    raise CertificateRejected(f"{where}: neuron {j} is marked active, but its pre-activation is identically 0 there")
 
 
 def _sibling_packed(reference: tuple, reference_bits: int, rows: list, bits: int, level: _PackedLevel) -> tuple:
@@ -466,40 +506,36 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             if not group:
                 raise CertificateRejected(f"{parent_name} contains no cell of level {level}: the level does not cover it")
             edges = _edge_lines(polygon, k)
+            corners = set(polygon)
             masks: dict = {}
             seen: set = set()
             total = Fraction(0)
+            top, ones = packed_level.top, packed_level.ones
             for index in group:
                 _, bits, indices = cells[index]
-                where = f"cell {index} of level {level}"
                 if bits in seen:
-                    raise CertificateRejected(f"{where}: {parent_name} holds two cells with the same activation bits")
+                    raise CertificateRejected(f"cell {index} of level {level}: {parent_name} holds two cells with the same activation bits")
                 seen.add(bits)
                 spread = packed_level.spread(bits)
-                somewhere_positive = 0
+                everywhere_non_negative, somewhere_positive = top, 0
                 for v in indices:
                     found = masks.get(v)
                     if found is None:
-                        if _outside(edges, vertices[v], k):
-                            raise CertificateRejected(f"{where}: vertex {v} lies outside {parent_name}")
-                        found = masks[v] = packed_level.signs(lines, vertices[v])
-                    non_negative, positive = found
-                    somewhere_positive |= positive
-                    # active: z >= 0 at every vertex; inactive: z <= 0 at every vertex
-                    wrong = (spread & ~non_negative) | (~spread & positive)
-                    if wrong:
-                        j = packed_level.neuron(wrong)
-                        state = "active" if bits >> j & 1 else "inactive"
-                        raise CertificateRejected(
-                            f"{where}: neuron {j} of layer {level + 1} is marked {state}, but its pre-activation is "
-                            f"{'negative' if state == 'active' else 'positive'} at vertex {v}"
-                        )
-                if spread & ~somewhere_positive:
-                    # >= 0 on the cell and 0 at every vertex: identically 0, which counts as inactive
-                    j = packed_level.neuron(spread & ~somewhere_positive)
-                    raise CertificateRejected(f"{where}: neuron {j} is marked active, but its pre-activation is identically 0 there")
+                        vertex = vertices[v]
+                        if vertex not in corners and _outside(edges, vertex, k):
+                            raise CertificateRejected(f"cell {index} of level {level}: vertex {v} lies outside {parent_name}")
+                        # the packed signs (see _PackedLevel.signs), inlined: this is the inner loop
+                        value = top
+                        for m, coordinate in enumerate(vertex):
+                            value += coordinate * lines[m]
+                        found = masks[v] = (value & top, (value - ones) & top)
+                    everywhere_non_negative &= found[0]
+                    somewhere_positive |= found[1]
+                # active: z >= 0 at every vertex and > 0 at one (not identically 0); inactive: z <= 0 at every vertex
+                if (spread & ~everywhere_non_negative) or (~spread & somewhere_positive) or (spread & ~somewhere_positive):
+                    _report_bits(f"cell {index} of level {level}", level, bits, spread, indices, masks, packed_level)
                 polygon_of_cell = [vertices[v] for v in indices]
-                cell_measure = measure(polygon_of_cell, where)
+                cell_measure = measure(polygon_of_cell, (index, level))
                 total += cell_measure
                 children[index] = (polygon_of_cell, bits, cell_measure)
             if total != parent_measure:
@@ -514,13 +550,15 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             next_parents = [None] * len(children)
             for parent, group in enumerate(groups):
                 # siblings differ only in the neurons whose lines cross the parent: the first sibling's maps
-                # are computed in full, the others from them by the differing neurons
+                # are computed in full, each next one from the one before by the differing neurons
                 rows = packed_level.rows(parents[parent][1])
                 reference_bits = children[group[0]][1]
                 reference = _next_packed(rows, reference_bits, weights, biases, following)
                 for index in group:
                     polygon, bits, cell_measure = children[index]
-                    next_parents[index] = (polygon, _sibling_packed(reference, reference_bits, rows, bits, following), cell_measure)
+                    reference = _sibling_packed(reference, reference_bits, rows, bits, following)
+                    reference_bits = bits
+                    next_parents[index] = (polygon, reference, cell_measure)
             parents = next_parents
 
     # -- compare
