@@ -1,0 +1,82 @@
+"""``lincomb symreg fit``: the same equations as the class, the integrated R^2, --plot, --out, --time-limit."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import sympy
+
+pytest.importorskip("scipy")
+pytest.importorskip("torch")
+pytest.importorskip("matplotlib")
+
+from lincomb.cli import main  # noqa: E402
+from lincomb.learn.systems import ODESystem  # noqa: E402
+
+# A small system keeps the default fit to a second or two: logistic growth, 200 samples.
+LOGISTIC = ODESystem("logistic", ["x"], ["r*x*(1 - x/K)"], {"r": 1, "K": 10}, [[0.5]], t_end=10.0, samples=200)
+
+
+@pytest.fixture(scope="module")
+def data_csv(tmp_path_factory):
+    t = LOGISTIC.time_grid()
+    X = LOGISTIC.simulate(t, noise=0.01, seed=3)
+    path = tmp_path_factory.mktemp("symreg") / "logistic.csv"
+    np.savetxt(path, np.c_[t, X], delimiter=",", header="t,x", comments="", fmt="%.17g")
+    return path, t, X
+
+
+def test_cli_and_class_return_the_same_equations_and_plot(data_csv, tmp_path, capsys):
+    from lincomb.learn.symreg import SymbolicODERegressor
+    from lincomb.learn.symreg_validation import integrated_r2
+
+    path, t, X = data_csv
+    out, png = tmp_path / "fit.json", tmp_path / "fit.png"
+    assert main(["symreg", "fit", str(path), "--out", str(out), "--plot", str(png)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("x' = ") and "# integrated R^2 on the data: " in printed
+    result = json.loads(out.read_text())
+    assert result["options"] == {}  # the command set no option: the class's defaults
+
+    model = SymbolicODERegressor().fit(t, X, names=["x"])
+    expected = [e.evalf(6) for e in model.equations()]
+    assert result["equations"] == {"x": str(expected[0])}
+    x = sympy.Symbol("x")
+    assert result["r2_integrated"] == pytest.approx(integrated_r2(model.equations(), [x], t, X).r2)
+    assert result["r2_integrated"] > 0.95 and not result["diverged"]  # integrated from the noisy first sample
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+@pytest.mark.parametrize("flag", ["--plot", "--out"])
+def test_unwritable_output_path_is_refused_before_fitting(data_csv, tmp_path, capsys, flag):
+    path, _, _ = data_csv
+    missing = tmp_path / "no such folder" / "fit.png"
+    assert main(["symreg", "fit", str(path), flag, str(missing)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "does not exist" in captured.err and len(captured.err.strip().splitlines()) == 1
+    assert main(["symreg", "fit", str(path), flag, str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_time_limit_exits_1_and_writes_nothing(data_csv, tmp_path, capsys):
+    path, _, _ = data_csv
+    out, png = tmp_path / "fit.json", tmp_path / "fit.png"
+    assert main(["symreg", "fit", str(path), "--time-limit", "0.001", "--out", str(out), "--plot", str(png)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "--time-limit" in captured.err and "no result written" in captured.err
+    assert not out.exists() and not png.exists()
+    assert main(["symreg", "fit", str(path), "--time-limit", "-1"]) == 2
+
+
+def test_expert_options_are_passed_on_and_unknown_ones_refused(data_csv, capsys):
+    path, _, _ = data_csv
+    assert main(["symreg", "fit", str(path), "--json", "--degree", "2", "--functions", "", "--no-rational"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["options"] == {"degree": 2, "functions": [], "rational": False}
+    x = sympy.Symbol("x")
+    learned = sympy.sympify(result["equations"]["x"], locals={"x": x})
+    assert set(sympy.Poly(learned, x).monoms()) == {(1,), (2,)}
+    assert main(["symreg", "fit", str(path), "--option", "no_such_option=1"]) == 2
+    assert "no_such_option" in capsys.readouterr().err
