@@ -46,6 +46,9 @@ def _domain_arguments(parser) -> None:
                         help="a plane origin + u1 d1 + u2 d2 of R^n, each a comma-separated point, e.g. 0,0,1")
     parser.add_argument("--path", nargs=2, metavar=("FROM", "TO"),
                         help="the open segment between two comma-separated points (any number of inputs)")
+    parser.add_argument("--dask", metavar="TARGET",
+                        help="split the work below the first layer into Dask tasks: local, local:N or a scheduler "
+                             "address (lincomb[distributed]); same result and certificate as a local run")
 
 
 def add_parser(subparsers) -> None:
@@ -91,19 +94,29 @@ def partition_from_args(network, args):
     >>> partition_from_args(net, argparse.Namespace(box=None, plane=None, path=["-1,-1/2", "1,1/2"])).count
     2
     """
-    from lincomb.solvers.regions_planar import path_partition, planar_partition
+    from lincomb.solvers.regions_planar import frontier_partition, path_partition, planar_partition
     from lincomb.theory.rationals import to_rational
 
     if args.path and args.plane:
         raise UsageError("give --path or --plane, not both")
     if args.path:
-        return path_partition(network, _point(args.path[0], "--path"), _point(args.path[1], "--path"))
-    x0, x1, y0, y1 = (to_rational(v, "--box") for v in (args.box or ["-1", "1", "-1", "1"]))
-    box = ([x0, y0], [x1, y1])
-    if args.plane:
-        origin, first, second = (_point(p, "--plane") for p in args.plane)
-        return planar_partition(network, box, origin=origin, directions=[first, second])
-    return planar_partition(network, box)
+        start, end = _point(args.path[0], "--path"), _point(args.path[1], "--path")
+        box, origin, directions = ([0], [1]), start, [[b - a for a, b in zip(start, end)]]
+    else:
+        x0, x1, y0, y1 = (to_rational(v, "--box") for v in (args.box or ["-1", "1", "-1", "1"]))
+        box = ([x0, y0], [x1, y1])
+        origin = directions = None
+        if args.plane:
+            origin, first, second = (_point(p, "--plane") for p in args.plane)
+            directions = [first, second]
+    if getattr(args, "dask", None):
+        from lincomb.solvers.keyed_tasks import dask_client
+
+        with dask_client(args.dask) as client:
+            return frontier_partition(network, box, origin=origin, directions=directions, chunks=16, client=client)
+    if args.path:
+        return path_partition(network, start, end)
+    return planar_partition(network, box, origin=origin, directions=directions)
 
 
 def plot_partition(partition, path, *, labels: bool | None = None) -> int:

@@ -49,7 +49,7 @@ import numpy as np
 from lincomb.errors import ShapeError, UsageError
 from lincomb.theory.rationals import rational_str, to_rational_vector
 
-__all__ = ["Partition", "planar_partition", "path_partition", "integer_hidden_layers"]
+__all__ = ["Partition", "planar_partition", "path_partition", "frontier_partition", "integer_hidden_layers"]
 
 # float64 integers are exact below 2^53; the filter trusts a float value only beyond this relative bound
 # (a dot product of 3 terms of converted integers errs by at most ~6 units of 2^-53 of the sum of |terms|).
@@ -499,36 +499,15 @@ def _check_box(box, dimension: int):
     return lower, upper
 
 
-def _partition(network, box, origin, directions, dimension: int, progress=None) -> Partition:
-    from lincomb.theory.relu_network import ReLUNetwork
+def _split_levels(cells: list, maps, layers: list, first: int, exact_float: list, dimension: int, progress=None):
+    """Split ``cells`` (vertex and edge lists; ``maps`` their lines of layer ``first``) through the last layer.
 
-    if not isinstance(network, ReLUNetwork):
-        raise UsageError(f"the partition needs a ReLUNetwork, got {type(network).__name__}")
-    if network.hidden_layers == 0:
-        raise UsageError("the network has no hidden layer: it is affine, one region")
-    start = time.perf_counter()
-    lower, upper = _check_box(box, dimension)
-    layers = integer_hidden_layers(network, origin, directions)
-    box_vertices, box_edges = _box_cell(lower, upper, dimension)
-    # maps of layer l+1 as floats are exact when every partial sum is an integer below 2^53
-    exact_float = [bound < _EXACT_FLOAT for bound in _layer_bounds(layers)]
-    first_weights, first_biases = layers[0]
-    cells = [(box_vertices, box_edges)]
-    maps = np.array([[list(row) + [b] for row, b in zip(first_weights, first_biases)]],
-                    dtype=np.int64 if exact_float[0] else object)
-    vertex_index: dict = {}
-    vertices: list = []
-
-    def index_of(vertex) -> int:
-        found = vertex_index.get(vertex)
-        if found is None:
-            found = vertex_index[vertex] = len(vertices)
-            vertices.append(vertex)
-        return found
-
+    Returns ``(levels, exact_decisions, exact_map_cells)``; a level's cells are ``(parent, bits, vertices)``
+    with the parent's index in the level before (in ``cells`` for the first) and the vertex tuples.
+    """
     levels = []
     exact_decisions = exact_map_cells = 0
-    for layer, (weights, biases) in enumerate(layers):
+    for layer in range(first, len(layers)):
         decisions, undecided = _crossing_lines([c[0] for c in cells], maps, dimension)
         exact_decisions += undecided
         children, parents, child_bits, level = [], [], [], []
@@ -539,7 +518,7 @@ def _partition(network, box, origin, directions, dimension: int, progress=None) 
             else:
                 pieces = [(ends, None, bits) for ends, bits in _split_cell_1d(cell_vertices, crossing, rows, fixed)]
             for piece_vertices, piece_edges, bits in pieces:
-                level.append((parent, bits, tuple(index_of(v) for v in piece_vertices)))
+                level.append((parent, bits, tuple(piece_vertices)))
                 children.append((list(piece_vertices), piece_edges))
                 parents.append(parent)
                 child_bits.append(bits)
@@ -552,14 +531,141 @@ def _partition(network, box, origin, directions, dimension: int, progress=None) 
             if not exact_float[layer + 1]:
                 exact_map_cells += len(children)
             cells = children
+    return levels, exact_decisions, exact_map_cells
+
+
+def _setup(network, box, origin, directions, dimension: int):
+    """``(lower, upper, integer layers, exact_float flags, [box cell], box maps)``."""
+    from lincomb.theory.relu_network import ReLUNetwork
+
+    if not isinstance(network, ReLUNetwork):
+        raise UsageError(f"the partition needs a ReLUNetwork, got {type(network).__name__}")
+    if network.hidden_layers == 0:
+        raise UsageError("the network has no hidden layer: it is affine, one region")
+    lower, upper = _check_box(box, dimension)
+    layers = integer_hidden_layers(network, origin, directions)
+    box_vertices, box_edges = _box_cell(lower, upper, dimension)
+    # maps of layer l+1 as floats are exact when every partial sum is an integer below 2^53
+    exact_float = [bound < _EXACT_FLOAT for bound in _layer_bounds(layers)]
+    first_weights, first_biases = layers[0]
+    maps = np.array([[list(row) + [b] for row, b in zip(first_weights, first_biases)]],
+                    dtype=np.int64 if exact_float[0] else object)
+    return lower, upper, layers, exact_float, [(box_vertices, box_edges)], maps
+
+
+def _result(network, lower, upper, origin, directions, dimension, levels, seconds, exact_decisions, exact_map_cells):
+    """The :class:`Partition`, vertices numbered in order of first appearance, level by level."""
+    vertex_index: dict = {}
+    vertices: list = []
+    indexed = []
+    for level in levels:
+        cells = []
+        for parent, bits, cell_vertices in level:
+            indices = []
+            for vertex in cell_vertices:
+                found = vertex_index.get(vertex)
+                if found is None:
+                    found = vertex_index[vertex] = len(vertices)
+                    vertices.append(vertex)
+                indices.append(found)
+            cells.append((parent, bits, tuple(indices)))
+        indexed.append(cells)
     result = Partition(
         dimension, (tuple(lower), tuple(upper)),
         None if directions is None else tuple(to_rational_vector(origin, "origin")),
         None if directions is None else tuple(tuple(to_rational_vector(d, "direction")) for d in directions),
-        tuple(network.widths), vertices, levels, time.perf_counter() - start, exact_decisions, exact_map_cells,
+        tuple(network.widths), vertices, indexed, seconds, exact_decisions, exact_map_cells,
     )
     result._network = network
     return result
+
+
+def _partition(network, box, origin, directions, dimension: int, progress=None) -> Partition:
+    start = time.perf_counter()
+    lower, upper, layers, exact_float, cells, maps = _setup(network, box, origin, directions, dimension)
+    levels, decisions, map_cells = _split_levels(cells, maps, layers, 0, exact_float, dimension, progress)
+    return _result(network, lower, upper, origin, directions, dimension, levels, time.perf_counter() - start,
+                   decisions, map_cells)
+
+
+def _subtree_task(task):
+    """Levels 2.. of the partition below a chunk of first-level cells (a task of :func:`frontier_partition`)."""
+    from lincomb.theory.relu_network import ReLUNetwork
+
+    network_json, box, origin, directions, dimension, chunk = task
+    network = ReLUNetwork.from_json(network_json)
+    _, _, layers, exact_float, root, root_maps = _setup(network, box, origin, directions, dimension)
+    weights, biases = layers[1]
+    maps = _next_maps(root_maps, [0] * len(chunk), [bits for _, bits in chunk], weights, biases, exact_float[1])
+    cells = [(list(vertices), edges) for (vertices, edges), _ in chunk]
+    return _split_levels(cells, maps, layers, 1, exact_float, dimension)
+
+
+def frontier_partition(network, box, *, origin=None, directions=None, chunks: int = 8, client=None) -> Partition:
+    """:func:`planar_partition` (or, with one direction, a path) with the work below the first layer split.
+
+    The first layer's cells are computed here; contiguous chunks of them go out as independent tasks
+    (Dask tasks when a ``distributed.Client`` is given, :func:`lincomb.solvers.keyed_tasks.map_keyed`),
+    each splitting its cells through the remaining layers. The chunks are concatenated in order and the
+    vertices numbered as a local run numbers them, so the result (and its certificate) is identical to
+    :func:`planar_partition`'s.
+
+    Examples
+    --------
+    >>> from lincomb.theory import ReLUNetwork
+    >>> net = ReLUNetwork([([[1, 0], [0, 1], [1, -1]], [0, 0, 1]), ([[1, 1, 1], [1, -1, 0]], [0, -1]), ([[1, 1]], [0])])
+    >>> box = ([-2, -2], [2, 2])
+    >>> split = frontier_partition(net, box, chunks=3)
+    >>> split.certificate_data() == planar_partition(net, box).certificate_data()
+    True
+    """
+    from lincomb.solvers.keyed_tasks import map_keyed
+
+    start = time.perf_counter()
+    if directions is None and network.input_dimension != 2:
+        raise ShapeError(f"the network has {network.input_dimension} inputs: give a plane (origin, directions) or use 2 inputs")
+    dimension = 2 if directions is None else len(directions)
+    lower, upper, layers, exact_float, cells, maps = _setup(network, box, origin, directions, dimension)
+    first, decisions, map_cells = _split_levels(cells, maps, layers[:1], 0, exact_float, dimension)
+    levels = [first[0]]
+    if len(layers) > 1:
+        # the first level's cells with their edges (re-derived: _split_levels keeps only vertices in levels)
+        decided, _ = _crossing_lines([cells[0][0]], maps, dimension)
+        crossing, fixed = decided[0]
+        rows = maps[0, crossing].tolist() if crossing else []
+        if dimension == 2:
+            pieces = _split_cell_2d(cells[0][0], cells[0][1], crossing, rows, fixed)
+        else:
+            pieces = [(ends, None, bits) for ends, bits in _split_cell_1d(cells[0][0], crossing, rows, fixed)]
+        first_cells = [((list(v), e), bits) for v, e, bits in pieces]
+        size = max(1, -(-len(first_cells) // max(1, chunks)))
+        parts = [first_cells[i : i + size] for i in range(0, len(first_cells), size)]
+        network_json = network.to_json()
+        tasks = [(network_json, box, origin, directions, dimension, part) for part in parts]
+        token = abs(hash((str(network_json), str(box), str(origin), str(directions))))
+        results = map_keyed(_subtree_task, tasks, [f"regions-frontier-{token}-{i}" for i in range(len(tasks))], client)
+        # offsets: a chunk's parents at depth d index its own cells of depth d - 1 (the chunk itself at d = 0)
+        levels = [levels[0]] + _merge_offsets(results, [len(p) for p in parts], len(layers) - 1)
+        decisions += sum(r[1] for r in results)
+        map_cells += sum(r[2] for r in results)
+    return _result(network, lower, upper, origin, directions, dimension, levels, time.perf_counter() - start,
+                   decisions, map_cells)
+
+
+def _merge_offsets(results: list, chunk_sizes: list, depth_count: int) -> list:
+    """Concatenate the chunks' levels, shifting each chunk's parent indices by the cells before it."""
+    merged_levels = []
+    previous_sizes = chunk_sizes
+    for depth in range(depth_count):
+        merged, offset = [], 0
+        sizes = []
+        for (part_levels, _, _), before in zip(results, previous_sizes):
+            merged.extend((parent + offset, bits, vertices) for parent, bits, vertices in part_levels[depth])
+            offset += before
+            sizes.append(len(part_levels[depth]))
+        merged_levels.append(merged)
+        previous_sizes = sizes
+    return merged_levels
 
 
 def planar_partition(network, box, *, origin=None, directions=None, progress=None) -> Partition:

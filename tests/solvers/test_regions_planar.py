@@ -128,3 +128,32 @@ def test_huge_weights_take_the_python_integer_path():
     assert partition.exact_map_cells > 0
     assert partition.patterns() == enumerate_regions(network, box=box).patterns()
     assert verify_certificate(partition.certificate()).verified
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_frontier_split_gives_the_same_certificate(seed):
+    from lincomb.solvers.regions_planar import frontier_partition
+
+    network = random_network([5, 4, 3], 2, seed)
+    box = ([-3, -2], [2, 3])
+    local = planar_partition(network, box).certificate_data()
+    for chunks in (1, 2, 5):
+        assert frontier_partition(network, box, chunks=chunks).certificate_data() == local
+    network3 = random_network([4, 4], 3, seed)
+    start, end = [-2, 1, 0], [3, -1, 2]
+    path = frontier_partition(network3, ([0], [1]), origin=start, directions=[[5, -2, 2]], chunks=3)
+    assert path.certificate_data() == path_partition(network3, start, end).certificate_data()
+
+
+@pytest.mark.slow
+def test_frontier_split_on_a_local_dask_cluster():
+    pytest.importorskip("distributed")
+    from lincomb.solvers.keyed_tasks import dask_client
+    from lincomb.solvers.regions_planar import frontier_partition
+
+    network = random_network([8, 8, 8], 2, 1, low=-5, high=5)
+    box = ([-4, -4], [4, 4])
+    with dask_client("local:2") as client:
+        split = frontier_partition(network, box, chunks=4, client=client)
+    assert split.certificate_data() == planar_partition(network, box).certificate_data()
+    assert verify_certificate(split.certificate()).verified
