@@ -7,6 +7,8 @@
   component denoisers, with posteriors computed by log-sum-exp.  :func:`fit_digits_mixture`
   fits one to scikit-learn's bundled 8x8 digits (no download): a real-structured data set with
   an error-free denoiser, so any sampler gap is pure discretization error.
+  :func:`random_mixture` draws one target of a seeded random family (dimension 2 to 64, 2 to 20
+  components, sharp or broad, isotropic or anisotropic) for benchmarks across targets.
 * :class:`EDMDenoiser` -- a small EDM-preconditioned MLP (Karras et al. 2022, c_skip / c_out /
   c_in / c_noise), trained by :func:`train_edm_denoiser`, saved by :meth:`EDMDenoiser.save` and
   reloaded by :func:`load_edm_denoiser` from a local file.
@@ -41,6 +43,7 @@ __all__ = [
     "EDMDenoiser",
     "load_digits_vectors",
     "fit_digits_mixture",
+    "random_mixture",
     "train_edm_denoiser",
     "load_edm_denoiser",
 ]
@@ -220,6 +223,98 @@ class GaussianMixtureDenoiser:
         eps = torch.randn(n, self.dim, generator=generator, dtype=torch.float64).to(self.means.dtype)
         roots = self.eigenvectors * self.eigenvalues.sqrt()[:, None, :]
         return self.means[labels] + torch.einsum("nde,ne->nd", roots[labels], eps)
+
+
+    def moments(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The mixture's exact mean and covariance (the law of total covariance).
+
+        Examples
+        --------
+        >>> import torch
+        >>> D = GaussianMixtureDenoiser(torch.tensor([0.5, 0.5]), torch.tensor([[-1.0], [1.0]]), torch.ones(2, 1, 1))
+        >>> [v.tolist() for v in D.moments()]
+        [[0.0], [[2.0]]]
+        """
+        w = self.weights.to(self.means.dtype)
+        mean = w @ self.means
+        centred = self.means - mean
+        cov = torch.einsum("k,kde->de", w, self.covs) + torch.einsum("k,kd,ke->de", w, centred, centred)
+        return mean, (cov + cov.T) / 2
+
+
+#: The kinds of target :func:`random_mixture` draws (component scale x covariance shape).
+MIXTURE_KINDS = ("sharp-isotropic", "sharp-anisotropic", "broad-isotropic", "broad-anisotropic")
+
+
+def random_mixture(seed: int, dim: int | None = None, components: int | None = None,
+                   kind: str | None = None, dtype=torch.float64) -> GaussianMixtureDenoiser:
+    """One target of a seeded random family of Gaussian mixtures, with its exact denoiser.
+
+    The seed fixes everything not given: the dimension (log-uniform in 2..64), the number of
+    components (2..20), the kind (one of :data:`MIXTURE_KINDS`), then the means (standard
+    normal, rescaled so that the mixture's overall standard deviation is about 1, the usual
+    EDM data scale), the weights (Dirichlet(2)) and the covariances.  *Sharp* components have
+    standard deviations 0.01..0.05 of the data scale, *broad* ones 0.2..0.6; *isotropic*
+    components are ``s^2 I``, *anisotropic* ones ``Q diag(s_i^2) Q^T`` with a random rotation
+    ``Q`` and ``s_i`` log-uniform over a factor of 30 below ``s``.
+
+    Parameters
+    ----------
+    seed : int
+    dim, components : int, optional
+        Override the drawn dimension / number of components.
+    kind : str, optional
+        One of :data:`MIXTURE_KINDS`.
+
+    Returns
+    -------
+    GaussianMixtureDenoiser
+        With an extra attribute ``description`` (a dict: seed, dim, components, kind).
+
+    Examples
+    --------
+    >>> D = random_mixture(3)
+    >>> D.description == random_mixture(3).description, 2 <= D.dim <= 64, 2 <= D.weights.shape[0] <= 20
+    (True, True, True)
+    >>> random_mixture(0, dim=5, components=4, kind="sharp-isotropic").description["kind"]
+    'sharp-isotropic'
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    drawn_dim = int(round(math.exp(rng.uniform(math.log(2), math.log(64)))))
+    drawn_components = int(rng.integers(2, 21))
+    drawn_kind = MIXTURE_KINDS[int(rng.integers(len(MIXTURE_KINDS)))]
+    dim = drawn_dim if dim is None else int(dim)
+    components = drawn_components if components is None else int(components)
+    kind = drawn_kind if kind is None else kind
+    if kind not in MIXTURE_KINDS:
+        raise UsageError(f"kind must be one of {', '.join(MIXTURE_KINDS)}, got {kind!r}")
+    if dim < 1 or components < 1:
+        raise UsageError(f"dim and components must be >= 1, got {dim} and {components}")
+    sharp, anisotropic = kind.startswith("sharp"), kind.endswith("anisotropic")
+    weights = rng.dirichlet(np.full(components, 2.0))
+    scales = rng.uniform(0.01, 0.05, components) if sharp else rng.uniform(0.2, 0.6, components)
+    means = rng.standard_normal((components, dim))
+    covs = []
+    for scale in scales:
+        if anisotropic:
+            q, r = np.linalg.qr(rng.standard_normal((dim, dim)))
+            q = q * np.sign(np.diag(r))
+            spread = scale * np.exp(-rng.uniform(0, math.log(30), dim))
+            spread[0] = scale
+            covs.append((q * spread**2) @ q.T)
+        else:
+            covs.append(scale**2 * np.eye(dim))
+    covs = np.stack(covs)
+    # rescale so that the mean squared distance to the overall mean is about dim (data std about 1)
+    centred = means - weights @ means
+    total = float(weights @ (centred**2).sum(1) + np.einsum("k,kdd->", weights, covs))
+    factor = math.sqrt(dim / total)
+    mixture = GaussianMixtureDenoiser(torch.as_tensor(weights, dtype=dtype), torch.as_tensor(means * factor, dtype=dtype),
+                                      torch.as_tensor(covs * factor**2 + 1e-10 * np.eye(dim), dtype=dtype))
+    mixture.description = {"seed": int(seed), "dim": dim, "components": components, "kind": kind}
+    return mixture
 
 
 def load_digits_vectors(dtype=torch.float64) -> tuple[torch.Tensor, torch.Tensor]:

@@ -1,4 +1,4 @@
-"""Diffusion samplers as plain functions: Euler, Heun (EDM), DPM-Solver++(2M/3M) and TADA.
+"""Diffusion samplers as plain functions: Euler, Heun (EDM), DPM-Solver++(2M/3M), UniPC and TADA.
 
 Every sampler has one signature, as in k-diffusion::
 
@@ -11,9 +11,56 @@ Every sampler has one signature, as in k-diffusion::
   ``x_s = x_0 + s n``); :func:`tada` starts from standard normal ``noise`` of shape
   ``(N, *x.shape)``, the augmented prior (see :mod:`lincomb.theory.tada`).
 
-One denoiser call per step for every sampler except Heun (``2 steps - 1`` calls); TADA's
-time grid has effective noise level ``s_eff(t_i) = sigmas[i]``, so all samplers see the same
-noise levels.  The exact step weights of TADA come from :func:`lincomb.theory.tada.chain_step_weights`.
+One denoiser call per step for every sampler except Heun (``2 steps - 1`` calls).  The exact
+step weights of TADA come from :func:`lincomb.theory.tada.chain_step_weights`.
+
+TADA's defaults (:data:`TADA_DEFAULTS`) and the measurements that chose them
+-----------------------------------------------------------------------------
+The reconstruction as first built (time grid ``s_eff(t_i)`` = the Karras grid, data's share at
+``t_0`` neglected, Adams-Bashforth order 2 or 3, ``k = 1``) saved calls on the digits mixture
+only.  Each detail was compared with the paper's description on a development set -- random
+mixtures :func:`lincomb.learn.denoisers.random_mixture` with seeds 100..107, 1,500 samples,
+Frechet distance (FD) to the exact moments, NFE 4..16 -- never on the benchmark's seeds 0..19.
+A *score* below is the sum of ``log(FD / floor)`` over NFE 4, 5, 6, 8 and the 8 targets (lower
+is better; ``floor`` is the FD of 1,500 exact draws).
+
+* **Time grid** (the cause).  The paper picks ``t_i`` with ``s_eff(t_i)`` on the EDM grid.  For
+  ``N = 2`` that grid spends most calls at ``t < 0.25`` (``s_eff > 1``), and its steps in ``t``
+  grow by factors 8.5, 5.7, 4.0 at 4, 5, 6 steps, so the Adams-Bashforth extrapolation of the
+  force over the next step is ill-conditioned exactly where few steps are taken: the error was
+  not monotone in NFE (seed 100, AB2: FD 5.1, 13.6, 2.6 at NFE 4, 5, 6; AB3 63.8 at 5).
+  Default: the power grid ``t_i = 1 - (1 - t_0)(1 - i/n)^gamma`` (:func:`tada_power_times`), whose
+  step ratio is at most ``1/(2^gamma - 1)`` at any ``n``; ``gamma = 1/2`` (score 21.9, against
+  29.2 for 0.4 and 26.0 for 0.6; seed 100 FD 0.18, 0.13, 0.12 at NFE 4, 6, 8).  Note: DPM-Solver++(2M)
+  on the same noise levels ``s_eff(t_i)`` gains almost as much (``benchmarks/sampling_family.py``
+  reports it as ``dpmpp_2m_tada_grid``): much of TADA's saving is its grid.  The grid's last
+  level before ``sigma = 0`` is larger than the Karras grid's (0.05 at 16 NFE instead of 0.002):
+  fine detail below that scale is produced by the final step, which Frechet distances of
+  moments hardly see.
+* **Start state.**  ``z_{t_0} = M_{t_0} z_0`` (the data's share ``mu_{t_0} x1`` neglected, as the
+  baselines neglect ``x_0`` in ``x_T``) means ``x_hat = 0`` on ``[0, t_0]``: an error of order
+  ``t_0 |E x1|`` that no NFE removes (4-D Gaussian, exact W2 at NFE 64: 4.1e-2, as large as
+  DPM-Solver++(2M)'s own neglect floor 4.1e-2).  Default ``start="predicted"``: the first call
+  also supplies the share, ``z_{t_0} = M_{t_0} z_0 + mu_{t_0} x_hat_0``, the exact flow from the
+  prior at ``t = 0`` with the first prediction held (W2 3.1e-3 at NFE 64; 1.1e-3 from the exact
+  marginal); no extra call.
+* **Order.**  Lower order at the first steps (``min(order, i + 1)``) as the paper's multistep
+  solver; AB2 (score 21.9) over AB3 (47.8, FD 5.4 at NFE 5 on seed 101) and AB1 (seed 100 FD 0.57
+  against 0.12 at NFE 8).  An exponential integrator that extrapolates ``x_hat`` in
+  ``lambda = -log s_eff`` with the exact propagator ``M_t' M_t^{-1}`` was tried and was worse
+  (seed 100, EDM grid, NFE 6: FD 17.0 against 2.4), so TADA extrapolates the force in ``t``.
+* **Detail knob k.**  The reference says "variance k" and "scale the standard deviation by k";
+  the general form ``S0 = diag(1, ..., 1, k)`` with ``k`` the variance covers both (a factor ``c``
+  on the standard deviation is ``k = c^2``); for every ``k`` exact integration gives the data law
+  (tested: the error vanishes with NFE for k = 0.25, 1, 4).  Default ``k = 2`` (score: k = 1 27.8,
+  2 21.9, 4 22.6, 8 27.4, 16 38.2).
+* **N.**  ``N = 2`` as in the paper: with the power grid, ``N = 1`` and ``N = 3`` were worse at
+  few steps (seed 100, NFE 4: FD 0.88 and 5.8 against 0.28; seed 104, NFE 6: 0.30 and 1.78
+  against 0.15).
+
+UniPC (bh1, bh2) and DPM-Solver++(3M) are the stronger baselines the paper compares with; their
+exact Gaussian tests measure UniPC-p at order p + 1 and DPM-Solver++(3M) at order 3 before its
+first-order start dominates.
 
 Examples
 --------
@@ -48,10 +95,15 @@ __all__ = [
     "heun",
     "dpmpp_2m",
     "dpmpp_3m",
+    "unipc",
+    "unipc_bh1",
+    "unipc_bh2",
     "tada",
     "tada_from_state",
     "tada_coefficients",
     "tada_times",
+    "tada_power_times",
+    "TADA_DEFAULTS",
     "sample",
     "nfe_of",
     "steps_for_nfe",
@@ -237,6 +289,106 @@ def dpmpp_3m(denoiser: Denoiser, x: torch.Tensor, sigmas) -> torch.Tensor:
     return x
 
 
+def _unipc_coefficients(h: float, rks: list[float], variant: str) -> tuple[float, float, list[float]]:
+    """UniPC's ``B(h)``, ``h phi_1`` and the right-hand side ``b`` (Zhao et al. 2023, data prediction)."""
+    hh = -h
+    h_phi_1 = math.expm1(hh)
+    h_phi_k = h_phi_1 / hh - 1
+    factorial = 1
+    B_h = hh if variant == "bh1" else math.expm1(hh)
+    b = []
+    for i in range(1, len(rks) + 1):
+        b.append(h_phi_k * factorial / B_h)
+        factorial *= i + 1
+        h_phi_k = h_phi_k / hh - 1 / factorial
+    return B_h, h_phi_1, b
+
+
+def _unipc_update(x: torch.Tensor, history: list, lam_from: float, lam_to: float, s_from: float, s_to: float,
+                  variant: str, new=None) -> torch.Tensor:
+    """UniP (``new is None``) or UniC (``new``: the evaluation at the predicted point) in data prediction."""
+    h = lam_to - lam_from
+    m0 = history[0][0]
+    rks = [(lam - lam_from) / h for _, lam in history[1:]]
+    D1s = [(m - m0) / rk for (m, _), rk in zip(history[1:], rks)]
+    B_h, h_phi_1, b = _unipc_coefficients(h, rks + [1.0], variant)
+    base = (s_to / s_from) * x - h_phi_1 * m0
+    R = np.array([[rk ** (i - 1) for rk in rks + [1.0]] for i in range(1, len(rks) + 2)])
+    if new is None:
+        if not D1s:
+            return base
+        rhos = [0.5] if len(D1s) == 1 else np.linalg.solve(R[:-1, :-1], np.array(b[:-1])).tolist()
+        return base - B_h * sum(rho * D1 for rho, D1 in zip(rhos, D1s))
+    rhos = [0.5] if not D1s else np.linalg.solve(R, np.array(b)).tolist()
+    correction = sum((rho * D1 for rho, D1 in zip(rhos[:-1], D1s)), torch.zeros_like(x))
+    return base - B_h * (correction + rhos[-1] * (new - m0))
+
+
+def unipc(denoiser: Denoiser, x: torch.Tensor, sigmas, *, order: int = 3, variant: str = "bh2") -> torch.Tensor:
+    """UniPC (Zhao, Bai, Rao, Zhou, Lu 2023): multistep predictor UniP with the corrector UniC, data prediction.
+
+    Follows the ``UniPCMultistepScheduler`` of diffusers (``predict_x0``, ``lower_order_final``) in
+    the EDM parametrization (``alpha = 1``, ``lambda = -log sigma``): step ``i`` predicts with order
+    ``min(order, i + 1, steps left)``; the next evaluation, at the predicted point, also corrects
+    that point (UniC), so the corrector costs no extra call.  The last step into ``sigma = 0`` is
+    first order, i.e. returns the last data prediction, as DPM-Solver++ does.  ``variant`` picks
+    ``B(h) = h`` (``"bh1"``) or ``B(h) = e^h - 1`` (``"bh2"``).  ``order = 3`` is the paper's choice
+    for unconditional sampling.
+
+    Examples
+    --------
+    >>> import torch
+    >>> unipc(lambda x, s: torch.full_like(x, 0.5), torch.tensor([80.0, -3.0]), karras_sigmas(6), variant="bh1")
+    tensor([0.5000, 0.5000])
+    """
+    if order not in (1, 2, 3):
+        raise UsageError(f"UniPC order must be 1, 2 or 3, got {order!r}")
+    if variant not in ("bh1", "bh2"):
+        raise UsageError(f"UniPC variant must be 'bh1' or 'bh2', got {variant!r}")
+    grid = _check_sigmas(sigmas)
+    steps = len(grid) - 1
+    history: list = []           # (data prediction, lambda), newest first
+    x_before, used_order = None, 0
+    for i in range(steps):
+        s, s_next = grid[i], grid[i + 1]
+        denoised = _denoise(denoiser, x, s)
+        if history:   # UniC: correct the point just predicted with the evaluation there
+            x = _unipc_update(x_before, history[:used_order], history[0][1], -math.log(s), grid[i - 1], s,
+                              variant, new=denoised)
+        history.insert(0, (denoised, -math.log(s)))
+        del history[order:]
+        if s_next == 0:
+            return denoised
+        used_order = min(order, len(history), steps - i)
+        x_before = x
+        x = _unipc_update(x, history[:used_order], -math.log(s), -math.log(s_next), s, s_next, variant)
+    return x
+
+
+def unipc_bh1(denoiser: Denoiser, x: torch.Tensor, sigmas, *, order: int = 3) -> torch.Tensor:
+    """UniPC with ``B(h) = h`` (see :func:`unipc`).
+
+    Examples
+    --------
+    >>> import torch
+    >>> unipc_bh1(lambda x, s: torch.zeros_like(x), torch.tensor([80.0]), karras_sigmas(4))
+    tensor([0.])
+    """
+    return unipc(denoiser, x, sigmas, order=order, variant="bh1")
+
+
+def unipc_bh2(denoiser: Denoiser, x: torch.Tensor, sigmas, *, order: int = 3) -> torch.Tensor:
+    """UniPC with ``B(h) = e^h - 1`` (see :func:`unipc`).
+
+    Examples
+    --------
+    >>> import torch
+    >>> unipc_bh2(lambda x, s: torch.zeros_like(x), torch.tensor([80.0]), karras_sigmas(4))
+    tensor([0.])
+    """
+    return unipc(denoiser, x, sigmas, order=order, variant="bh2")
+
+
 # --- TADA -----------------------------------------------------------------------------------
 
 def _check_tada_options(N, order, k) -> None:
@@ -299,12 +451,15 @@ def tada_times(sigmas, N: int = 2, k: float = 1.0) -> list[float]:
 
 
 def tada_from_state(denoiser: Denoiser, z: torch.Tensor, times, *, N: int = 2, order: int = 2,
-                    k: float = 1.0) -> torch.Tensor:
+                    k: float = 1.0, add_start_share: bool = False) -> torch.Tensor:
     """Run TADA from an augmented state ``z`` (shape ``(N, *x.shape)``) along the time grid ``times``.
 
     Step ``i`` calls the denoiser once on ``y = r_{t_i} . z`` at ``s_eff(t_i)``, forms the force
     ``F_i`` and moves the chain exactly, extrapolating ``F`` with Adams-Bashforth of order
     ``min(order, i + 1)``.
+
+    With ``add_start_share``, the first prediction ``x_hat_0`` also supplies the data's share at the
+    start: ``z <- z + mu_{t_0} x_hat_0`` before the first force is formed (no extra call).
 
     Returns
     -------
@@ -330,6 +485,11 @@ def tada_from_state(denoiser: Denoiser, z: torch.Tensor, times, *, N: int = 2, o
         coefficients = tada_coefficients(t, N, k)
         y = torch.tensordot(torch.as_tensor(coefficients["r"], dtype=z.dtype), z, dims=1)
         x_hat = _denoise(denoiser, y, coefficients["s_eff"])
+        if i == 0 and add_start_share:
+            # z_{t_0} = M_{t_0} z_0 + mu_{t_0} x_hat: the exact flow from t = 0 with the force held at
+            # its first value; y moves by r . mu x_hat = x_hat, too little to change D at s_eff(t_0).
+            mu = torch.as_tensor(coefficients["mu"], dtype=z.dtype).reshape((N,) + (1,) * (z.ndim - 1))
+            z = z + mu * x_hat[None]
         taylor = sum((1 - t) ** j / math.factorial(j) * z[j] for j in range(N))
         forces.insert(0, math.factorial(N) / (1 - t) ** N * (x_hat - taylor))
         q = min(order, i + 1)
@@ -344,16 +504,59 @@ def tada_from_state(denoiser: Denoiser, z: torch.Tensor, times, *, N: int = 2, o
     return torch.tensordot(torch.as_tensor(coefficients["r"], dtype=z.dtype), z, dims=1)
 
 
+#: TADA's defaults, one rule for every target (see the module docstring for the measurements behind them).
+TADA_DEFAULTS: dict = {"N": 2, "order": 2, "k": 2.0, "grid": "power", "gamma": 0.5, "start": "predicted"}
+
+
+def tada_power_times(steps: int, t_start: float, gamma: float = 0.5) -> list[float]:
+    """The power time grid ``t_i = 1 - (1 - t_start) (1 - i/steps)^gamma``, ``i = 0..steps``.
+
+    ``gamma = 1`` is uniform in ``t``; ``gamma < 1`` takes short steps first and long ones near
+    ``t = 1``.  Consecutive steps grow by at most ``1/(2^gamma - 1)`` (2.41 for ``gamma = 1/2``),
+    so Adams-Bashforth extrapolation in ``t`` stays well conditioned at any number of steps.
+
+    Examples
+    --------
+    >>> tada_power_times(4, 0.0, 0.5)
+    [0.0, 0.1339..., 0.2928..., 0.5, 1.0]
+    >>> tada_power_times(2, 0.5, 1.0)
+    [0.5, 0.75, 1.0]
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise UsageError(f"the number of steps must be an integer >= 1, got {steps!r}")
+    if not 0 <= t_start < 1:
+        raise UsageError(f"t_start must lie in [0, 1), got {t_start}")
+    if not (isinstance(gamma, (int, float)) and 0 < gamma and math.isfinite(gamma)):
+        raise UsageError(f"gamma (the power of the time grid) must be > 0, got {gamma!r}")
+    return [1 - (1 - t_start) * (1 - i / steps) ** gamma for i in range(steps)] + [1.0]
+
+
 def tada(denoiser: Denoiser, noise: torch.Tensor, sigmas, *, N: int = 2, order: int = 2,
-         k: float = 1.0) -> torch.Tensor:
+         k: float = 2.0, grid: str = "power", gamma: float = 0.5, start: str = "predicted") -> torch.Tensor:
     """TADA: the sampling ODE in ``N`` variables per coordinate, driven by any EDM denoiser.
 
     The prior sample is ``z_0 = sqrt(S0) noise`` with ``S0 = diag(1, ..., 1, k)`` (``k`` is the
-    **variance** of the last variable, the detail knob); the sampler starts at
-    ``z_{t_0} = M_{t_0} z_0``, where ``s_eff(t_0) = sigmas[0]`` (as the baselines start at
-    ``sigmas[0] * eps``, the data's contribution at ``t_0`` is neglected), and runs
-    :func:`tada_from_state` on the grid :func:`tada_times` (``len(sigmas) - 1`` denoiser calls).
-    ``N = 1``, ``order = 1`` is DDIM, i.e. Euler on the flow-matching ODE.
+    **variance** of the last variable, the detail knob; a standard-deviation factor ``c`` is
+    ``k = c**2``).  The first call is at ``t_0`` with ``s_eff(t_0) = sigmas[0]``, and the state
+    there is
+
+    * ``start="predicted"`` (default): ``z_{t_0} = M_{t_0} z_0 + mu_{t_0} x_hat_0``, the exact flow
+      from the prior at ``t = 0`` with the first prediction ``x_hat_0`` held on ``[0, t_0]``
+      (no extra call);
+    * ``start="neglected"``: ``z_{t_0} = M_{t_0} z_0``, i.e. ``x_hat = 0`` on ``[0, t_0]``, as the
+      baselines start at ``sigmas[0] * eps``; this leaves an error of order ``t_0 |E x1|`` that no
+      number of steps removes (an error floor, measured in the module docstring);
+
+    and it runs :func:`tada_from_state` with ``len(sigmas) - 1`` denoiser calls on the time grid
+
+    * ``grid="power"`` (default): :func:`tada_power_times` from ``t_0`` with power ``gamma``; only
+      ``sigmas[0]`` and the number of steps are used;
+    * ``grid="sigmas"``: ``s_eff(t_i) = sigmas[i]`` (:func:`tada_times`), the paper's EDM-matched
+      grid; with the Karras grid its steps in ``t`` grow by factors of 5 to 10, which makes
+      Adams-Bashforth extrapolation of the force unstable at few steps.
+
+    ``N = 1``, ``order = 1``, ``grid="sigmas"``, ``start="neglected"`` is DDIM, i.e. Euler on the
+    flow-matching ODE.
 
     Parameters
     ----------
@@ -369,6 +572,12 @@ def tada(denoiser: Denoiser, noise: torch.Tensor, sigmas, *, N: int = 2, order: 
         Adams-Bashforth order of the force extrapolation, 1..3.
     k : float
         Detail knob, ``> 0``.
+    grid : {"power", "sigmas"}
+        The time grid (above).
+    gamma : float
+        Power of the ``"power"`` grid.
+    start : {"predicted", "neglected"}
+        The state at ``t_0`` (above).
 
     Examples
     --------
@@ -377,16 +586,29 @@ def tada(denoiser: Denoiser, noise: torch.Tensor, sigmas, *, N: int = 2, order: 
     >>> out = tada(lambda x, s: torch.full_like(x, 2.0), noise, karras_sigmas(6), N=3, order=3, k=4.0)
     >>> torch.allclose(out, torch.full((4,), 2.0, dtype=torch.float64))
     True
+    >>> tada(lambda x, s: x, noise, karras_sigmas(6), N=3, grid="edm")
+    Traceback (most recent call last):
+    ...
+    lincomb.errors.UsageError: grid must be 'power' or 'sigmas', got 'edm'
     """
     _check_tada_options(N, order, k)
-    ts = tada_times(sigmas, N, k)
+    if grid not in ("power", "sigmas"):
+        raise UsageError(f"grid must be 'power' or 'sigmas', got {grid!r}")
+    if start not in ("predicted", "neglected"):
+        raise UsageError(f"start must be 'predicted' or 'neglected', got {start!r}")
+    if grid == "sigmas":
+        ts = tada_times(sigmas, N, k)
+    else:
+        levels = _check_sigmas(sigmas)
+        ts = tada_power_times(len(levels) - 1, _time_for_sigma(levels[0], int(N), float(k)), gamma)
     if noise.ndim < 1 or noise.shape[0] != N:
         raise ShapeError(f"TADA noise must have shape (N, *x.shape) with N = {N}, got {tuple(noise.shape)}")
     scale = torch.ones(N, dtype=noise.dtype)
     scale[-1] = math.sqrt(k)
     z0 = noise * scale.reshape((N,) + (1,) * (noise.ndim - 1))
     M = torch.as_tensor(tada_coefficients(ts[0], N, k)["M"], dtype=noise.dtype)
-    return tada_from_state(denoiser, torch.tensordot(M, z0, dims=1), ts, N=N, order=order, k=k)
+    return tada_from_state(denoiser, torch.tensordot(M, z0, dims=1), ts, N=N, order=order, k=k,
+                           add_start_share=start == "predicted")
 
 
 #: name -> sampler; every one has the signature ``(denoiser, x_T_or_noise, sigmas, **options)``.
@@ -395,6 +617,8 @@ SAMPLERS: dict[str, Callable] = {
     "heun": heun,
     "dpmpp_2m": dpmpp_2m,
     "dpmpp_3m": dpmpp_3m,
+    "unipc_bh1": unipc_bh1,
+    "unipc_bh2": unipc_bh2,
     "tada": tada,
 }
 
@@ -455,7 +679,8 @@ def sample(name: str, denoiser: Denoiser, shape, nfe: int, *, generator: torch.G
         raise UsageError(f"unknown sampler {name!r}; known: {', '.join(SAMPLERS)}")
     sigmas = karras_sigmas(steps_for_nfe(name, nfe), sigma_min, sigma_max, dtype=dtype)
     if name == "tada":
-        N = options.get("N", 2)
+        options = {**TADA_DEFAULTS, **options}
+        N = options["N"]
         noise = torch.randn((N, *shape), generator=generator, dtype=dtype)
         return sampler(denoiser, noise, sigmas, **options)
     x_T = sigmas[0] * torch.randn(tuple(shape), generator=generator, dtype=dtype)

@@ -28,7 +28,7 @@ from lincomb.errors import MissingDependencyError, UsageError
 
 __all__ = ["add_parser", "run"]
 
-SAMPLER_NAMES = ("tada", "dpmpp_2m", "dpmpp_3m", "heun", "euler")
+SAMPLER_NAMES = ("tada", "dpmpp_2m", "dpmpp_3m", "unipc_bh1", "unipc_bh2", "heun", "euler")
 
 
 def add_parser(subparsers) -> None:
@@ -49,9 +49,15 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--n", type=int, default=64, help="number of samples (default 64)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
-    parser.add_argument("--N", type=int, default=2, help="TADA: variables per coordinate (default 2)")
-    parser.add_argument("--order", type=int, default=2, help="TADA: Adams-Bashforth order 1..3 (default 2)")
-    parser.add_argument("--k", type=float, default=1.0, help="TADA: detail knob, prior variance of the last variable")
+    parser.add_argument("--N", type=int, default=None, help="TADA: variables per coordinate (default: TADA_DEFAULTS)")
+    parser.add_argument("--order", type=int, default=None, help="TADA: Adams-Bashforth order 1..3 (default: TADA_DEFAULTS)")
+    parser.add_argument("--k", type=float, default=None,
+                        help="TADA: detail knob, prior variance of the last variable (default: TADA_DEFAULTS)")
+    parser.add_argument("--grid", choices=("power", "sigmas"), default=None,
+                        help="TADA: time grid, power (default) or the EDM-matched sigmas")
+    parser.add_argument("--gamma", type=float, default=None, help="TADA: power of the power grid (default: TADA_DEFAULTS)")
+    parser.add_argument("--start", choices=("predicted", "neglected"), default=None,
+                        help="TADA: the data's share at t_0, predicted by the first call (default) or neglected")
     parser.add_argument("--train", action="store_true", help="train a model on the digits and save it to --model first")
     parser.add_argument("--train-steps", type=int, default=4000)
     parser.set_defaults(handler=run)
@@ -63,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     Examples
     --------
     >>> ns = argparse.Namespace(model="/no/such.pt", sampler="tada", nfe=0, out="x.png", n=4, seed=0,
-    ...                         device="cpu", N=2, order=2, k=1.0, train=False, train_steps=1)
+    ...                         device="cpu", N=None, order=None, k=None, train=False, train_steps=1)
     >>> run(ns)
     2
     """
@@ -100,7 +106,10 @@ def _run(args: argparse.Namespace) -> int:
     model = load_edm_denoiser(args.model, device=args.device)
     if model.dim != 64:
         raise UsageError(f"{args.model} models {model.dim}-D data; lincomb sample draws 8x8 digits (64-D)")
-    options = {"N": args.N, "order": args.order, "k": args.k} if args.sampler == "tada" else {}
+    options = {}
+    if args.sampler == "tada":  # only what the user set; sample() fills in TADA_DEFAULTS
+        options = {name: getattr(args, name, None) for name in ("N", "order", "k", "grid", "gamma", "start")}
+        options = {name: value for name, value in options.items() if value is not None}
     generator = torch.Generator(device=args.device).manual_seed(args.seed)
     with torch.no_grad():
         x = sample(args.sampler, model, (args.n, 64), args.nfe, generator=generator, dtype=torch.float32, **options)

@@ -86,3 +86,34 @@ def test_edm_preconditioning_limits():
     assert torch.allclose(model(x, 1e-6), x, atol=1e-5)  # c_skip -> 1, c_out -> 0
     with torch.no_grad():
         assert math.isfinite(float(model(x, 80.0).sum()))
+
+
+def test_random_mixture_family_is_seeded_and_spans_its_ranges():
+    from lincomb.learn.denoisers import MIXTURE_KINDS, random_mixture
+
+    targets = [random_mixture(seed) for seed in range(20)]
+    assert [t.description for t in targets] == [random_mixture(seed).description for seed in range(20)]
+    assert all(2 <= t.dim <= 64 and 2 <= t.weights.shape[0] <= 20 for t in targets)
+    assert {t.description["kind"] for t in targets} == set(MIXTURE_KINDS)
+    assert min(t.dim for t in targets) <= 4 and max(t.dim for t in targets) >= 48
+    for t in targets:   # overall scale about 1 per coordinate, as the EDM grid assumes
+        mean, cov = t.moments()
+        assert abs(float(torch.trace(cov)) / t.dim - 1) < 1e-6
+
+
+def test_random_mixture_kinds_and_moments():
+    from lincomb.learn.denoisers import random_mixture
+
+    sharp = random_mixture(3, dim=6, components=4, kind="sharp-anisotropic")
+    broad = random_mixture(3, dim=6, components=4, kind="broad-isotropic")
+    spread = lambda D: float(D.eigenvalues.max().sqrt())
+    assert spread(sharp) < 0.1 < spread(broad)
+    ratios = broad.eigenvalues.max(1).values / broad.eigenvalues.min(1).values
+    assert torch.allclose(ratios, torch.ones_like(ratios), rtol=1e-6)           # isotropic
+    assert float((sharp.eigenvalues.max(1).values / sharp.eigenvalues.min(1).values).min()) > 2   # anisotropic
+    mean, cov = broad.moments()
+    x = broad.sample(200_000, torch.Generator().manual_seed(0))
+    assert torch.allclose(x.mean(0), mean, atol=0.02)
+    assert torch.allclose(torch.cov(x.T), cov, atol=0.03)
+    with pytest.raises(UsageError, match="kind"):
+        random_mixture(0, kind="spiky")
