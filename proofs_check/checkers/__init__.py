@@ -44,6 +44,7 @@ from ._common import (
     CertificateMalformed,
     CertificateRejected,
     check_envelope,
+    field_path,
     load_json_file,
     parse_json_text,
 )
@@ -218,6 +219,23 @@ def _malformed(exc: CertificateMalformed, kind: str | None) -> Verdict:
     return Verdict(MALFORMED, f"malformed: {exc.field}: {exc.message}", kind, "", exc.field, record)
 
 
+def _largest_number(cert: dict) -> str:
+    """The path of the claim or data number with the most digits (where an overflow comes from)."""
+    best, best_path = -1, "certificate"
+    stack: list = [(cert.get("claim"), "claim"), (cert.get("data"), "data")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((child, field_path(path, key)) for key, child in value.items())
+        elif isinstance(value, list):
+            stack.extend((child, field_path(path, i)) for i, child in enumerate(value))
+        elif isinstance(value, (int, str)) and not isinstance(value, bool):
+            size = value.bit_length() if isinstance(value, int) else 4 * len(value)
+            if size > best:
+                best, best_path = size, path
+    return best_path
+
+
 def verify_certificate(cert: Any) -> Verdict:
     """Check a parsed certificate with the checker of its kind.
 
@@ -262,6 +280,10 @@ def verify_certificate(cert: Any) -> Verdict:
         return _malformed(exc, kind)
     except CertificateRejected as exc:
         return Verdict(NOT_VERIFIED, str(exc) or "rejected", kind, record=record)
+    except OverflowError as exc:
+        # Input-caused: a number too large for the float a measurement is compared in.
+        where = _largest_number(cert)
+        return Verdict(MALFORMED, f"malformed: {where}: number too large for this check ({exc})", kind, "", where, record)
     except Exception as exc:  # noqa: BLE001 - a crash must never read as success
         return Verdict(NOT_VERIFIED, f"checker crashed: {type(exc).__name__}: {exc}", kind, record=record)
     if not isinstance(summary, str):

@@ -40,6 +40,7 @@ __all__ = [
     "field_path",
     "get_field",
     "get_int",
+    "get_int_list",
     "get_list",
     "get_number",
     "get_object",
@@ -56,6 +57,11 @@ __all__ = [
 
 FORMAT = "lincomb-certificate"
 VERSION = 1
+#: The most decimal digits an integer (or a numerator or denominator) of a certificate may have.  Real
+#: certificates stay far below (the largest lincomb writes has under 100); the cap keeps exact arithmetic
+#: and messages bounded.
+MAX_DIGITS = 1000
+_MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 1
 
 # ASCII digits only: \d would also accept e.g. Arabic-Indic digits, which int() happily parses.
 _RATIONAL_RE = re.compile(r"[+-]?[0-9]+(?:/[0-9]+)?", re.ASCII)
@@ -176,7 +182,7 @@ def parse_rational(value: Any, field: str) -> Fraction:
     lincomb.proofs_check.checkers._common.CertificateMalformed: data.c: expected an exact rational ...
     """
     if isinstance(value, int) and not isinstance(value, bool):
-        return Fraction(value)
+        return Fraction(_bounded(value, field))
     numerator, denominator = _split_rational(value, field)
     return Fraction(numerator, denominator)
 
@@ -195,7 +201,7 @@ def parse_rational_fast(value: Any, field: str) -> int | Fraction:
     <class 'int'>
     """
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return _bounded(value, field)
     numerator, denominator = _split_rational(value, field)
     if denominator == 1:
         return numerator
@@ -218,6 +224,9 @@ def _split_rational(value: Any, field: str) -> tuple[int, int]:
             f"got {_short_repr(value)}",
         )
     text_num, _, text_den = value.partition("/")
+    longest = max(len(text_num.lstrip("+-")), len(text_den))
+    if longest > MAX_DIGITS:
+        raise CertificateMalformed(field, f"number too long: {longest} digits, at most {MAX_DIGITS} allowed")
     try:
         numerator = int(text_num)
         denominator = int(text_den) if text_den else 1
@@ -226,6 +235,13 @@ def _split_rational(value: Any, field: str) -> tuple[int, int]:
     if denominator == 0:
         raise CertificateMalformed(field, f"zero denominator in {_short_repr(value)}")
     return numerator, denominator
+
+
+def _bounded(value: int, field: str) -> int:
+    """A JSON integer of at most MAX_DIGITS digits (checked without converting it to text)."""
+    if value.bit_length() > _MAX_BITS:
+        raise CertificateMalformed(field, f"number too long: more than {MAX_DIGITS} digits")
+    return value
 
 
 def _short_repr(value: Any, limit: int = 40) -> str:
@@ -330,6 +346,28 @@ def get_int(obj: dict, key: str, path: str, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise CertificateMalformed(field_path(path, key), f"must be >= {minimum}, got {value}")
     return value
+
+
+def get_int_list(obj: dict, key: str, path: str, minimum: int | None = None) -> list:
+    """Fetch a required array of JSON integers (not booleans, not ``1.0``), optionally each ``>= minimum``.
+
+    Examples
+    --------
+    >>> get_int_list({"N": [1, 2]}, "N", "claim", minimum=1)
+    [1, 2]
+    >>> get_int_list({"N": [True]}, "N", "claim")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.N[0]: expected an integer, got boolean true
+    """
+    values = get_list(obj, key, path)
+    here = field_path(path, key)
+    for i, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CertificateMalformed(field_path(here, i), f"expected an integer, got {json_type_name(value)} {_short_repr(value)}")
+        if minimum is not None and value < minimum:
+            raise CertificateMalformed(field_path(here, i), f"must be >= {minimum}, got {value}")
+    return values
 
 
 def get_number(obj: dict, key: str, path: str) -> int | float:

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 from ._exact import Echelon, minor_gcd
 from ._common import (
+    get_int_list,
     CertificateMalformed,
     CertificateRejected,
     check_envelope,
@@ -323,7 +324,7 @@ def _compare_polytope_claim(claim: dict, faces: list, volumes: list, level: int)
     f_vector = [0] * (top["dimension"] + 1)
     for face in faces:
         f_vector[face["dimension"]] += 1
-    claimed_f = get_list(claim, "f_vector", "claim")
+    claimed_f = get_int_list(claim, "f_vector", "claim")
     if claimed_f != f_vector:
         raise CertificateRejected(f"claim.f_vector is {claimed_f}, recomputed {f_vector}")
     claimed_volume = get_int(claim, "volume", "claim", minimum=1)

@@ -103,8 +103,7 @@ def verify(cert: dict) -> str:
     k = get_int(claim, "k", "claim", minimum=1)
     if n > 12:
         raise CertificateMalformed("claim.n", f"n = {n} is beyond what this checker enumerates (n! orderings); at most 12")
-    hidden = claim.get("hidden_layers", 2)
-    if hidden != 2 or isinstance(hidden, bool):
+    if "hidden_layers" in claim and get_int(claim, "hidden_layers", "claim") != 2:
         raise CertificateMalformed("claim.hidden_layers", "every term is a 2-hidden-layer network: must be 2 if present")
     terms = get_list(data, "terms", "data")
     if not terms:

@@ -23,7 +23,7 @@ Examples
 from __future__ import annotations
 
 from . import _exact as P
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_list, get_object
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object
 
 KIND = "tada-flow-matching"
 VARIABLES = ["t", "x", "D", "c"]
@@ -128,7 +128,7 @@ def verify(cert: dict) -> str:
     lincomb.proofs_check.checkers._common.CertificateRejected: claim.N must be 1 for this kind, got 2
     """
     claim, data = cert["claim"], cert["data"]
-    if claim.get("N") != 1:
+    if get_int(claim, "N", "claim") != 1:
         raise CertificateRejected(f"claim.N must be 1 for this kind, got {claim.get('N')!r}")
     if data.get("variables") != VARIABLES:
         raise CertificateMalformed("data.variables", f"expected {VARIABLES}")

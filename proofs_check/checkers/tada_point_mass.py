@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_vector, parse_rational
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_vector, parse_rational
 
 
 def _mul(a: list, b: list) -> list:
@@ -129,7 +129,7 @@ def verify(cert: dict) -> str:
     lincomb.proofs_check.checkers._common.CertificateRejected: no case for N = 1, order 1
     """
     claim, data = cert["claim"], cert["data"]
-    Ns, orders = get_list(claim, "N", "claim"), get_list(claim, "orders", "claim")
+    Ns, orders = get_int_list(claim, "N", "claim", minimum=1), get_int_list(claim, "orders", "claim", minimum=1)
     cases = get_list(data, "cases", "data")
     covered = set()
     for i, case in enumerate(cases):
