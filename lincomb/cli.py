@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="re-check certificate files with the standard-library checkers"
     )
     verify_parser.add_argument("certificates", nargs="+", metavar="CERT", help="JSON files")
+    verify_parser.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="refuse certificate files larger than N bytes (default 256 MiB)",
+    )
     verify_parser.set_defaults(handler=_cmd_verify)
 
     bench_parser = commands.add_parser("bench", help="run a benchmark from the source checkout")
@@ -204,12 +211,22 @@ def _cmd_check(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- verify
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from lincomb.proofs_check.checkers import verify_file
+    from lincomb.proofs_check.checkers import MAX_BYTES, verify_file
 
     exit_code = 0
     for path in args.certificates:
-        verdict = verify_file(path)
+        verdict = verify_file(path, args.max_bytes or MAX_BYTES)
         # DIMACS/drat-trim style: "c" comment lines, then the "s" verdict line.
         print(f"c {path}")
         if verdict.verified and verdict.summary:

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -203,3 +204,56 @@ def test_verify_exit_codes(fake_kind, tmp_path, capsys):
 
 def test_verify_missing_file_is_malformed(capsys, tmp_path):
     assert main(["verify", str(tmp_path / "missing.json")]) == 2
+
+
+# ------------------------------------------------------------------ bounded input (issue 18, item 2)
+
+
+def _verify_line(capsys):
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith("s ")][-1]
+
+
+def test_verify_refuses_a_fifo_without_blocking(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "cert.json"
+    os.mkfifo(fifo)  # no writer: opening it would block forever
+    assert main(["verify", str(fifo)]) == 2
+    assert _verify_line(capsys).endswith("not a regular file (a FIFO)")
+
+
+def test_verify_refuses_a_link_to_a_device(tmp_path, capsys):
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    assert main(["verify", str(link)]) == 2
+    assert _verify_line(capsys).endswith("not a regular file (a device)")
+
+
+def test_verify_size_cap_and_its_flag(tmp_path, capsys):
+    from lincomb.proofs_check.certificate import make_certificate, write_certificate
+
+    path = write_certificate(make_certificate("no-such-kind", {"statement": "s"}, {}, solver="hand", seconds=0),
+                             tmp_path / "c.json")
+    assert main(["verify", "--max-bytes", "50", str(path)]) == 2
+    line = _verify_line(capsys)
+    assert "file too large" in line and "raise it with --max-bytes" in line
+    assert main(["verify", "--max-bytes", "100000", str(path)]) == 2  # read now; refused for its unknown kind
+    assert "unknown certificate kind" in _verify_line(capsys)
+    assert main(["verify", "--max-bytes", "0", str(path)]) == 2  # usage error
+
+
+def test_verify_refuses_deep_nesting_and_long_integers(tmp_path, capsys):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100 + "]" * 100)
+    assert main(["verify", str(deep)]) == 2
+    assert "nesting too deep" in _verify_line(capsys)
+    very_deep = tmp_path / "very-deep.json"
+    very_deep.write_text("[" * 100000 + "]" * 100000)
+    assert main(["verify", str(very_deep)]) == 2
+    assert "nesting too deep" in _verify_line(capsys)
+    long_number = tmp_path / "long.json"
+    cert = json.loads((Path(__file__).parent / "proofs_check" / "certificates" / "valid" / "mip-optimum-n2.json").read_text())
+    cert["claim"]["upper_bound"] = "1" * 1001
+    long_number.write_text(json.dumps(cert))
+    assert main(["verify", str(long_number)]) == 2
+    assert "claim.upper_bound: number too long: 1001 digits" in _verify_line(capsys)

@@ -43,6 +43,7 @@ from ._common import (
     VERSION,
     CertificateMalformed,
     CertificateRejected,
+    MAX_BYTES,
     check_envelope,
     field_path,
     load_json_file,
@@ -52,6 +53,7 @@ from ._common import (
 __all__ = [
     "CHECKERS",
     "FORMAT",
+    "MAX_BYTES",
     "RECORD_OF",
     "VERSION",
     "CertificateMalformed",
@@ -291,7 +293,7 @@ def verify_certificate(cert: Any) -> Verdict:
     return Verdict(VERIFIED, "", kind, summary, record=record)
 
 
-def verify_file(path: Any) -> Verdict:
+def verify_file(path: Any, max_bytes: int = MAX_BYTES) -> Verdict:
     """Read a certificate file and check it.
 
     Unreadable files, invalid or truncated JSON are MALFORMED, naming the file and the
@@ -300,6 +302,9 @@ def verify_file(path: Any) -> Verdict:
     Parameters
     ----------
     path : str or os.PathLike
+        A regular file (not a FIFO or device, also behind a link).
+    max_bytes : int
+        The largest file accepted; larger ones are MALFORMED with the size in the reason.
 
     Returns
     -------
@@ -312,7 +317,7 @@ def verify_file(path: Any) -> Verdict:
     ('MALFORMED', 'no/such/file.json')
     """
     try:
-        cert = load_json_file(path)
+        cert = load_json_file(path, max_bytes)
     except CertificateMalformed as exc:
         return _malformed(exc, None)
     return verify_certificate(cert)

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import stat
 from fractions import Fraction
 from typing import Any
 
@@ -35,6 +37,9 @@ __all__ = [
     "CertificateMalformed",
     "CertificateRejected",
     "FORMAT",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_DIGITS",
     "VERSION",
     "check_envelope",
     "field_path",
@@ -61,6 +66,10 @@ VERSION = 1
 #: certificates stay far below (the largest lincomb writes has under 100); the cap keeps exact arithmetic
 #: and messages bounded.
 MAX_DIGITS = 1000
+#: Default cap on the size of a certificate file (``lincomb verify --max-bytes`` raises it).
+MAX_BYTES = 256 * 1024 * 1024
+#: The deepest nesting of arrays and objects a certificate may have (real ones stay under 12).
+MAX_DEPTH = 64
 _MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 1
 
 # ASCII digits only: \d would also accept e.g. Arabic-Indic digits, which int() happily parses.
@@ -524,16 +533,20 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     return result
 
 
-def load_json_file(path: Any) -> Any:
+def load_json_file(path: Any, max_bytes: int = MAX_BYTES) -> Any:
     """Read a JSON file strictly; any problem is :class:`CertificateMalformed` naming the file.
 
-    Rejects ``NaN``/``Infinity``, duplicate keys in an object, invalid UTF-8, and reports the
-    line and column of a syntax error (e.g. a truncated file).
+    Only regular files are read (not a FIFO, a device or a directory, also behind a symbolic link), of at
+    most ``max_bytes`` bytes.  Rejects ``NaN``/``Infinity``, duplicate keys in an object, invalid UTF-8,
+    nesting deeper than :data:`MAX_DEPTH`, and reports the line and column of a syntax error (e.g. a
+    truncated file).
 
     Parameters
     ----------
     path : str or os.PathLike
         The file to read.
+    max_bytes : int
+        The largest file accepted (default :data:`MAX_BYTES`).
 
     Examples
     --------
@@ -545,19 +558,50 @@ def load_json_file(path: Any) -> Any:
     Traceback (most recent call last):
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: ...json: invalid JSON at line 1 column 12 ...
+    >>> load_json_file(name, max_bytes=10)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: ...json: file too large: 24 bytes, at most 10 accepted (raise it with --max-bytes)
+    >>> load_json_file(os.path.dirname(name))
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: ...: not a regular file (a directory)
     >>> os.remove(name)
     """
     name = str(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        mode = os.stat(path).st_mode  # follows symbolic links: a link to /dev/zero is a device
     except OSError as exc:
         raise CertificateMalformed(name, f"cannot read file: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        what = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket or other special file"
+        raise CertificateMalformed(name, f"not a regular file ({what})")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise CertificateMalformed(name, f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        size = os.stat(path).st_size
+        raise CertificateMalformed(name, f"file too large: {size} bytes, at most {max_bytes} accepted (raise it with --max-bytes)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CertificateMalformed(name, f"not UTF-8 text (byte {exc.start})") from None
     return parse_json_text(text, name)
+
+
+def _check_depth(value: Any, name: str) -> None:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise CertificateMalformed(name, f"nesting too deep: more than {MAX_DEPTH} levels of arrays and objects")
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
 
 
 def parse_json_text(text: str, name: str) -> Any:
@@ -577,12 +621,16 @@ def parse_json_text(text: str, name: str) -> Any:
     lincomb.proofs_check.checkers._common.CertificateMalformed: inline: invalid JSON: NaN is not valid JSON
     """
     try:
-        return json.loads(
+        document = json.loads(
             text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
         )
     except json.JSONDecodeError as exc:
         raise CertificateMalformed(
             name, f"invalid JSON at line {exc.lineno} column {exc.colno} (char {exc.pos}): {exc.msg}"
         ) from None
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise CertificateMalformed(name, f"nesting too deep: more than {MAX_DEPTH} levels of arrays and objects") from None
+    except ValueError as exc:
         raise CertificateMalformed(name, f"invalid JSON: {exc}") from None
+    _check_depth(document, name)
+    return document
