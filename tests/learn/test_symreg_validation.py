@@ -108,3 +108,37 @@ def test_bad_inputs_are_refused():
     with pytest.raises(UsageError, match="strictly increasing"):
         integrate_model([-x], [x], [1.0], t[::-1])
     assert np.array_equal(data_scale(np.array([[0.0], [0.0]])), [1e-12])
+
+
+# ----------------------------------------------------------------------------- benchmarks/symreg.py summaries
+def _bench():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    spec = importlib.util.spec_from_file_location("symreg_bench", ROOT / "benchmarks" / "symreg.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_noise_is_multiplicative_and_summary_splits_by_class():
+    bench = _bench()
+    X = np.full((20000, 2), [2.0, -5.0])
+    noisy = bench.multiplicative_noise(X, 0.05, seed=1)
+    assert np.allclose((noisy / X - 1).std(axis=0), 0.05, rtol=0.05)
+
+    def row(system, states, polynomial, structure, r2, method="lincomb-network"):
+        return {"system": system, "noise": 0.01, "seed": 0, "method": method, "states": states, "polynomial": polynomial,
+                "structure": structure, "r2_test": r2, "r2_train": r2, "status_test": "ok" if r2 is not None else "diverged",
+                "precision": 1.0, "recall": 1.0, "max_relative_error": 0.01, "terms": 3, "seconds": 1.0, "samples": 400}
+
+    rows = [row("a", 1, True, True, 0.99), row("b", 1, False, False, None), row("c", 3, False, True, 0.5),
+            row("a", 1, True, False, 0.95, method="pysindy-poly2")]
+    table = bench.summarize(rows)
+    cells = {(r["method"], r["group"]): r for r in table}
+    assert cells[("lincomb-network", "all")]["exact"] == pytest.approx(2 / 3)
+    assert cells[("lincomb-network", "non-polynomial")]["r2_test_gt_0.9"] == 0
+    assert cells[("lincomb-network", "non-polynomial")]["diverged"] == 0.5
+    assert cells[("lincomb-network", "1-state poly")]["exact"] == 1 and ("lincomb-network", "2-state poly") not in cells
+    text = bench.markdown(table, rows)
+    assert "| 3-state non-poly (1) | 100 % |" in text and "pysindy-poly2" in text
