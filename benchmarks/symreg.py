@@ -407,6 +407,18 @@ def _key(row: dict) -> tuple:
     return (row["system"], float(row["noise"]), int(row["seed"]), row["method"])
 
 
+def fill_copies(rows: list[dict]) -> None:
+    """Copy each deterministic method's noise-free seed-0 row to the other seeds present in ``rows``."""
+    seeds = sorted({int(r["seed"]) for r in rows})
+    present = {_key(r) for r in rows}
+    fixed = {m for m in {r["method"] for r in rows} if deterministic(m)}
+    for row in [r for r in rows if r["noise"] == 0 and r["seed"] == 0 and r["method"] in fixed
+                and "copied_from_seed" not in r]:
+        for seed in seeds[1:]:
+            if (row["system"], 0.0, seed, row["method"]) not in present:
+                rows.append({**row, "seed": seed, "copied_from_seed": 0})
+
+
 def _init_worker():
     try:
         import torch
@@ -427,6 +439,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1; the machine is shared)")
     parser.add_argument("--name", default="symreg", help="results/NAME.json and NAME.png (default symreg)")
     parser.add_argument("--report", action="store_true", help="only summarize results/NAME.json")
+    parser.add_argument("--include", action="append", default=[], metavar="OTHER",
+                        help="add the runs of results/OTHER.json that NAME lacks (e.g. a separate PySINDy run)")
     args = parser.parse_args(argv)
     _init_worker()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -470,17 +484,18 @@ def main(argv=None) -> int:
         else:
             for case in cases:
                 record(run_case(case))
-        present = {_key(r) for r in rows}
-        for row in [r for r in rows if r["noise"] == 0 and r["seed"] == 0 and r["method"] in fixed
-                    and r["system"] in systems and "copied_from_seed" not in r]:
-            for seed in range(1, args.seeds):
-                if (row["system"], 0.0, seed, row["method"]) not in present:
-                    rows.append({**row, "seed": seed, "copied_from_seed": 0})
         grid["deterministic_methods"] = sorted(fixed)
         grid["wall_seconds_this_run"] = time.perf_counter() - start
         previous["grid"] = grid
+    for name in args.include:
+        done = {_key(r) for r in rows}
+        rows.extend(r for r in json.loads((RESULTS / f"{name}.json").read_text())["runs"] if _key(r) not in done)
+    fill_copies(rows)
     table = summarize(rows)
-    _write(path, {"grid": previous.get("grid", {}), "table": table, "runs": rows})
+    grid = previous.get("grid", {})
+    if args.include:
+        grid["included"] = sorted(set(grid.get("included", [])) | set(args.include))
+    _write(path, {"grid": grid, "table": table, "runs": rows})
     if table:
         plot(table, RESULTS / f"{args.name}.png")
         print(markdown(table, rows))
