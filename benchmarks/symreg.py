@@ -420,10 +420,16 @@ def fill_copies(rows: list[dict]) -> None:
 
 
 def _init_worker():
+    # Import the heavy modules before any fit is timed.
     try:
         import torch
 
         torch.set_num_threads(1)
+        import lincomb.learn.symreg  # noqa: F401
+    except ImportError:
+        pass
+    try:
+        import pysindy  # noqa: F401
     except ImportError:
         pass
 
