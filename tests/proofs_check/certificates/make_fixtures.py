@@ -26,10 +26,6 @@ HERE = Path(__file__).resolve().parent
 FOLDER_EXIT = {"valid": 0, "invalid": 1, "malformed": 2}
 
 
-def _first(certificates):
-    return certificates
-
-
 def builders() -> dict:
     """kind -> a function returning a list of certificates (small runs of the registered builders)."""
     from lincomb.proofs_check import (
