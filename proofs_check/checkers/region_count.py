@@ -398,19 +398,24 @@ class _Rows:
         return row
 
 
-def _next_packed(rows: list, bits: int, weights: list, biases: list, level: _PackedLevel) -> tuple:
+def _next_packed(rows: "_Rows", bits: int, weights: list, biases: list, level: _PackedLevel) -> tuple:
     """The next layer's lines on a cell, packed: ``sum over active j of W[:, j] rows[j]`` plus the biases."""
     columns = level.columns
-    packed = [0] * (rows.size - 1) + [level.bias]
-    j = 0
-    while bits:
-        if bits & 1:
-            column = columns[j]
-            for m, v in enumerate(rows[j]):
+    raws, step, half = rows.raw, rows.step, rows.half
+    from_bytes = int.from_bytes
+    packed = []
+    for m, raw in enumerate(raws):
+        total = level.bias if m == len(raws) - 1 else 0
+        remaining, j, start = bits, 0, 0
+        while remaining:
+            if remaining & 1:
+                v = from_bytes(raw[start : start + step], "little") - half
                 if v:
-                    packed[m] += v * column
-        bits >>= 1
-        j += 1
+                    total += v * columns[j]
+            remaining >>= 1
+            j += 1
+            start += step
+        packed.append(total)
     return tuple(packed)
 
 
