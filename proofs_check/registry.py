@@ -464,6 +464,18 @@ CHECKS: tuple[Check, ...] = (
         record="proof",
     ),
     Check(
+        id="max-two-hidden-symmetric-network-n6",
+        claim="the S_6-symmetric 2-hidden-layer ReLU network (widths 42, 632) built from the n = 6 representation "
+        "equals max(x1..x6) (symmetry checked on generators, identity on the chamber x1 >= ... >= x6)",
+        source=RUESS_ET_AL,
+        tier="quick",
+        needs=(),
+        module="max_two_hidden",
+        function="run_symmetric_network_n6",
+        kinds=("symmetric-network-identity",),
+        record="proof",
+    ),
+    Check(
         id="max-two-hidden-network-n7",
         claim="the S_7-symmetric 2-hidden-layer ReLU network (widths 56, 26042) built from the n = 7 representation "
         "equals max(x1..x7) (symmetry checked on generators, identity on the chamber x1 >= ... >= x7)",
