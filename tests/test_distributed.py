@@ -190,3 +190,37 @@ def test_worker_killed_mid_run_loses_and_duplicates_nothing(client, tmp_path):
     # It was built again, by a process that is not the killed one, and reported once.
     built = [line for line in lines if line.startswith("[1/4] bbhsy-max5-two-hidden: built on ")]
     assert len(built) == 1 and not built[0].split("built on ")[1].split(" ")[0].endswith(f":{killed['pid']}")
+
+
+def test_the_dask_executor_submits_the_build_step_itself(monkeypatch):
+    # One contract: a Dask task is runner.build_check, nothing rebuilt or replayed around it.
+    from lincomb.proofs_check.distributed_runner import dask_executor
+    from lincomb.proofs_check.runner import build_check
+
+    submitted = []
+
+    class Future:
+        def __init__(self, key, value):
+            self.key, self.value = key, value
+
+        def result(self):
+            return self.value
+
+        def release(self):
+            pass
+
+    class RecordingClient:
+        def register_plugin(self, plugin):
+            pass
+
+        def submit(self, function, check, key, pure):
+            submitted.append((function, check.id))
+            return Future(key, function(check))
+
+    import distributed
+
+    check = get_check("max-two-hidden-published-n6")
+    monkeypatch.setattr(distributed, "as_completed", lambda futures: iter(futures))
+    pairs = list(dask_executor(RecordingClient())([check], lambda c, m: None))
+    assert submitted == [(build_check, check.id)]
+    assert pairs[0][0] is check and not pairs[0][1].finished
