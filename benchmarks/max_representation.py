@@ -22,6 +22,11 @@ warm-started at the pivots' solution, its support re-solved exactly) and writes
 ``benchmarks/results/max_representation_sparsest.json`` (templates used by the pivots and by the sparse solution,
 the published counts, MILP status and bound, both network widths) and one verified certificate per n,
 ``max_representation_sparsest_nN.json``.
+
+Networks: ``python benchmarks/max_representation.py --networks [N ...]`` proves the network of each solution equal
+to max_n by the symmetric argument (kind ``symmetric-network-identity``, one chamber) and, for n <= 6, by the
+anchor (``braid-chamber-identity`` of the one-orientation network, all n! chambers); times of search side and
+checker, widths, ratio anchor / symmetric; ``benchmarks/results/max_representation_networks.json``.
 """
 
 from __future__ import annotations
@@ -222,8 +227,58 @@ def sparsest(ns, time_limit: float) -> None:
             "published_templates": PUBLISHED_TEMPLATES, "records": records}, indent=1) + "\n")
 
 
+def networks(ns) -> None:
+    """Network identity for each n (``--networks``): the symmetric argument (one chamber) against the anchor, the
+    braid-chamber proof of the one-orientation network (all n! chambers), where the anchor finishes (n <= 6)."""
+    from lincomb.proofs_check.checkers import verify_certificate
+    from lincomb.proofs_check.identity_certificates import braid_chamber_identity_certificate
+    from lincomb.proofs_check.symmetric_network_certificates import symmetric_network_certificate
+    from lincomb.theory.constructions import max_function
+    from lincomb.theory.symmetric_network import symmetric_max_network
+
+    path = RESULTS / "max_representation_networks.json"
+    records = json.loads(path.read_text())["records"] if path.exists() else []
+    for n in ns:
+        result = max_representation(n)
+        terms = [(c, t.a, t.b) for c, t in result.terms]
+        start = time.perf_counter()
+        network = symmetric_max_network(n, terms)
+        certificate = symmetric_network_certificate(network, statement=f"max_{n}")
+        build = time.perf_counter() - start
+        start = time.perf_counter()
+        verdict = verify_certificate(json.loads(json.dumps(certificate)))
+        check = time.perf_counter() - start
+        record = {"n": n, "terms": len(terms), "symmetric_widths": list(network.widths),
+                  "symmetric_orbits": len(network.orbits), "symmetric_build_seconds": round(build, 2),
+                  "symmetric_checker_seconds": round(check, 2), "symmetric_verified": verdict.status == "VERIFIED",
+                  "certificate_chars": len(json.dumps(certificate))}
+        if n <= 6:
+            start = time.perf_counter()
+            plain = result.network()
+            anchor = braid_chamber_identity_certificate(plain, max_function(n), statement=f"max_{n}")
+            anchor_build = time.perf_counter() - start
+            start = time.perf_counter()
+            anchor_verdict = verify_certificate(json.loads(json.dumps(anchor)))
+            anchor_check = time.perf_counter() - start
+            record.update({
+                "anchor": "braid-chamber-identity of the one-orientation network (n! chambers)",
+                "anchor_widths": list(plain.widths), "anchor_build_seconds": round(anchor_build, 2),
+                "anchor_checker_seconds": round(anchor_check, 2),
+                "anchor_verified": anchor_verdict.status == "VERIFIED",
+                "ratio_anchor_over_symmetric": round((anchor_build + anchor_check) / max(build + check, 1e-3), 1)})
+        records = [r for r in records if r["n"] != n] + [record]
+        records.sort(key=lambda r: r["n"])
+        print(json.dumps(record), flush=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"benchmark": "max_representation_networks",
+                                    "note": "measured under load on a shared 2-core machine", "records": records},
+                                   indent=1) + "\n")
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--sparsest"]:
+    if sys.argv[1:2] == ["--networks"]:
+        networks([int(a) for a in sys.argv[2:]] or [5, 6, 7, 8])
+    elif sys.argv[1:2] == ["--sparsest"]:
         arguments = sys.argv[2:]
         limit = 300.0
         if "--time-limit" in arguments:
