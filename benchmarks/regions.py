@@ -78,6 +78,7 @@ PLANAR_CASES = [  # (name, widths, anchors: run the LP enumerator and the MILP t
     ("random", [64, 64, 64], False), ("random", [128, 128, 128], False), ("random", [16, 16, 16, 16], True),
     ("random", [32, 32, 32, 32], False), ("random", [64, 64, 64, 64], False),
     ("trained", [32, 32], True), ("trained", [64, 64, 64], False), ("plane-4d", [32, 32], False),
+    ("random", [256, 256, 256], False),
 ]
 PLANAR_QUICK = [0, 1, 5, 12]
 
@@ -192,11 +193,22 @@ def random_network_wide(widths, seed):
     return random_network(widths, 2, seed)
 
 
+def _merged(earlier: list, rows: list) -> list:
+    keys = {(r["network"], tuple(r["widths"])) for r in rows}
+    kept = [r for r in earlier if (r["network"], tuple(r["widths"])) not in keys]
+    order = {(name, tuple(widths)): i for i, (name, widths, _) in enumerate(PLANAR_CASES)}
+    return sorted(kept + rows, key=lambda r: order.get((r["network"], tuple(r["widths"])), len(order)))
+
+
 def planar_main(args) -> int:
     results = Path(__file__).parent / "results"
     results.mkdir(exist_ok=True)
     indices = args.cases if args.cases else (PLANAR_QUICK if args.quick else range(len(PLANAR_CASES)))
     rows, largest = [], None
+    earlier = []
+    if args.cases and (results / "regions_planar.json").exists():
+        # a run of selected cases replaces those rows and keeps the others
+        earlier = json.loads((results / "regions_planar.json").read_text())["rows"]
     for index in indices:
         row, partition = run_planar_case(index, args.anchor_limit, args.milp_limit)
         rows.append(row)
@@ -217,7 +229,8 @@ def planar_main(args) -> int:
                         "milp": "Serra-Tjandraatmadja-Ramalingam MILP (Pyomo appsi_highs, child process)"},
             "anchor_limit_seconds": args.anchor_limit, "milp_limit_seconds": args.milp_limit,
             "note": "measured on a shared 2-core machine under load (nice 10, BLAS pinned to 1 thread)",
-            "rows": rows}, indent=1) + "\n")
+            "rows": _merged(earlier, rows)}, indent=1) + "\n")
+    rows = _merged(earlier, rows)
     try:
         import matplotlib
 

@@ -153,7 +153,9 @@ def plot_partition(partition, path, *, labels: bool | None = None) -> int:
     faces = [colours(zlib.crc32(p.encode()) % 20) for p in patterns]
     many = len(polygons) > 2000
     figure, axes = plt.subplots(figsize=(8, 8))
-    axes.add_collection(PolyCollection(polygons, facecolors=faces, edgecolors="black",
+    # beyond ~20,000 regions black edges would cover the picture: the colours alone separate the regions
+    edges = "face" if len(polygons) > 20000 else "black"
+    axes.add_collection(PolyCollection(polygons, facecolors=faces, edgecolors=edges,
                                        linewidths=0.05 if many else 0.5, antialiased=not many))
     if labels if labels is not None else len(polygons) <= 60:
         for pattern, point in zip(patterns, partition.points()):
