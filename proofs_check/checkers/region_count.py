@@ -115,6 +115,7 @@ def verify(cert: dict) -> str:
 # or pairs (a, c), read at a vertex as a X + b Y + c D (that is D times the affine value).
 
 _HEX = re.compile(r"0|[1-9a-f][0-9a-f]*", re.ASCII)
+_INT = {int}
 
 
 def _integer(value, path: str) -> int:
@@ -160,7 +161,7 @@ def _parse_partition_data(data: dict, k: int, widths: list):
     """``(vertices, levels)``: vertex tuples, and per level the cells ``(parent, bits, vertex indices)``."""
     vertices = []
     for index, vertex in enumerate(get_list(data, "vertices", "data")):
-        if not isinstance(vertex, list) or len(vertex) != k + 1 or any(type(v) is not int for v in vertex) or vertex[-1] <= 0:
+        if type(vertex) is not list or len(vertex) != k + 1 or not set(map(type, vertex)) <= _INT or vertex[-1] <= 0:
             path = field_path("data.vertices", index)
         else:
             vertices.append(tuple(vertex))
@@ -188,7 +189,7 @@ def _parse_partition_data(data: dict, k: int, widths: list):
             if (type(cell) is list and len(cell) == 3 and type(cell[0]) is int and 0 <= cell[0] < previous
                     and type(cell[1]) is str and _HEX.fullmatch(cell[1]) and type(cell[2]) is list
                     and (len(cell[2]) >= corners if k == 2 else len(cell[2]) == 2)
-                    and all(type(v) is int and 0 <= v < len(vertices) for v in cell[2])):
+                    and set(map(type, cell[2])) <= _INT and min(cell[2]) >= 0 and max(cell[2]) < len(vertices)):
                 bits = int(cell[1], 16)
                 if not bits >> width:
                     parsed.append((cell[0], bits, tuple(cell[2])))
@@ -264,44 +265,46 @@ def _name(where) -> str:
     return where if isinstance(where, str) else f"cell {where[0]} of level {where[1]}"
 
 
-def _polygon_measure(polygon: list, where) -> Fraction:
-    """Twice the area of a strictly convex counter-clockwise polygon; rejects any other vertex cycle.
+def _polygon_measure(polygon: list, where) -> tuple:
+    """Twice the area ``(numerator, denominator > 0)`` of a strictly convex counter-clockwise polygon; rejects
+    any other vertex cycle.
 
-    ``where`` names the cell in messages: a string, or (index, level).
+    ``where`` names the cell in messages: a string, or (index, level). Edge vectors are kept scaled by the
+    positive products of their ends' denominators, which changes no sign: the turn at a vertex is the sign
+    of the cross product of the edge vectors into and out of it.
     """
     count = len(polygon)
     numerator, denominator = 0, 1  # the shoelace sum, kept unreduced until the end
     turns = 0
-    x1, y1, d1 = polygon[-2]
-    x2, y2, d2 = polygon[-1]
-    # the half-plane of the edge direction into the current vertex: [0, pi) is "up"
-    dx, dy = x2 * d1 - x1 * d2, y2 * d1 - y1 * d2
+    x1, y1, d1 = polygon[-1]
+    x0, y0, d0 = polygon[-2]
+    dx, dy = x1 * d0 - x0 * d1, y1 * d0 - y0 * d1  # the edge into polygon[-1], scaled by d0 d1 > 0
     up = dy > 0 or (dy == 0 and dx > 0)
     for i in range(count):
-        x3, y3, d3 = polygon[i]
-        # orientation of three homogeneous points (all D > 0): the determinant
-        if x1 * (y2 * d3 - y3 * d2) - y1 * (x2 * d3 - x3 * d2) + d1 * (x2 * y3 - x3 * y2) <= 0:
+        x2, y2, d2 = polygon[i]
+        ex, ey = x2 * d1 - x1 * d2, y2 * d1 - y1 * d2
+        if dx * ey - dy * ex <= 0:
             raise CertificateRejected(f"{_name(where)}: the turn at vertex {(i - 1) % count} of its cycle is not strictly counter-clockwise")
-        ex, ey = x3 * d2 - x2 * d3, y3 * d2 - y2 * d3
         # one full turn: the edge direction passes from the lower half-plane [pi, 2 pi) to [0, pi) once
         next_up = ey > 0 or (ey == 0 and ex > 0)
         if next_up and not up:
             turns += 1
-        scale = d2 * d3
-        numerator = numerator * scale + (x2 * y3 - x3 * y2) * denominator
+        scale = d1 * d2
+        numerator = numerator * scale + (x1 * y2 - x2 * y1) * denominator
         denominator *= scale
-        x1, y1, d1, x2, y2, d2, up = x2, y2, d2, x3, y3, d3, next_up
+        x1, y1, d1, dx, dy, up = x2, y2, d2, ex, ey, next_up
     if turns != 1:
         raise CertificateRejected(f"{_name(where)}: the vertex cycle winds {turns} times; a convex polygon winds once")
-    return Fraction(numerator, denominator)
+    return numerator, denominator
 
 
-def _interval_measure(interval: list, where) -> Fraction:
+def _interval_measure(interval: list, where) -> tuple:
+    """The length ``(numerator, denominator > 0)`` of an interval; rejects ends out of order."""
     (t0, d0), (t1, d1) = interval
-    length = Fraction(t1 * d0 - t0 * d1, d0 * d1)
-    if length <= 0:
+    numerator = t1 * d0 - t0 * d1
+    if numerator <= 0:
         raise CertificateRejected(f"{_name(where)}: its ends are not in increasing order")
-    return length
+    return numerator, d0 * d1
 
 
 def _edge_lines(polygon: list, k: int) -> list:
@@ -514,7 +517,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             corners = set(polygon)
             masks: dict = {}
             seen: set = set()
-            total = Fraction(0)
+            total_numerator, total_denominator = 0, 1  # exact, unreduced: sum of the cells' measures
             top, ones = packed_level.top, packed_level.ones
             for index in group:
                 _, bits, indices = cells[index]
@@ -530,9 +533,10 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                         if vertex not in corners and _outside(edges, vertex, k):
                             raise CertificateRejected(f"cell {index} of level {level}: vertex {v} lies outside {parent_name}")
                         # the packed signs (see _PackedLevel.signs), inlined: this is the inner loop
-                        value = top
-                        for m, coordinate in enumerate(vertex):
-                            value += coordinate * lines[m]
+                        if k == 2:
+                            value = top + vertex[0] * lines[0] + vertex[1] * lines[1] + vertex[2] * lines[2]
+                        else:
+                            value = top + vertex[0] * lines[0] + vertex[1] * lines[1]
                         found = masks[v] = (value & top, (value - ones) & top)
                     everywhere_non_negative &= found[0]
                     somewhere_positive |= found[1]
@@ -541,13 +545,15 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                     _report_bits(f"cell {index} of level {level}", level, bits, spread, indices, masks, packed_level)
                 polygon_of_cell = [vertices[v] for v in indices]
                 cell_measure = measure(polygon_of_cell, (index, level))
-                total += cell_measure
+                total_numerator = total_numerator * cell_measure[1] + cell_measure[0] * total_denominator
+                total_denominator *= cell_measure[1]
                 children[index] = (polygon_of_cell, bits, cell_measure)
-            if total != parent_measure:
+            if total_numerator * parent_measure[1] != parent_measure[0] * total_denominator:
+                total, parent_size = Fraction(total_numerator, total_denominator), Fraction(*parent_measure)
                 word, half = ("areas", 2) if k == 2 else ("lengths", 1)
                 raise CertificateRejected(
                     f"the cells of level {level} in {parent_name} have total {word} {total / half}, "
-                    f"it has {parent_measure / half}: they do not tile it"
+                    f"it has {parent_size / half}: they do not tile it"
                 )
         if level + 1 < len(levels):
             weights, biases = integer_layers[level + 1]

@@ -234,3 +234,19 @@ def test_partition_malformed_certificates_name_the_field(planar_certificate):
     assert verdict.status == "MALFORMED" and verdict.field == "data.layout"
     verdict = mutate(planar_certificate, lambda c: c["claim"].pop("slice"))
     assert verdict.status == "MALFORMED" and verdict.field == "claim.slice"
+
+
+def test_partition_polygons_must_be_convex_and_wind_once():
+    from lincomb.proofs_check.checkers._common import CertificateRejected
+    from lincomb.proofs_check.checkers.region_count import _polygon_measure
+
+    square = [(0, 0, 1), (1, 0, 1), (1, 1, 1), (0, 1, 1)]
+    assert _polygon_measure(square, "square") == (2, 1)
+    # a pentagram turns left at every vertex but winds twice: its shoelace sum is no area of a convex cell
+    star = [(2, 0, 1), (-2, 1, 1), (1, -2, 1), (1, 2, 1), (-2, -1, 1)]
+    with pytest.raises(CertificateRejected, match="winds 2 times"):
+        _polygon_measure(star, "star")
+    with pytest.raises(CertificateRejected, match="not strictly counter-clockwise"):
+        _polygon_measure(square[::-1], "clockwise")
+    with pytest.raises(CertificateRejected, match="not strictly counter-clockwise"):
+        _polygon_measure([(0, 0, 1), (1, 0, 1), (2, 0, 1), (1, 1, 1)], "collinear")
