@@ -11,7 +11,7 @@ Targets (exact denoisers, so every gap is discretization error):
 
 Quality: the Frechet distance (FID's formula) between the samples and the target's exact mean and
 covariance.  Its finite-sample floor is shown two ways: the FD of ``n`` exact draws to the exact
-moments (mean of 6 draws; their standard deviation is the resolution ``delta``), and the FD
+moments (mean of 12 draws; their standard deviation is the resolution ``delta``), and the FD
 between two exact draws of ``n`` each.  For each target and sampler: the smallest NFE of the grid at
 which the FD reaches DPM-Solver++(2M)@16, by three criteria (the table shows ``strict/2sd/excess``):
 strictly (``FD <= FD_2M@16``); within the resolution (``FD <= FD_2M@16 + 2 delta``); and noise-matched
@@ -46,6 +46,7 @@ from lincomb.learn.sampling import (
 RESULTS = Path(__file__).parent / "results"
 NFES = (4, 5, 6, 7, 8, 9, 10, 12, 14, 16)
 REFERENCE_NFE = 48   # "nearly exact flow" for the noise-matched criterion
+FLOOR_DRAWS = 12     # exact draws for the floor's mean and standard deviation
 SAMPLER_LABELS = ("dpmpp_2m", "dpmpp_3m", "unipc_bh1", "unipc_bh2", "tada", "tada_paper_grid", "dpmpp_2m_tada_grid")
 
 
@@ -83,7 +84,7 @@ def first_reaching(curve: dict, threshold: float):
 
 
 def evaluate_target(name, description, denoiser, mean, cov, exact_draw, n, nfes, seed, dtype, progress):
-    floors = [fd_to_moments(exact_draw(n, 1000 + i), mean, cov) for i in range(6)]
+    floors = [fd_to_moments(exact_draw(n, 1000 + i), mean, cov) for i in range(FLOOR_DRAWS)]
     two_draws = fd_to_moments(exact_draw(n, 2000), *_moments(exact_draw(n, 2001)))
     delta = statistics.stdev(floors)
     curves = {}
