@@ -20,6 +20,47 @@ from ._common import CertificateMalformed, CertificateRejected, field_path, get_
 from ._relu_network import read_matrix, read_relu_network
 
 # ---------------------------------------------------------------------------------------------
+def _pass_through_pairs(weights: list, biases: list, following: list) -> dict:
+    """Roles ``{neuron: "linear" | "zero"}`` of the pass-through pairs of one hidden layer.
+
+    Neurons i < j pair when row j, bias j and column j of the next layer are exactly the negatives of
+    those of i (then ``w relu(z) - w relu(-z) = w z``).  Greedy, as docs/certificates.md says: for
+    i = 0, 1, ... (skipping paired neurons) the smallest unpaired j > i.  Neurons are grouped by their
+    exact (row, bias, column) signature, so the search is linear in the size of the two layers, not
+    quadratic in the width; the pairs are the same as those of the pairwise scan.
+
+    Examples
+    --------
+    >>> _pass_through_pairs([[1], [-1], [1], [-1]], [0, 0, 0, 0], [[2, -2, 2, -2]])
+    {0: 'linear', 1: 'zero', 2: 'linear', 3: 'zero'}
+    >>> _pass_through_pairs([[0], [0], [0]], [0, 0, 0], [[0, 0, 1]])
+    {0: 'linear', 1: 'zero'}
+    """
+    signatures = [
+        (tuple(row), bias, tuple(next_row[neuron] for next_row in following))
+        for neuron, (row, bias) in enumerate(zip(weights, biases))
+    ]
+    by_signature: dict = {}
+    for neuron, signature in enumerate(signatures):
+        by_signature.setdefault(signature, []).append(neuron)
+    cursor = dict.fromkeys(by_signature, 0)  # per signature: candidates before the cursor are used or too small
+    role: dict = {}
+    for i, (row, bias, column) in enumerate(signatures):
+        if i in role:
+            continue
+        negative = (tuple(-a for a in row), -bias, tuple(-c for c in column))
+        candidates = by_signature.get(negative)
+        if candidates is None:
+            continue
+        position = cursor[negative]
+        while position < len(candidates) and (candidates[position] <= i or candidates[position] in role):
+            position += 1
+        cursor[negative] = position
+        if position < len(candidates):
+            role[i], role[candidates[position]] = "linear", "zero"
+    return role
+
+
 def _compile_network(layers: list, dimension: int, nodes: list) -> int:
     """Append the network's nodes (inputs are nodes 0..n-1); return the output node."""
     current = list(range(dimension))
@@ -30,20 +71,7 @@ def _compile_network(layers: list, dimension: int, nodes: list) -> int:
             pre.append(dimension + len(nodes) - 1)
         if index == len(layers) - 1:
             return pre[0]
-        following = layers[index + 1][0]
-        # Pass-through pairs: w relu(z) - w relu(-z) = w z, compiled without a max (docs/certificates.md).
-        role = {}
-        for i in range(len(weights)):
-            if i in role:
-                continue
-            for j in range(i + 1, len(weights)):
-                if j in role:
-                    continue
-                if biases[j] == -biases[i] and all(a == -b for a, b in zip(weights[j], weights[i])) and all(
-                    row[j] == -row[i] for row in following
-                ):
-                    role[i], role[j] = "linear", "zero"
-                    break
+        role = _pass_through_pairs(weights, biases, layers[index + 1][0])
         outputs = []
         zero = None
         for neuron, node in enumerate(pre):

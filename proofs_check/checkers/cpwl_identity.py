@@ -49,6 +49,9 @@ from ._common import (
 from ._expressions import compile_side
 
 KIND = "cpwl-identity"
+#: The most leaf cells a certificate may state (``data.leaves``); the walk stops once it finds more leaves than
+#: stated, so the checker's time is at most about (leaves + empty cells) x (max nodes) steps.
+MAX_LEAVES = 10_000_000
 _MULTIPLIER_KEY = re.compile(r"(0|[1-9][0-9]*):(0|[1-9][0-9]*)", re.ASCII)
 _CELL_KEY = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*", re.ASCII)
 
@@ -86,16 +89,42 @@ def _describe(vector) -> str:
     return " + ".join(terms)
 
 
-def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict) -> tuple[int, int, set]:
-    """Walk the cell tree; return (explored leaves, empty cells used, keys used)."""
+def _trie(cells: dict) -> dict:
+    """The declared cell keys as a trie ``{position: [subtrie, key or None]}``.
+
+    The walk follows it one step per ``max`` node, so it never builds or hashes a key string (a key is as
+    long as the tree is deep: building one per node would make time and memory quadratic in the depth).
+    """
+    root: dict = {}
+    for key in cells:
+        node = root
+        parts = key.split(".")
+        for depth, part in enumerate(parts):
+            entry = node.setdefault(int(part), [{}, None])
+            if depth == len(parts) - 1:
+                entry[1] = key
+            node = entry[0]
+    return root
+
+
+def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, max_leaves: int) -> tuple[int, int, set]:
+    """Walk the cell tree; return (explored leaves, empty cells used, keys used).
+
+    The walk stops with a rejection as soon as it finds more than ``max_leaves`` leaves (the stated
+    ``data.leaves``), so its time is bounded by the stated counts times the depth, not by the tree.
+    """
     width = dimension + 1
     values = [tuple(1 if j == i else 0 for j in range(width)) for i in range(dimension)] + [None] * len(nodes)
     max_positions = [dimension + k for k, node in enumerate(nodes) if node[0] == "max"]
     last = max(lhs_out, rhs_out)
     counts = {"leaves": 0, "empty": 0}
     used = set()
+    path: list = []  # representatives chosen from the root to the current cell; a key is ".".join(path)
     # constraints[(depth, representative)] = vector, for the path currently explored
     constraints: dict = {}
+
+    def key_of(extra=()) -> str:
+        return ".".join(str(p) for p in (*path, *extra))
 
     def evaluate(start: int, stop: int) -> None:
         for index in range(start, stop):
@@ -131,46 +160,69 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict) 
         if combination[-1] > 0:
             raise CertificateRejected(f"empty cell {key}: the multipliers combine the constants to {combination[-1]} > 0")
 
-    def explore(depth: int, key: str) -> None:
-        start = max_positions[depth - 1] + 1 if depth else dimension
-        if depth == len(max_positions):
-            evaluate(start, max(last + 1, start))
-            residual = tuple(a - b for a, b in zip(values[lhs_out], values[rhs_out]))
-            if any(residual):
-                raise CertificateRejected(
-                    f"leaf {key or '(root)'}: lhs - rhs = {_describe(residual)} is not zero, "
-                    "and the cell is not declared empty"
-                )
-            counts["leaves"] += 1
-            return
-        position = max_positions[depth]
-        evaluate(start, position)
-        arguments = [values[i] for i in nodes[position - dimension][1]]
-        representatives = []
-        seen = set()
-        for index, vector in enumerate(arguments):
-            if vector not in seen:
-                seen.add(vector)
-                representatives.append(index)
-        for chosen in representatives:
-            child = f"{key}.{chosen}" if key else str(chosen)
-            for other in representatives:
-                if other != chosen:
-                    constraints[(depth, other)] = tuple(a - b for a, b in zip(arguments[chosen], arguments[other]))
-            if child in cells:
-                used.add(child)
-                check_empty(child, depth + 1)
-                counts["empty"] += 1
-            else:
-                values[position] = arguments[chosen]
-                explore(depth + 1, child)
-            for other in representatives:
-                constraints.pop((depth, other), None)
+    def explore(depth: int, trie: dict) -> None:
+        # A max node with one representative has one child with the same cell and adds no constraint:
+        # follow such chains in this loop instead of recursing (a layer of 20,000 zero neurons is one chain).
+        entered = len(path)
+        try:
+            while True:
+                start = max_positions[depth - 1] + 1 if depth else dimension
+                if depth == len(max_positions):
+                    evaluate(start, max(last + 1, start))
+                    residual = tuple(a - b for a, b in zip(values[lhs_out], values[rhs_out]))
+                    if any(residual):
+                        raise CertificateRejected(
+                            f"leaf {key_of() or '(root)'}: lhs - rhs = {_describe(residual)} is not zero, "
+                            "and the cell is not declared empty"
+                        )
+                    counts["leaves"] += 1
+                    if counts["leaves"] > max_leaves:
+                        raise CertificateRejected(
+                            f"data.leaves says {max_leaves} leaf cells, the tree has more "
+                            f"(the walk stopped at leaf {key_of() or '(root)'})"
+                        )
+                    return
+                position = max_positions[depth]
+                evaluate(start, position)
+                arguments = [values[i] for i in nodes[position - dimension][1]]
+                representatives = []
+                seen = set()
+                for index, vector in enumerate(arguments):
+                    if vector not in seen:
+                        seen.add(vector)
+                        representatives.append(index)
+                if len(representatives) == 1:
+                    entry = trie.get(representatives[0])
+                    if entry is None or entry[1] is None:
+                        values[position] = arguments[representatives[0]]
+                        path.append(representatives[0])
+                        trie = entry[0] if entry is not None else {}
+                        depth += 1
+                        continue
+                for chosen in representatives:
+                    for other in representatives:
+                        if other != chosen:
+                            constraints[(depth, other)] = tuple(a - b for a, b in zip(arguments[chosen], arguments[other]))
+                    entry = trie.get(chosen)
+                    if entry is not None and entry[1] is not None:
+                        used.add(entry[1])
+                        check_empty(entry[1], depth + 1)
+                        counts["empty"] += 1
+                    else:
+                        values[position] = arguments[chosen]
+                        path.append(chosen)
+                        explore(depth + 1, entry[0] if entry is not None else {})
+                        path.pop()
+                    for other in representatives:
+                        constraints.pop((depth, other), None)
+                return
+        finally:
+            del path[entered:]
 
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 4 * len(max_positions) + 1000))
     try:
-        explore(0, "")
+        explore(0, _trie(cells))
     finally:
         sys.setrecursionlimit(limit)
     return counts["leaves"], counts["empty"], used
@@ -212,8 +264,12 @@ def verify(cert: dict) -> str:
     rhs_out = compile_side(claim, "rhs", dimension, nodes)
     cells = _read_empty_cells(data)
     stated_leaves = get_int(data, "leaves", "data", minimum=0)
+    if stated_leaves > MAX_LEAVES:
+        raise CertificateMalformed(
+            "data.leaves", f"{stated_leaves} leaf cells exceed the checker's limit of {MAX_LEAVES:,} (docs/certificates.md)"
+        )
     stated_empty = get_int(data, "empty_count", "data", minimum=0)
-    leaves, empty, used = _walk(nodes, dimension, lhs_out, rhs_out, cells)
+    leaves, empty, used = _walk(nodes, dimension, lhs_out, rhs_out, cells, stated_leaves)
     unused = sorted(set(cells) - used)
     if unused:
         raise CertificateRejected(f"data.empty_cells names cells that are not in the tree: {', '.join(unused[:5])}")
