@@ -36,7 +36,11 @@ is better; ``floor`` is the FD of 1,500 exact draws).
   reports it as ``dpmpp_2m_tada_grid``): much of TADA's saving is its grid.  The grid's last
   level before ``sigma = 0`` is larger than the Karras grid's (0.05 at 16 NFE instead of 0.002):
   fine detail below that scale is produced by the final step, which Frechet distances of
-  moments hardly see.
+  moments hardly see.  Measured on development seed 106 (60-D, sharp isotropic components): the
+  mean squared distance of a sample to its nearest component mean, over the exact value, is
+  0.21 / 0.42 / 0.59 / 0.90 at NFE 8 / 12 / 16 / 32 with the defaults (samples too close to the
+  component means), 0.96 / 0.67 / 0.79 / 0.94 on the EDM-matched grid, and 3.2 / 1.04 / 1.11 / 1.06
+  for DPM-Solver++(2M) (exact draws: 0.99).  The defaults trade within-mode spread for moments.
 * **Start state.**  ``z_{t_0} = M_{t_0} z_0`` (the data's share ``mu_{t_0} x1`` neglected, as the
   baselines neglect ``x_0`` in ``x_T``) means ``x_hat = 0`` on ``[0, t_0]``: an error of order
   ``t_0 |E x1|`` that no NFE removes (4-D Gaussian, exact W2 at NFE 64: 4.1e-2, as large as
