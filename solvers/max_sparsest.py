@@ -36,6 +36,7 @@ from lincomb.errors import UsageError
 from .exact_sparse_solve import solve_sparse_exact
 from .max_representation import MaxRepresentation, minimum_pairs, sorted_templates
 from .max_sorted_cone import LINEAR, template_column
+from .max_templates import template_orbit_size
 
 __all__ = ["SparsestResult", "min_support_milp", "sparsest_representation"]
 
@@ -60,6 +61,8 @@ class SparsestResult:
         Size of the full system.
     seconds : dict
         ``{"columns", "pivots", "milp", "exact"}`` wall times.
+    objective : str
+        What was minimised: ``"templates"`` or ``"width"``.
 
     Examples
     --------
@@ -80,6 +83,7 @@ class SparsestResult:
     rows: int
     nonzeros: int
     seconds: dict = field(default_factory=dict)
+    objective: str = "templates"
 
     def as_max_representation(self) -> MaxRepresentation:
         """The result as a :class:`MaxRepresentation` (for certificates and networks).
@@ -94,7 +98,7 @@ class SparsestResult:
                                  rank=len(self.terms), seconds=dict(self.seconds))
 
 
-def min_support_milp(columns: list, n: int, start: dict, *, time_limit: float = 60.0) -> tuple:
+def min_support_milp(columns: list, n: int, start: dict, *, time_limit: float = 60.0, weights=None) -> tuple:
     """The MILP ``min #support`` of ``M lam = e_n`` (module text), warm-started at ``start``.
 
     Parameters
@@ -106,6 +110,8 @@ def min_support_milp(columns: list, n: int, start: dict, *, time_limit: float = 
         A known exact solution, column index -> Fraction (fixes the big-M and is the first incumbent).
     time_limit : float
         Seconds for HiGHS.
+    weights : list of float, optional
+        Cost of using each column (default 1 each: the number of templates).
 
     Returns
     -------
@@ -147,7 +153,8 @@ def min_support_milp(columns: list, n: int, start: dict, *, time_limit: float = 
     infinity = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = 2 * count, rows + 2 * count
-    lp.col_cost_ = np.concatenate([np.zeros(count), np.ones(count)])
+    costs = np.ones(count) if weights is None else np.array([float(w) for w in weights])
+    lp.col_cost_ = np.concatenate([np.zeros(count), costs])
     lp.col_lower_ = np.concatenate([np.full(count, -infinity), np.zeros(count)])
     lp.col_upper_ = np.concatenate([np.full(count, infinity), np.ones(count)])
     lp.row_lower_ = np.concatenate([rhs, np.full(2 * count, -infinity)])
@@ -180,7 +187,7 @@ def min_support_milp(columns: list, n: int, start: dict, *, time_limit: float = 
     return support, status, info.objective_function_value, info.mip_dual_bound
 
 
-def sparsest_representation(n: int, k: int | None = None, *, time_limit: float = 60.0,
+def sparsest_representation(n: int, k: int | None = None, *, time_limit: float = 60.0, objective: str = "templates",
                             progress=None) -> SparsestResult:
     """A sparse exact representation of max_n: the MILP's support, re-solved exactly (module text).
 
@@ -192,6 +199,10 @@ def sparsest_representation(n: int, k: int | None = None, *, time_limit: float =
         Pairs per side; default ``floor((n - 1) / 2)``.
     time_limit : float
         Seconds for the MILP.
+    objective : str
+        ``"templates"``: minimise the number of templates; ``"width"``: minimise the sum of their orbit sizes
+        (:func:`~lincomb.solvers.max_templates.template_orbit_size`, the permuted templates, i.e. about the second-layer
+        width of the network). A result replaces the pivots' solution only when it is better for this objective.
     progress : callable, optional
         Receives progress strings.
 
@@ -207,6 +218,8 @@ def sparsest_representation(n: int, k: int | None = None, *, time_limit: float =
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise UsageError(f"sparsest_representation: n must be an integer >= 2, got {n!r}")
     k = minimum_pairs(n) if k is None else k
+    if objective not in ("templates", "width"):
+        raise UsageError(f'sparsest_representation: objective must be "templates" or "width", got {objective!r}')
 
     def say(message):
         if progress is not None:
@@ -231,17 +244,24 @@ def sparsest_representation(n: int, k: int | None = None, *, time_limit: float =
     say(f"pivots: {len(best)} templates; MILP for at most {time_limit:g} s")
 
     start = time.perf_counter()
-    support, status, objective, bound = min_support_milp(columns, n, best, time_limit=time_limit)
+    weights = None if objective == "templates" else [template_orbit_size(t, n) for t in templates]
+
+    def cost(solution: dict) -> int:
+        return len(solution) if weights is None else sum(weights[t] for t in solution)
+
+    support, status, incumbent, bound = min_support_milp(columns, n, best, time_limit=time_limit, weights=weights)
     seconds["milp"] = time.perf_counter() - start
-    say(f"MILP: {status}, incumbent {objective}, bound {bound}, support {len(support)}")
+    say(f"MILP: {status}, incumbent {incumbent}, bound {bound}, support {len(support)}")
 
     start = time.perf_counter()
-    if support and len(support) < len(best):
+    if support and set(support) != set(best):
         exact = solve_sparse_exact([columns[t] for t in support], target, want_left_kernel=False)
-        if exact.feasible and len(exact.solution) < len(best):
-            best = {support[j]: v for j, v in exact.solution.items()}
+        if exact.feasible:
+            candidate = {support[j]: v for j, v in exact.solution.items()}
+            if cost(candidate) < cost(best):
+                best = candidate
     seconds["exact"] = time.perf_counter() - start
     say(f"exact: {len(best)} templates")
     terms = [(coefficient, templates[t]) for t, coefficient in sorted(best.items())]
-    return SparsestResult(n, k, True, terms, len(pivots.solution), status, objective, bound, len(templates), rows,
-                          nonzeros, seconds)
+    return SparsestResult(n, k, True, terms, len(pivots.solution), status, incumbent, bound, len(templates), rows,
+                          nonzeros, seconds, objective)

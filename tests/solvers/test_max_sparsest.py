@@ -29,6 +29,18 @@ def test_the_milp_picks_the_smaller_support():
     assert support == [0] and status == "Optimal" and objective == pytest.approx(1.0)
 
 
-def test_bad_n_is_refused():
+def test_the_width_objective_never_does_worse_than_the_pivots():
+    from lincomb.solvers.max_representation import max_representation
+    from lincomb.solvers.max_templates import template_orbit_size
+
+    pivots = max_representation(5)
+    result = sparsest_representation(5, time_limit=30, objective="width")
+    assert result.objective == "width" and result.feasible
+    assert sum(template_orbit_size(t, 5) for _, t in result.terms) <= sum(template_orbit_size(t, 5) for _, t in pivots.terms)
+
+
+def test_bad_arguments_are_refused():
     with pytest.raises(UsageError):
         sparsest_representation(1)
+    with pytest.raises(UsageError, match="objective"):
+        sparsest_representation(4, objective="fewest")
