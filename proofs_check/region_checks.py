@@ -34,6 +34,7 @@ from .runner import main
 
 CHECK_ID = "zaslavsky-one-hidden"
 MAX5_CHECK_ID = "max5-regions"
+PLANAR_CHECK_ID = "zaslavsky-planar-partition"
 SEED = 2018
 CASES = ((4, 1), (6, 2), (8, 3), (10, 3), (10, 4))
 
@@ -180,6 +181,84 @@ def run_max5(progress=None) -> list[dict]:
             raise CheckFailed(f"{name}: {cert['claim']['distinct_pieces']} distinct pieces, expected 5")
         certificates.append(cert)
     return certificates
+
+
+def generic_lines(count: int, rng, size: int = 1000) -> list:
+    """``count`` integer lines ``(a, b, c)`` in general position: no two parallel, no three through one point.
+
+    Checked exactly: every pair meets (``a1 b2 != a2 b1``) and the pairwise intersection points, as reduced
+    homogeneous integer triples, are all distinct.
+
+    Examples
+    --------
+    >>> len(generic_lines(5, random.Random(1)))
+    5
+    """
+    import math
+
+    lines, points = [], set()
+    while len(lines) < count:
+        a, b, c = (rng.randint(-size, size) for _ in range(3))
+        if a == 0 and b == 0:
+            continue
+        new_points = []
+        for a2, b2, c2 in lines:
+            x, y, d = b * c2 - c * b2, c * a2 - a * c2, a * b2 - b * a2
+            if d == 0:
+                break
+            if d < 0:
+                x, y, d = -x, -y, -d
+            g = math.gcd(x, y, d)
+            new_points.append((x // g, y // g, d // g))
+        else:
+            if len(set(new_points)) == len(new_points) and not points.intersection(new_points):
+                lines.append((a, b, c))
+                points.update(new_points)
+    return lines
+
+
+def run_planar(progress=None, lines: int = 150) -> list[dict]:
+    """``zaslavsky-planar-partition``: ``lines`` generic lines cut a box around all their crossings into
+    ``1 + N + C(N, 2)`` activation regions, certified by the ``partition`` layout (11,326 regions for N = 150).
+
+    A one-hidden-layer network with one neuron per line; the box contains every intersection point, so
+    the arrangement's regions are exactly the regions in the box, and the checker compares the count
+    with Zaslavsky's formula.
+
+    Examples
+    --------
+    >>> cert = run_planar(lines=6)[0]
+    >>> cert["claim"]["regions"], cert["data"]["layout"]
+    (22, 'partition')
+    """
+    from lincomb.solvers.regions_planar import planar_partition
+
+    rng = random.Random(SEED)
+    generic = generic_lines(lines, rng)
+    # an integer strictly beyond every coordinate |x / d| of an intersection point
+    size = 2 + max(
+        abs(x) // abs(a1 * b2 - b1 * a2)
+        for a, (a1, b1, c1) in enumerate(generic) for (a2, b2, c2) in generic[a + 1 :]
+        for x in (b1 * c2 - c1 * b2, c1 * a2 - a1 * c2)
+    )
+    network = ReLUNetwork([([[a, b] for a, b, _ in generic], [c for _, _, c in generic]), ([[1] * lines], [0])])
+    expected = zaslavsky_count(lines, 2)
+    if progress is not None:
+        progress(f"{lines} generic lines, box (-{size}, {size})^2: expecting {expected} regions")
+    partition = planar_partition(network, ([-size, -size], [size, size]))
+    claim = partition.claim(
+        f"a ReLU network with one hidden layer of {lines} neurons whose lines are in general position has exactly "
+        f"sum_(i<=2) C({lines}, i) = {expected} activation regions in the box (-{size}, {size})^2, which contains "
+        "every intersection of two of its lines"
+    )
+    claim["zaslavsky"] = {"hyperplanes": lines, "dimension": 2}
+    if claim["regions"] != expected:
+        raise CheckFailed(f"{lines} lines: found {claim['regions']} regions, Zaslavsky says {expected}")
+    return [make_certificate(
+        "region-count", claim, partition.certificate_data(),
+        solver="lincomb.solvers.regions_planar (exact integer splitting)", seconds=partition.seconds,
+        check=PLANAR_CHECK_ID, seed=SEED,
+    )]
 
 
 if __name__ == "__main__":

@@ -288,6 +288,18 @@ CHECKS: tuple[Check, ...] = (
         record="proof",
     ),
     Check(
+        id="zaslavsky-planar-partition",
+        claim="150 lines in general position (one hidden layer of 150 ReLU neurons on R^2) cut a box containing all "
+        "their crossings into exactly 1 + 150 + C(150,2) = 11326 activation regions (exact polygon partition)",
+        source="Zaslavsky (1975), Mem. AMS 154; SplineCam, Humayun, Balestriero, Baraniuk (CVPR 2023)",
+        tier="quick",
+        needs=(),
+        module="region_checks",
+        function="run_planar",
+        kinds=("region-count",),
+        record="proof",
+    ),
+    Check(
         id="tropical-semiring-iso",
         claim="for random convex CPWL f, g: max over the vertices of conv(Newt f u Newt g) equals max(f,g) and "
         "over Newt f + Newt g equals f + g, exactly on R^n",

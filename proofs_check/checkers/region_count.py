@@ -298,6 +298,23 @@ def _polygon_measure(polygon: list, where) -> tuple:
     return numerator, denominator
 
 
+def _balanced_sum(fractions: list) -> tuple:
+    """The exact sum of unreduced fractions ``(numerator, denominator > 0)``, added in pairs, level by level.
+
+    Denominators of many cells can share few factors, so the sum's size grows with the number of terms;
+    adding in a balanced tree keeps the cost near-linear in the total size (adding one term at a time to
+    a growing sum would be quadratic).
+    """
+    while len(fractions) > 1:
+        paired = [
+            (n1 * d2 + n2 * d1, d1 * d2) for (n1, d1), (n2, d2) in zip(fractions[0::2], fractions[1::2])
+        ]
+        if len(fractions) % 2:
+            paired.append(fractions[-1])
+        fractions = paired
+    return fractions[0] if fractions else (0, 1)
+
+
 def _interval_measure(interval: list, where) -> tuple:
     """The length ``(numerator, denominator > 0)`` of an interval; rejects ends out of order."""
     (t0, d0), (t1, d1) = interval
@@ -517,7 +534,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             corners = set(polygon)
             masks: dict = {}
             seen: set = set()
-            total_numerator, total_denominator = 0, 1  # exact, unreduced: sum of the cells' measures
+            measures = []
             top, ones = packed_level.top, packed_level.ones
             for index in group:
                 _, bits, indices = cells[index]
@@ -545,9 +562,9 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                     _report_bits(f"cell {index} of level {level}", level, bits, spread, indices, masks, packed_level)
                 polygon_of_cell = [vertices[v] for v in indices]
                 cell_measure = measure(polygon_of_cell, (index, level))
-                total_numerator = total_numerator * cell_measure[1] + cell_measure[0] * total_denominator
-                total_denominator *= cell_measure[1]
+                measures.append(cell_measure)
                 children[index] = (polygon_of_cell, bits, cell_measure)
+            total_numerator, total_denominator = _balanced_sum(measures)
             if total_numerator * parent_measure[1] != parent_measure[0] * total_denominator:
                 total, parent_size = Fraction(total_numerator, total_denominator), Fraction(*parent_measure)
                 word, half = ("areas", 2) if k == 2 else ("lengths", 1)

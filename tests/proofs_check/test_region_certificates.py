@@ -250,3 +250,12 @@ def test_partition_polygons_must_be_convex_and_wind_once():
         _polygon_measure(square[::-1], "clockwise")
     with pytest.raises(CertificateRejected, match="not strictly counter-clockwise"):
         _polygon_measure([(0, 0, 1), (1, 0, 1), (2, 0, 1), (1, 1, 1)], "collinear")
+
+
+def test_zaslavsky_planar_partition_certificate():
+    from lincomb.proofs_check.region_checks import run_planar
+
+    cert = json.loads(json.dumps(run_planar(lines=12)[0]))
+    assert verify_certificate(cert).verified and cert["claim"]["regions"] == 1 + 12 + 66
+    assert mutate(cert, lambda c: c["claim"]["zaslavsky"].__setitem__("hyperplanes", 13)).status == "NOT VERIFIED"
+    assert mutate(cert, lambda c: c["claim"].__setitem__("regions", 78)).status == "NOT VERIFIED"
