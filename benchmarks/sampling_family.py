@@ -39,9 +39,7 @@ import torch
 
 from lincomb.learn.denoisers import fit_digits_mixture, load_digits_vectors, load_edm_denoiser, random_mixture
 from lincomb.learn.sample_metrics import gaussian_w2
-from lincomb.learn.sampling import (
-    SAMPLERS, TADA_DEFAULTS, _time_for_sigma, karras_sigmas, sample, steps_for_nfe, tada_coefficients,
-    tada_power_times)
+from lincomb.learn.sampling import SAMPLERS, TADA_DEFAULTS, sample, tada_coefficients, tada_power_times, tada_start_time
 
 RESULTS = Path(__file__).parent / "results"
 NFES = (4, 5, 6, 7, 8, 9, 10, 12, 14, 16)
@@ -57,7 +55,7 @@ def fd_to_moments(x: torch.Tensor, mean: torch.Tensor, cov: torch.Tensor) -> flo
 
 def tada_grid_sigmas(nfe: int) -> torch.Tensor:
     N, k, gamma = TADA_DEFAULTS["N"], TADA_DEFAULTS["k"], TADA_DEFAULTS["gamma"]
-    times = tada_power_times(nfe, _time_for_sigma(80.0, N, k), gamma)
+    times = tada_power_times(nfe, tada_start_time(80.0, N, k), gamma)
     return torch.tensor([tada_coefficients(t, N, k)["s_eff"] for t in times[:-1]] + [0.0], dtype=torch.float64)
 
 

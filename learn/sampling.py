@@ -107,6 +107,7 @@ __all__ = [
     "tada_coefficients",
     "tada_times",
     "tada_power_times",
+    "tada_start_time",
     "TADA_DEFAULTS",
     "sample",
     "nfe_of",
@@ -443,6 +444,20 @@ def _time_for_sigma(sigma: float, N: int, k: float) -> float:
         else:
             hi = mid
     return (lo + hi) / 2
+
+
+def tada_start_time(sigma: float, N: int = 2, k: float = 1.0) -> float:
+    """The time ``t`` with ``s_eff(t) = sigma`` (bisection; ``sigma = 0`` is ``t = 1``).
+
+    Examples
+    --------
+    >>> round(tada_start_time(80.0, N=1), 6)          # t = 1/(1 + sigma) for N = 1, k = 1
+    0.012346
+    """
+    _check_tada_options(N, 1, k)
+    if not (sigma >= 0 and math.isfinite(sigma)):
+        raise UsageError(f"sigma must be a finite number >= 0, got {sigma}")
+    return _time_for_sigma(float(sigma), int(N), float(k))
 
 
 def tada_times(sigmas, N: int = 2, k: float = 1.0) -> list[float]:

@@ -11,8 +11,8 @@ from lincomb.learn.denoisers import GaussianDenoiser  # noqa: E402
 from lincomb.learn.sample_metrics import gaussian_w2, pushforward_gaussian  # noqa: E402
 from lincomb.learn.denoisers import random_mixture  # noqa: E402
 from lincomb.learn.sampling import (  # noqa: E402
-    SAMPLERS, TADA_DEFAULTS, _time_for_sigma, dpmpp_2m, dpmpp_3m, euler, heun, karras_sigmas, sample, tada,
-    tada_coefficients, tada_power_times, tada_times, unipc)
+    SAMPLERS, TADA_DEFAULTS, dpmpp_2m, dpmpp_3m, euler, heun, karras_sigmas, sample, tada,
+    tada_coefficients, tada_power_times, tada_start_time, tada_times, unipc)
 from lincomb.proofs_check.tada_checks import gaussian_tada_errors  # noqa: E402
 
 torch.set_num_threads(1)
@@ -157,7 +157,7 @@ def test_power_grid_is_well_conditioned_and_edm_matched_grid_is_not():
     # step ratio h_i / h_{i-1}.  On the power grid the ratio is at most 1/(2^gamma - 1) = 2.41; the
     # Karras grid mapped through s_eff has ratios 8.5, 5.7, 4.0 at 4, 5, 6 steps (2.7 at 8).
     ratio = lambda ts: max((c - b) / (b - a) for a, b, c in zip(ts, ts[1:], ts[2:]))
-    t0 = _time_for_sigma(80.0, 2, 1.0)
+    t0 = tada_start_time(80.0, 2, 1.0)
     for steps in (4, 5, 6, 8, 16):
         assert ratio(tada_power_times(steps, t0, 0.5)) <= 1 / (2**0.5 - 1) + 1e-9
     for steps in (4, 5, 6):
