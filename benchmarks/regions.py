@@ -146,6 +146,7 @@ def _run_anchor(kind, network, box, limit):
 
 def run_planar_case(index, anchor_limit, milp_limit) -> dict:
     from lincomb.proofs_check.checkers import verify_certificate
+    from lincomb.proofs_check.region_checks import partition_certificate
     from lincomb.solvers.regions_planar import planar_partition
 
     name, widths, anchors = PLANAR_CASES[index]
@@ -163,7 +164,7 @@ def run_planar_case(index, anchor_limit, milp_limit) -> dict:
         network = random_network_wide(widths, seed=index)
     start = time.perf_counter()
     partition = planar_partition(network, box, **slice_)
-    certificate = partition.certificate(f"{name} network {widths}")
+    certificate = partition_certificate(partition, f"{name} network {widths}")
     seconds = time.perf_counter() - start
     text = json.dumps(certificate, separators=(",", ":"))
     start = time.perf_counter()

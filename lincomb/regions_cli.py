@@ -196,6 +196,12 @@ def run(args) -> int:
     ...
     lincomb.errors.UsageError: cannot read the network file /no/such/file.json: No such file or directory
     """
+    from lincomb.output_paths import check_output_file
+
+    if args.regions_command == "plot":  # before the partition: an unwritable --out is exit 2 at once
+        check_output_file(args.out, "--out")
+    if getattr(args, "certificate", None):
+        check_output_file(args.certificate, "--certificate")
     network = _read_network(args.network)
     start = time.perf_counter()
     partition = partition_from_args(network, args)
@@ -214,7 +220,9 @@ def run(args) -> int:
     print(f"{partition.count} activation regions ({seconds:.2f} s, {partition.count / max(seconds, 1e-9):.0f} regions/s; "
           f"{partition.exact_decisions} float-undecided line tests decided exactly)")
     if getattr(args, "certificate", None):
+        from lincomb.proofs_check.region_checks import partition_certificate
+
         with open(args.certificate, "w", encoding="utf-8") as handle:
-            json.dump(partition.certificate(), handle, separators=(",", ":"))
+            json.dump(partition_certificate(partition), handle, separators=(",", ":"))
         print(f"certificate written to {args.certificate}; check it with: lincomb verify {args.certificate}")
     return 0

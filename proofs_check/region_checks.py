@@ -124,6 +124,28 @@ def region_certificate(network, *, statement: str, check: str, box=None, claim_e
     )
 
 
+def partition_certificate(partition, statement: str | None = None, *, check: str | None = None) -> dict:
+    """The ``region-count`` certificate (``partition`` layout) of a :class:`~lincomb.solvers.regions_planar.Partition`.
+
+    Examples
+    --------
+    >>> from lincomb.proofs_check.checkers import verify_certificate
+    >>> from lincomb.solvers.regions_planar import planar_partition
+    >>> p = planar_partition(ReLUNetwork([([[1, 0], [1, 1]], [0, 0]), ([[1, 1]], [0])]), ([-1, -1], [1, 1]))
+    >>> verdict = verify_certificate(partition_certificate(p))
+    >>> verdict.verified, verdict.summary
+    (True, '4 activation regions on the box (-1, 1) x (-1, 1): cells tile their parents by exact areas')
+    """
+    where = "the box" if partition.directions is None else f"a {partition.dimension}-D slice"
+    statement = statement or f"the network has exactly {partition.count} activation regions on {where}"
+    return make_certificate(
+        "region-count", partition.claim(statement), partition.certificate_data(),
+        solver=(f"lincomb.solvers.regions_planar (exact integer splitting; {partition.exact_decisions} float-undecided "
+                "line tests decided exactly)"),
+        seconds=partition.seconds, check=check,
+    )
+
+
 def run(progress=None, cases=CASES) -> list[dict]:
     """``zaslavsky-one-hidden``: one certificate per (N, d) in ``cases``.
 

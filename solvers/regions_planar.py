@@ -20,8 +20,9 @@ computation. Floating point is used only where it is provably exact or provably 
   ``Partition.exact_decisions``.
 
 Splitting itself (the sign of every vertex, every new vertex) is integer arithmetic, so float and exact
-can never disagree about a region. The result converts to a ``region-count`` certificate with the
-``partition`` layout (``docs/certificates_region-count.md``), which the stdlib checker verifies by areas.
+can never disagree about a region. The result gives the claim and data of a ``region-count`` certificate with
+the ``partition`` layout (``docs/certificates_region-count.md``; wrapped by
+:func:`lincomb.proofs_check.region_checks.partition_certificate`), which the stdlib checker verifies by areas.
 
 Domains: a box in the plane of the inputs (2 inputs), a box in a 2-D affine slice ``origin + u1 d1 +
 u2 d2`` of R^n (a plane through data points), or a segment ``origin + t d`` (a path, 1-D).
@@ -256,29 +257,6 @@ class Partition:
             "regions": self.count,
             "hidden_layers": len(self.widths),
         }
-
-    def certificate(self, statement: str | None = None, *, check: str | None = None) -> dict:
-        """A ``region-count`` certificate (``partition`` layout) of this partition.
-
-        Examples
-        --------
-        >>> from lincomb.proofs_check.checkers import verify_certificate
-        >>> from lincomb.theory import ReLUNetwork
-        >>> p = planar_partition(ReLUNetwork([([[1, 0], [1, 1]], [0, 0]), ([[1, 1]], [0])]), ([-1, -1], [1, 1]))
-        >>> verdict = verify_certificate(p.certificate())
-        >>> verdict.verified, verdict.summary
-        (True, '4 activation regions on the box (-1, 1) x (-1, 1): cells tile their parents by exact areas')
-        """
-        from lincomb.proofs_check.certificate import make_certificate
-
-        where = "the box" if self.directions is None else f"a {self.dimension}-D slice"
-        statement = statement or f"the network has exactly {self.count} activation regions on {where}"
-        return make_certificate(
-            "region-count", self.claim(statement), self.certificate_data(),
-            solver=(f"lincomb.solvers.regions_planar (exact integer splitting; {self.exact_decisions} float-undecided "
-                    f"line tests decided exactly)"),
-            seconds=self.seconds, check=check,
-        )
 
 
 def _bits_string(bits: int, width: int) -> str:
@@ -607,7 +585,7 @@ def frontier_partition(network, box, *, origin=None, directions=None, chunks: in
     The first layer's cells are computed here; contiguous chunks of them go out as independent tasks
     (Dask tasks when a ``distributed.Client`` is given, :func:`lincomb.solvers.keyed_tasks.map_keyed`),
     each splitting its cells through the remaining layers. The chunks are concatenated in order and the
-    vertices numbered as a local run numbers them, so the result (and its certificate) is identical to
+    vertices numbered as a local run numbers them, so the result (and its certificate data) is identical to
     :func:`planar_partition`'s.
 
     Examples

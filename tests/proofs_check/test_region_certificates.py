@@ -9,7 +9,7 @@ import random
 import pytest
 
 from lincomb.proofs_check.checkers import verify_certificate
-from lincomb.proofs_check.region_checks import generic_one_hidden_network, region_certificate
+from lincomb.proofs_check.region_checks import generic_one_hidden_network, partition_certificate, region_certificate
 from lincomb.proofs_check.registry import Check
 from lincomb.proofs_check.runner import run_check
 from lincomb.theory import ReLUNetwork
@@ -139,7 +139,7 @@ def planar_certificate():
     from lincomb.solvers.regions_planar import planar_partition
 
     partition = planar_partition(_partition_network([5, 4, 3], 2, 11), (["-5/2", -2], [3, 2]))
-    return json.loads(json.dumps(partition.certificate(check="test")))
+    return json.loads(json.dumps(partition_certificate(partition, check="test")))
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,7 @@ def path_certificate():
     from lincomb.solvers.regions_planar import path_partition
 
     partition = path_partition(_partition_network([6, 5], 3, 4), [-3, 1, 2], [3, "-1/2", -2])
-    return json.loads(json.dumps(partition.certificate(check="test")))
+    return json.loads(json.dumps(partition_certificate(partition, check="test")))
 
 
 def test_partition_certificates_verify(planar_certificate, path_certificate):
