@@ -37,7 +37,8 @@ from lincomb.errors import UsageError
 
 from .data_validation import MIN_SAMPLES, validate_time_series
 
-__all__ = ["ODERegressorBase", "choose_window", "smoothed_derivatives", "weak_form_rows"]
+__all__ = ["ODERegressorBase", "choose_window", "local_noise_variance", "smoothed_derivatives", "weak_form_rows", "weak_test_matrices",
+           "weak_window"]
 
 _WINDOWS = (7, 11, 15, 21, 31, 41, 61, 81, 121, 161, 201, 251, 301, 401)
 _POLYORDER = 3
@@ -54,25 +55,36 @@ def choose_window(x: np.ndarray, polyorder: int = _POLYORDER, factor: float = 1.
     >>> choose_window(np.sin(t) + 0.05 * np.random.default_rng(0).standard_normal(t.size)) > 100
     True
     """
-    from scipy.signal import savgol_coeffs, savgol_filter
-
     x = np.asarray(x, dtype=float)
     limit = max(7, (x.size // 4) | 1)
     short = _WINDOWS[0]
-    center = savgol_coeffs(short, polyorder)[short // 2]
-    residual = (x - savgol_filter(x, short, polyorder))[short:-short]
+    center, residual = _savgol_residual(x, short, polyorder)
     noise_variance = np.mean(residual**2) / (1.0 - center)
     floor = 1e-14 * np.mean(x**2)  # round-off: noise-free data keep the short window
     best = short
     for window in _WINDOWS[1:]:
         if window > limit:
             break
-        center = savgol_coeffs(window, polyorder)[window // 2]
-        residual = (x - savgol_filter(x, window, polyorder))[window:-window]
+        center, residual = _savgol_residual(x, window, polyorder)
         if residual.size == 0 or np.mean(residual**2) > factor * noise_variance * (1.0 - center) + floor:
             break
         best = window
     return best
+
+
+def _savgol_residual(x: np.ndarray, window: int, polyorder: int) -> tuple[float, np.ndarray]:
+    """Savitzky-Golay smoothing in numpy (the interior only, which is all :func:`choose_window` uses):
+    the centre weight and the residual ``x - smoothed`` on ``x[window:-window]``.
+
+    (scipy's ``savgol_filter`` gives the same values there; importing ``scipy.signal`` costs seconds.)
+    """
+    half = window // 2
+    positions = np.arange(-half, half + 1, dtype=float)
+    weights = np.linalg.pinv(np.vander(positions, polyorder + 1, increasing=True))[0]
+    if x.size < 2 * window + 1:
+        return float(weights[half]), np.zeros(0)
+    smoothed = np.convolve(x, weights[::-1], mode="valid")  # smoothed[i] is centred at x[i + half]
+    return float(weights[half]), x[window:-window] - smoothed[window - half: x.size - window - half]
 
 
 def smoothed_derivatives(t, X, window: int | None = None, return_window: bool = False):
@@ -167,17 +179,36 @@ def weak_form_rows(t, x, values, window: int = 101, order: int = 4):
     >>> b2.shape, bool(np.allclose(A2, A) and np.allclose(b2[:, 1], 2 * b))
     ((37, 2), True)
     """
-    t = np.asarray(t, dtype=float)
     x = np.asarray(x, dtype=float)
     values = np.asarray(values, dtype=float)
+    test, derivative = weak_test_matrices(t, window, order)
+    return test @ values, -(derivative @ x)
+
+
+def weak_test_matrices(t, window: int = 101, order: int = 4, stride: int | None = None):
+    """The matrices ``(Phi, dPhi)`` of :func:`weak_form_rows`: ``A = Phi @ values``, ``b = -dPhi @ x``.
+
+    Test functions start every ``stride`` samples (default a quarter of the window).  Row ``r`` holds
+    the trapezoid weights times the test function ``phi_r`` (resp. its derivative) at the samples, so a term's weak-form row is one matrix product: the library's units (and a unit
+    whose inner parameter is being refined) are integrated without rebuilding anything.
+
+    Examples
+    --------
+    >>> Phi, dPhi = weak_test_matrices(np.linspace(0, 1, 41), window=21)
+    >>> Phi.shape, bool(abs(dPhi.sum()) < 1e-12)
+    ((5, 41), True)
+    """
+    t = np.asarray(t, dtype=float)
     if int(window) != window or window < 5:
         raise UsageError(f"weak-form window must be an integer >= 5 samples, got {window!r}")
     if order < 2:
         raise UsageError(f"weak-form test function order must be >= 2, got {order!r}")
     window = min(int(window), t.size)
-    stride = max(1, window // 4)
-    rows, targets = [], []
-    for start in range(0, t.size - window + 1, stride):
+    stride = max(1, window // 4) if stride is None else max(1, int(stride))
+    starts = list(range(0, t.size - window + 1, stride))
+    test = np.zeros((len(starts), t.size))
+    derivative = np.zeros((len(starts), t.size))
+    for r, start in enumerate(starts):
         piece = slice(start, start + window)
         tk = t[piece]
         half = (tk[-1] - tk[0]) / 2.0
@@ -188,9 +219,79 @@ def weak_form_rows(t, x, values, window: int = 101, order: int = 4):
         weights = np.zeros(tk.size)  # trapezoid weights
         weights[:-1] += steps / 2.0
         weights[1:] += steps / 2.0
-        rows.append((weights * phi) @ values[piece])
-        targets.append(-(weights * dphi) @ x[piece])
-    return np.array(rows), np.array(targets)
+        test[r, piece] = weights * phi
+        derivative[r, piece] = weights * dphi
+    return test, derivative
+
+
+def local_noise_variance(X, window: int = 15) -> np.ndarray:
+    """The noise variance of each sample, estimated locally: (n, d) like ``X``.
+
+    The residual of a short Savitzky-Golay fit (7 samples, cubic) is mostly noise; its square,
+    corrected for the part of the noise the fit absorbs, is averaged over ``window`` samples.  This
+    follows noise whose size changes along the trajectory (multiplicative noise ``x (1 + g e)``: large
+    where ``|x|`` is large), which the weak form's rows then weigh by (see
+    :class:`~lincomb.learn.symreg.SymbolicODERegressor`).  The ends copy the nearest estimate.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.linspace(1, 10, 2000)
+    >>> v = local_noise_variance((x * (1 + 0.01 * rng.standard_normal(x.size)))[:, None])
+    >>> bool(3 < np.sqrt(v[-100:].mean() / v[:100].mean()) < 30)
+    True
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    n, d = X.shape
+    short = _WINDOWS[0]
+    result = np.empty_like(X)
+    if n < 2 * short + 1:
+        result[:] = np.var(X, axis=0) * 1e-4
+        return result
+    kernel = np.ones(window) / window
+    for j in range(d):
+        center, residual = _savgol_residual(X[:, j], short, _POLYORDER)
+        squares = residual**2 / (1.0 - center)
+        if squares.size >= window:
+            squares = np.convolve(squares, kernel, mode="same")
+        padded = np.empty(n)
+        padded[short:n - short] = squares
+        padded[:short] = squares[0]
+        padded[n - short:] = squares[-1]
+        result[:, j] = padded
+    return result
+
+
+def weak_window(t, X) -> int:
+    """The weak form's test-function support (in samples) for one trajectory, chosen from its noise.
+
+    The Savitzky-Golay window of :func:`choose_window` is the widest local cubic fit that does not
+    flatten the signal beyond what the estimated noise explains; the test functions get that support,
+    at least 15 samples and at most a tenth of the trajectory (so that there are at least about 37
+    overlapping test functions, about 18 independent ones).
+    Noise-free data thus get short supports (many nearly independent rows), noisy data long ones
+    (the noise is averaged over more samples).
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 10, 2001)
+    >>> weak_window(t, np.c_[np.sin(t)]) <= 21
+    True
+    >>> weak_window(t, np.c_[np.sin(t) + 0.05 * np.random.default_rng(0).standard_normal(t.size)]) > 100
+    True
+    """
+    t = np.asarray(t, dtype=float)
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    n = X.shape[0]
+    upper = max(15, n // 10)
+    if n < 2 * _WINDOWS[0] + 1:
+        return max(5, min(upper, n))
+    smoothing = max(choose_window(X[:, i]) for i in range(X.shape[1]))
+    return int(min(upper, max(15, smoothing)))
 
 
 def _trajectories(t, X) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -218,6 +319,10 @@ class ODERegressorBase:
     """
 
     window: int | None = None
+
+    def _uses_derivatives(self) -> bool:
+        """Whether ``_fit_equations`` needs estimated derivatives (else it gets the raw states and NaN)."""
+        return True
 
     def _fit_equations(self, X: np.ndarray, dX: np.ndarray) -> list[sympy.Expr]:  # pragma: no cover
         raise NotImplementedError
@@ -254,7 +359,10 @@ class ODERegressorBase:
             if dimension is not None and Xk.shape[1] != dimension:
                 raise UsageError(f"trajectory {k} has {Xk.shape[1]} columns, trajectory 0 has {dimension}")
             dimension = Xk.shape[1]
-            Xs, dXk, used = smoothed_derivatives(tk, Xk, window=self.window, return_window=True)
+            if self._uses_derivatives():
+                Xs, dXk, used = smoothed_derivatives(tk, Xk, window=self.window, return_window=True)
+            else:  # a learner working on the raw data (the weak form) needs no derivative estimate
+                Xs, dXk, used = Xk, np.full_like(Xk, np.nan), 1
             independent += Xs.shape[0] / used
             raw.append((tk, Xk))
             smoothed.append(Xs)

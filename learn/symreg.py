@@ -3,64 +3,65 @@
 The method of Boddupalli, Matchen and Moehlis ("Symbolic regression via neural networks", Chaos 2023):
 the network *is* the expression.  Its layers, for states ``x = (x_1, ..., x_n)``:
 
-1. **unary units** ``u = (x_1, ..., x_n, f(x_1), ..., f(x_n), ...)`` for the chosen functions ``f``
-   (default ``sin`` and ``cos``);
-2. **power-product units** ``m_k = prod_j u_j ** p_kj`` with *learned* real exponents ``p_kj``
-   (a signed power ``sign(u)^round(p) |u|^p``, so negative states are allowed); the exponents start on
-   the integer lattice of total degree <= ``degree`` (and single function units) and are trained;
-3. **sum units followed by power units** (depth 2, the composition of operations):
-   ``r_j = (1 + c_j x_j**2) ** q_j``, one per variable, with a learned weight ``c_j >= 0`` (kept
-   non-negative, so the sum never vanishes) and a learned exponent ``q_j`` (started at -1, a
-   division), multiplied with the power-product units of degree <= 2: rational terms such as
-   ``x**2/(1 + x**2)``;
-4. an **addition unit** per equation: a linear combination of everything above.
+1. **unary units**: the states and functions of them (``sin``, ``cos``, ``log``, ``|x|``);
+2. **power-product units**: monomials ``prod x_j ** e_j`` of total degree at most ``degree``, and
+   products of a state with any other unit (``x * sin(y)``, ``x * y / (K + y)``);
+3. **depth-2 units** (a sum unit followed by a power or an exponential unit), each with *inner
+   parameters*: ``x**h / (K**h + x**h)`` and ``K**h / (K**h + x**h)`` (Michaelis-Menten for h = 1,
+   Hill for h = 2..5), ``exp(a x)``, ``exp(-a / x)`` (Arrhenius), ``1 / (1 + exp(a (x - c)))``
+   (logistic); see :mod:`lincomb.learn.symreg_library`;
+4. an **addition unit** per equation: a sparse linear combination of everything above.
 
-Training (torch, float64, Adam, full batch) minimises the mean squared error against estimated
-derivatives, each equation scaled to unit variance, plus a sparsity penalty ``lambda * sum |w|^(1/2)``
-on the output weights (the L1/2 penalty of the follow-up work).
+**How it is fitted** (every step has one default; the defaults are :data:`DEFAULT_OPTIONS`, shared
+with ``lincomb symreg fit``):
 
-Read-out, as in the paper: the learned exponents are rounded to the nearest integer (or half-integer)
-when they are that close; then the output weights are **pruned at log-spaced thresholds** (each
-threshold keeps the units whose scaled trained weight exceeds it, refits the kept weights by least
-squares and drops what falls below the threshold, until stable), the best of these is pruned further one
-unit at a time, and an **information criterion** (BIC by default, AIC on request) chooses among all
-these pruned expressions.  Its sample count is the number of rows divided by the smoothing window,
-since smoothed derivative errors are correlated over a window.  A sum unit's weight is chosen the same
-way: the trained value (rounded to a simple fraction within 5 %) and the powers of 4 from 1/64 to 64
-are each read out, pruned and scored, and the criterion decides; a weight that changes the
-denominator by less than 10 % over the data is read out as 0.  The chosen expression is read out with
-sympy.
-
-What is learned by gradient descent and what by search, plainly: the output weights and the sum
-units' weights are trained; the exponents start on the integer lattice and are trained with a small
-step (``exponent_learning_rate``), so in practice they stay near the lattice and the rounding returns
-lattice points; fractional exponents are reachable only when the data pull them there.
-
-Derivatives are estimated from data by smoothed finite differences (Savitzky-Golay), documented in
-:mod:`lincomb.learn.ode_regression`; the model is not integrated during training.  The network is trained
-on them and their pruned expressions give one start set.  The final choice of terms and their
-coefficients is made on the weak form of the raw data (:mod:`lincomb.learn.weak_selection`: local test
-functions and integration by parts, no derivatives and no smoothing, whose bias would otherwise reach
-both the terms and the coefficients): the network's pruning path and the derivative-based choice are
-scored there, improved stepwise (drop, add or swap a unit of the network), and among the sets within 2
-of the best criterion the simplest is taken (fewest terms, then polynomial over transcendental, then
-fewest operations), which settles ``y`` against ``sin(y)`` when ``y`` stays small.
+* *Weak form* (Messenger and Bortz, J. Comput. Phys. 2021): for local test functions ``phi`` the
+  equation ``x' = sum_k w_k m_k(x)`` gives ``-int phi' x dt = sum_k w_k int phi m_k(x) dt``; the rows
+  are built from the raw samples (irregular times too, by the trapezoid rule), no derivative is
+  estimated and nothing is smoothed.  The support of the test functions is chosen from the data's
+  noise (:func:`~lincomb.learn.ode_regression.weak_window`).
+* *Selection on one library for all systems* (:mod:`lincomb.learn.weak_selection`): the units of
+  every family, inner parameters on small grids scaled to the data, are the columns; forward
+  orthogonal least squares, then drop / add / swap moves, minimise the **extended BIC** (Chen and
+  Chen 2008): BIC over the effective number of weak-form rows (rows whose supports overlap are
+  correlated: half the rows count), every inner parameter counted as a parameter, plus ``log C(P, k)``
+  for choosing ``k`` of the library's ``P`` candidate units.  The library is thus chosen by the
+  criterion, not by options: a family enters an equation only when its units pay for their
+  parameters and for the size of the space searched.  Among the sets within 2 of the best criterion
+  (no evidence either way, Kass and Raftery 1995) the simplest is returned: fewest fitted numbers
+  (terms plus inner parameters), then fewest non-polynomial terms, then fewest operations.
+* *Inner parameters*: refined by bounded minimisation of the weak-form residual, the linear weights
+  refitted, then snapped to the simplest nearby number when the criterion does not worsen by more
+  than the near-tie margin (:func:`~lincomb.learn.symreg_library.simple_numbers`).
+* *The network, trained*: the power-product and unary units are also trained by gradient descent
+  on smoothed derivatives (torch, Adam, L1/2 penalty), as in the paper, when ``network`` is True;
+  its pruning path then gives further starting sets for the search.  Off by default: on the
+  development systems the weak-form search alone found the same or better sets in a fraction of the
+  time.
+* *Integration* (Mangan et al., Proc. R. Soc. A 2017: a model is judged by its simulation): the
+  returned system is integrated from each trajectory's first sample over the data's own span.  If it
+  diverges, the next-best sets per equation (in order of the criterion) are tried, and a stable
+  system within ``divergence_margin`` of the best total criterion is returned instead.  The R^2 of the
+  integrated model against the data is ``r2_integrated_``.
 
 Examples
 --------
 >>> from lincomb.learn.systems import get_system
 >>> lv = get_system("lotka_volterra")
->>> t = lv.time_grid()[:1501]
->>> model = SymbolicODERegressor(degree=2, functions=(), epochs=300, seed=0)
->>> model = model.fit(t, lv.simulate(t), names=lv.names)
+>>> t = lv.time_grid()[:1501:5]
+>>> model = SymbolicODERegressor(seed=0).fit(t, lv.simulate(t), names=lv.names)
 >>> [sorted(str(k) for k in e.as_coefficients_dict()) for e in model.equations()]
 [['x', 'x*y'], ['x*y', 'y']]
+>>> model.r2_integrated_ > 0.99
+True
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import sys
+import time
 from fractions import Fraction
 from typing import Sequence
 
@@ -69,76 +70,59 @@ import sympy
 
 from lincomb.errors import UsageError
 
-from .ode_regression import ODERegressorBase
+from .model_selection import information_criterion, least_squares as _least_squares, prune_path
+from .ode_regression import ODERegressorBase, local_noise_variance, weak_test_matrices, weak_window
+from .symreg_library import FAMILIES, Unit, build_library, simple_numbers
+from .weak_selection import WeakCriterion, choose_simplest, stepwise_search
 
-__all__ = ["SymbolicODERegressor", "prune_path", "information_criterion"]
+__all__ = ["DEFAULT_OPTIONS", "SymbolicODERegressor", "default_regressor", "information_criterion", "prune_path"]
 
 _FUNCTIONS = {"sin": (sympy.sin, np.sin), "cos": (sympy.cos, np.cos), "exp": (sympy.exp, np.exp),
               "tanh": (sympy.tanh, np.tanh)}
+#: Unary functions and depth-2 families a user may name in ``functions``.
+_LIBRARY_FUNCTIONS = ("sin", "cos", "log", "abs", "exp", "arrhenius", "logistic")
 _LOG_FLOOR = 1e-12
-_EXACT_FIT = 1e-8
+
+#: The one default configuration, shared by :class:`SymbolicODERegressor` and ``lincomb symreg fit``.
+DEFAULT_OPTIONS: dict = {
+    "degree": None,
+    "functions": None,
+    "rational": None,
+    "criterion": "bic",
+    "gamma": 0.5,
+    "margin": 2.0,
+    "weak_window": None,
+    "network": False,
+    "divergence_margin": 10.0,
+    "time_limit": None,
+    "progress": True,
+    "seed": 0,
+}
 
 
-def information_criterion(rss: float, samples: int, terms: int, kind: str = "bic") -> float:
-    """BIC ``N log(RSS/N) + k log N`` or AIC ``N log(RSS/N) + 2k`` of a least-squares fit.
+def default_regressor(**overrides) -> "SymbolicODERegressor":
+    """A :class:`SymbolicODERegressor` with :data:`DEFAULT_OPTIONS`, some replaced by ``overrides``.
 
-    ``RSS/N`` is floored at 1e-8 (targets are scaled to unit root-mean-square): a relative residual
-    below 1e-4 counts as exact, so that extra terms cannot win by fitting round-off.
+    ``lincomb symreg fit`` builds its regressor with this function, so the command line and the
+    class fit the same model from the same data.
 
     Examples
     --------
-    >>> information_criterion(1.0, 100, 2) < information_criterion(1.0, 100, 3)
+    >>> default_regressor().get_params() == SymbolicODERegressor().get_params()
     True
-    >>> information_criterion(1.0, 100, 2, "aic") - information_criterion(1.0, 100, 1, "aic")
-    2.0
+    >>> default_regressor(time_limit=5).time_limit
+    5
     """
-    if kind not in ("bic", "aic"):
-        raise UsageError(f"criterion must be 'bic' or 'aic', got {kind!r}")
-    # Residuals below a relative root-mean-square of 1e-4 (of a unit-scaled target) count as an
-    # exact fit: below that level the residual is derivative-estimation error, and letting extra
-    # terms chase it would reward spurious terms on noise-free data.
-    fit = samples * math.log(max(rss / samples, _EXACT_FIT))
-    return fit + terms * (math.log(samples) if kind == "bic" else 2.0)
+    unknown = sorted(set(overrides) - set(_all_options()))
+    if unknown:
+        raise UsageError(f"unknown options {unknown}; choose from {', '.join(_all_options())}")
+    return SymbolicODERegressor(**{**DEFAULT_OPTIONS, **overrides})
 
 
-def prune_path(features: np.ndarray, target: np.ndarray, weights: np.ndarray,
-               thresholds: Sequence[float]) -> list[tuple[int, ...]]:
-    """The distinct sets of kept units when pruning trained ``weights`` at each threshold.
+def _all_options() -> list[str]:
+    import inspect
 
-    ``features`` are scaled to unit root-mean-square and ``target`` too, so weights and thresholds
-    are relative.  At threshold ``tau`` the units with ``|weight| >= tau`` are kept, refitted by least
-    squares, and those whose refitted weight falls below ``tau`` are dropped, until stable.
-
-    Examples
-    --------
-    >>> F = np.c_[np.linspace(-1, 1, 40), np.linspace(-1, 1, 40) ** 2]
-    >>> prune_path(F, F[:, 0], np.array([0.9, 0.01]), [1e-3, 0.1, 2.0])
-    [(0,), ()]
-    """
-    gram, moment = features.T @ features, features.T @ target
-    sets: list[tuple[int, ...]] = []
-    for tau in thresholds:
-        active = np.abs(weights) >= tau
-        while active.any():
-            coef = _least_squares(gram, moment, active)
-            small = np.abs(coef) < tau
-            if not small.any():
-                break
-            indices = np.flatnonzero(active)
-            active[indices[small]] = False
-        chosen = tuple(int(i) for i in np.flatnonzero(active))
-        if chosen not in sets:
-            sets.append(chosen)
-    return sets
-
-
-def _least_squares(gram: np.ndarray, moment: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Least-squares weights of the active columns from the Gram matrix (small solves, no BLAS threads)."""
-    sub = gram[np.ix_(active, active)]
-    try:
-        return np.linalg.solve(sub, moment[active])
-    except np.linalg.LinAlgError:
-        return np.linalg.lstsq(sub, moment[active], rcond=None)[0]
+    return [name for name in inspect.signature(SymbolicODERegressor.__init__).parameters if name != "self"]
 
 
 def _snap(value: float, steps: Sequence[int] = (1, 2), tolerance: float = 0.1) -> Fraction | None:
@@ -161,57 +145,178 @@ def _snap_weight(value: float) -> Fraction:
     return Fraction(repr(round(value, 4)))
 
 
+def _complements(units: list[Unit]) -> list[list[Unit]]:
+    """Simpler equivalents of a set: ``m * x**h/(K**h + x**h) + m * K**h/(K**h + x**h) = m``, so a set with
+    both a multiplier ``m`` (a constant or a state) and ``m`` times a Hill unit spans the same as the
+    set with the complementary Hill unit alone (one term fewer); the search on the grid may reach only
+    the longer form."""
+    variants = []
+    for position, unit in enumerate(units):
+        if unit.family not in ("hill", "repress"):
+            continue
+        power = [0] * (max((len(u.power) for u in units if u.family == "poly"), default=0))
+        if not power:
+            continue
+        if unit.multiplier is not None:
+            power[unit.multiplier] = 1
+        plain = Unit("poly", 0, tuple(power), None)
+        if plain in units:
+            other = Unit("repress" if unit.family == "hill" else "hill", unit.state, unit.power, unit.multiplier,
+                         unit.theta)
+            variants.append([other if u is unit else u for u in units if u != plain])
+    return variants
+
+
+def _simplest_refined(refined: dict, margin: float):
+    """The key of the simplest refined set within ``margin`` of the best (as in ``choose_simplest``)."""
+    best = min(value[0] for value in refined.values())
+
+    def simplicity(key):
+        score, units, _, _ = refined[key]
+        return (len(units) + sum(u.nonlinear for u in units), sum(u.complexity()[0] for u in units),
+                sum(u.complexity()[1] for u in units), score)
+
+    return min((key for key, value in refined.items() if value[0] <= best + margin), key=simplicity)
+
+
+def _best_per_size(scored: dict, library: Sequence[Unit]) -> list[tuple[int, ...]]:
+    """The best-scored set of each number of fitted numbers (terms plus inner parameters)."""
+    best: dict[int, tuple[int, ...]] = {}
+    for kept, value in scored.items():
+        size = len(kept) + sum(library[k].nonlinear for k in kept)
+        if size not in best or value < scored[best[size]]:
+            best[size] = kept
+    return [best[size] for size in sorted(best)]
+
+
+def _sublibraries(library: Sequence[Unit]) -> list[list[int]]:
+    """Where the search looks first: polynomials of degree <= 2, all polynomials, then each family
+    beside the polynomials of degree <= 2 (see :func:`~lincomb.learn.weak_selection.stepwise_search`)."""
+    def low(u):
+        return u.family == "poly" and sum(u.power) <= 2
+
+    subsets = [[k for k, u in enumerate(library) if low(u)], [k for k, u in enumerate(library) if u.family == "poly"]]
+    kinds = [("sin", "cos"), ("hill", "repress"), ("exp", "arrhenius"), ("logistic",), ("log", "abs")]
+    for kind in kinds:
+        subset = [k for k, u in enumerate(library) if low(u) or u.family in kind]
+        if len(subset) > len(subsets[0]):
+            subsets.append(subset)
+    return subsets
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def integrate_field(field, x0, t, bound: float, seconds: float = 2.0) -> tuple[np.ndarray, bool]:
+    """Integrate ``x' = field(x)`` at the times ``t``; rows after a blow-up are NaN.
+
+    Returns ``(X, diverged)``: diverged when the solver stops early, a state leaves ``[-bound, bound]``
+    or the integration takes longer than ``seconds`` (a stiff or exploding learned model).
+
+    Examples
+    --------
+    >>> X, bad = integrate_field(lambda x: -x, [1.0], np.linspace(0, 1, 3), bound=10.0)
+    >>> np.round(X[:, 0], 4), bad
+    (array([1.    , 0.6065, 0.3679]), False)
+    >>> integrate_field(lambda x: x**2, [1.0], np.linspace(0, 2, 3), bound=100.0)[1]
+    True
+    """
+    from scipy.integrate import solve_ivp
+
+    t = np.asarray(t, dtype=float)
+    x0 = np.asarray(x0, dtype=float)
+    deadline = time.perf_counter() + seconds
+
+    def rhs(_, x):
+        if time.perf_counter() > deadline:
+            raise _OutOfTime
+        return np.asarray(field(x), dtype=float).ravel()
+
+    def escape(_, x):
+        return bound - float(np.max(np.abs(x)))
+
+    escape.terminal = True
+    result = np.full((t.size, x0.size), np.nan)
+    try:
+        with np.errstate(all="ignore"):
+            solution = solve_ivp(rhs, (t[0], t[-1]), x0, t_eval=t, method="LSODA", rtol=1e-6, atol=1e-9,
+                                 events=escape)
+    except (_OutOfTime, ValueError, OverflowError, ZeroDivisionError):
+        return result, True
+    result[: solution.y.shape[1]] = solution.y.T
+    diverged = solution.y.shape[1] < t.size or not np.all(np.isfinite(result))
+    return result, bool(diverged)
+
+
+def _pooled_r2(data: list[np.ndarray], simulated: list[np.ndarray]) -> float:
+    """R^2 of simulated against data, all trajectories pooled, each column scaled by its variance."""
+    from lincomb.theory.expression_compare import r2_score
+
+    true = np.vstack(data)
+    predicted = np.vstack(simulated)
+    if not np.all(np.isfinite(predicted)):
+        return -math.inf
+    return float(r2_score(true, predicted))
+
+
 class SymbolicODERegressor(ODERegressorBase):
     """Learn ``x' = f(x)`` as a closed-form expression with a network of primitive-operation units.
 
+    Every default is in :data:`DEFAULT_OPTIONS` (see the module text for the method); the options are
+    for experts and restrict or change the search.
+
     Parameters
     ----------
-    degree : int
-        Highest total degree of the initial exponent lattice of the power-product units.
-    functions : sequence of str
-        Unary functions applied to each variable (``sin``, ``cos``, ``exp``, ``tanh``).
-    rational : bool
-        Include the depth-2 sum/power units (rational terms).  Default False: on noisy data (1 %)
-        of systems without rational terms (the damped driven pendulum) they were chosen spuriously,
-        fitting the smoothing error; switch them on when rational terms are expected.
-    sparsity : float
-        Weight ``lambda`` of the L1/2 penalty on the output weights.
-    epochs : int
-        Adam steps (full batch).
-    learning_rate : float
-        Adam step size of the output weights and the sum units' weights.
-    exponent_learning_rate : float
-        Adam step size of the exponents (power-product and power units), which are trained in the
-        last two thirds of the epochs only.
-    train_samples : int
-        Training uses at most about this many rows (evenly strided); the pruning refits use all.
+    degree : int, optional
+        Highest total degree of the power-product units (default: 4 for one or two states, 3 beyond).
+    functions : sequence of str, optional
+        Unary functions and depth-2 families to search (``sin``, ``cos``, ``log``, ``abs``, ``exp``,
+        ``arrhenius``, ``logistic``; default all).  ``()`` restricts to polynomials (and rational
+        units if ``rational``).
+    rational : bool, optional
+        Search the rational units ``x**h/(K**h + x**h)`` and ``K**h/(K**h + x**h)`` (default True).
     criterion : {"bic", "aic"}
-        Information criterion choosing among the pruned expressions.
-    thresholds : int
-        Number of log-spaced pruning thresholds between 1e-5 and 1 (relative to unit-scaled weights).
+        Information criterion (the extended term is added to either).
+    gamma : float
+        Weight of the extended-BIC term ``2 gamma log C(P, k)`` (0 gives plain BIC).
+    margin : float
+        Sets within this much of the best criterion count as ties, decided by simplicity.
+    weak_window : int, optional
+        Samples per test function (default: chosen from the data's noise per trajectory).
+    network : bool
+        Also train the primitive-operation network on smoothed derivatives and use its pruning
+        path as starting sets of the search (slower; default False).
+    divergence_margin : float
+        A stable system is returned instead of a diverging best one when its total criterion is within
+        this much of the best.
+    time_limit : float, optional
+        Seconds; when the fit runs past it, the remaining equations get the forward path only and the
+        divergence fallback is skipped (default no limit).
+    progress : bool
+        Print progress lines on stderr once a fit has taken more than 2 seconds.
     seed : int
-        Seed of torch's generator (initial sum-unit weights); recorded in ``seed_``.
-    window : int, optional
-        Savitzky-Golay window for the derivatives (default: chosen from the data).
-    integral_refit : bool
-        Choose the terms and fit their coefficients on the weak (integral) form of the raw data (no
-        derivatives, no smoothing; default True).  False keeps the derivative-based choice and fit.
-    weak_window : int
-        Samples per test function of the weak-form refit (default 101; clipped to a trajectory's
-        length).
+        Seed of torch's generator for the network (recorded in ``seed_``).
+    sparsity, epochs, learning_rate, exponent_learning_rate, train_samples, thresholds, window
+        Options of the trained network (used when ``network`` is True): L1/2 weight, Adam steps, step
+        sizes, rows used in training, pruning thresholds, Savitzky-Golay window.
 
     Attributes
     ----------
     units_ : list of sympy.Expr
-        The read-out units (after rounding) that the output layer combines.
+        The units of the returned equations (with their snapped inner parameters).
     coefficients_ : numpy.ndarray
-        (units, variables) output weights of the chosen expression (zeros for pruned units).
-    exponents_ : numpy.ndarray
-        Trained exponents of the power-product units, before rounding.
-    candidates_ : list of dict
-        Per equation, the pruned expressions considered: ``{"terms", "rss", "criterion"}``.
-    training_loss_ : float
-        Final training loss.
+        (units, variables) weights of ``units_`` in each equation (zero where a unit is not used).
+    searches_ : list of StepwiseSearch
+        Per equation, the search on the weak form (every set scored with its criterion).
+    r2_integrated_ : float
+        R^2 of the returned model integrated from each trajectory's first sample, against the data.
+    diverged_ : bool
+        The returned model diverges on the data's span (no stable candidate scored close).
+    library_size_ : int
+        Number of candidate units (grid points counted once per unit).
+    fit_seconds_ : float
+        Wall-clock time of the fit.
 
     Examples
     --------
@@ -221,40 +326,477 @@ class SymbolicODERegressor(ODERegressorBase):
     lincomb.errors.UsageError: criterion must be 'bic' or 'aic', got 'mdl'
     """
 
-    def __init__(self, degree: int = 3, functions: Sequence[str] = ("sin", "cos"), rational: bool = False,
-                 sparsity: float = 1e-3, epochs: int = 800, learning_rate: float = 0.01,
-                 exponent_learning_rate: float = 5e-5, train_samples: int = 1000,
-                 criterion: str = "bic", thresholds: int = 40, seed: int = 0, window: int | None = None,
-                 integral_refit: bool = True, weak_window: int = 101):
+    def __init__(self, degree: int | None = None, functions: Sequence[str] | None = None,
+                 rational: bool | None = None, criterion: str = "bic", gamma: float = 0.5, margin: float = 2.0,
+                 weak_window: int | None = None, network: bool = False, divergence_margin: float = 10.0,
+                 time_limit: float | None = None, progress: bool = True, seed: int = 0,
+                 sparsity: float = 1e-3, epochs: int = 400, learning_rate: float = 0.01,
+                 exponent_learning_rate: float = 5e-5, train_samples: int = 1000, thresholds: int = 40,
+                 window: int | None = None):
         if criterion not in ("bic", "aic"):
             raise UsageError(f"criterion must be 'bic' or 'aic', got {criterion!r}")
-        unknown = [f for f in functions if f not in _FUNCTIONS]
-        if unknown:
-            raise UsageError(f"unknown unary functions {unknown}; choose from {', '.join(_FUNCTIONS)}")
-        if int(degree) != degree or degree < 1:
+        if functions is not None:
+            unknown = [f for f in functions if f not in _LIBRARY_FUNCTIONS]
+            if unknown:
+                raise UsageError(f"unknown unary functions {unknown}; choose from {', '.join(_LIBRARY_FUNCTIONS)}")
+        if degree is not None and (int(degree) != degree or degree < 1):
             raise UsageError(f"degree must be a positive integer, got {degree!r}")
-        self.degree = int(degree)
-        self.functions = tuple(functions)
+        if weak_window is not None and (int(weak_window) != weak_window or weak_window < 5):
+            raise UsageError(f"weak_window must be an integer >= 5 samples, got {weak_window!r}")
+        if time_limit is not None and not time_limit > 0:
+            raise UsageError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+        self.degree = None if degree is None else int(degree)
+        self.functions = None if functions is None else tuple(functions)
         self.rational = rational
+        self.criterion = criterion
+        self.gamma = float(gamma)
+        self.margin = float(margin)
+        self.weak_window = None if weak_window is None else int(weak_window)
+        self.network = bool(network)
+        self.divergence_margin = float(divergence_margin)
+        self.time_limit = time_limit
+        self.progress = bool(progress)
+        self.seed = int(seed)
         self.sparsity = sparsity
         self.epochs = int(epochs)
         self.learning_rate = learning_rate
         self.exponent_learning_rate = exponent_learning_rate
         self.train_samples = int(train_samples)
-        self.criterion = criterion
         self.thresholds = int(thresholds)
-        self.seed = int(seed)
         self.window = window
-        self.integral_refit = integral_refit
-        if int(weak_window) != weak_window or weak_window < 5:
-            raise UsageError(f"weak_window must be an integer >= 5 samples, got {weak_window!r}")
-        self.weak_window = int(weak_window)
+
+    def get_params(self) -> dict:
+        """The constructor's options (sklearn style).
+
+        Examples
+        --------
+        >>> SymbolicODERegressor(gamma=1.0).get_params()["gamma"]
+        1.0
+        """
+        return {name: getattr(self, name) for name in _all_options()}
+
+    def _uses_derivatives(self) -> bool:
+        return self.network
+
+    # ------------------------------------------------------------------ progress and time
+    def _say(self, message: str) -> None:
+        if self.progress and time.perf_counter() - self._started > 2.0:
+            print(f"symreg [{time.perf_counter() - self._started:5.1f} s] {message}", file=sys.stderr, flush=True)
+
+    def _out_of_time(self) -> bool:
+        return self.time_limit is not None and time.perf_counter() - self._started > self.time_limit
+
+    # ------------------------------------------------------------------ the library on the weak form
+    def _families(self) -> tuple[str, ...]:
+        functions = _LIBRARY_FUNCTIONS if self.functions is None else self.functions
+        families = ["poly", *functions]
+        if self.rational is None or self.rational:
+            families += ["hill", "repress"]
+        return tuple(f for f in FAMILIES if f in families)
+
+    def _weak_system(self, units: list[Unit]):
+        """Weak-form rows of all units, per trajectory stacked.
+
+        Returns ``(A, B, effective rows, test matrices, row weights)``.  The row weights (rows, d)
+        make the least squares a weighted one, each row divided by the standard deviation of its
+        target's noise, ``sum_i phi'_r(t_i)**2 var(x_i)`` with the noise variance estimated locally
+        (:func:`~lincomb.learn.ode_regression.local_noise_variance`): under multiplicative noise the
+        rows where the state is large are far noisier, and unweighted they decide the fit alone.
+        This is the covariance weighting of the weak form's residual in WENDy (Bortz, Messenger and
+        Dukic, Bull. Math. Biol. 2023), with the noise of the targets only.  A floor of (1e-3 of the
+        target's RMS)^2 keeps noise-free rows from infinite weights.
+        """
+        from scipy import sparse
+
+        blocks_A, blocks_B, blocks_V, tests = [], [], [], []
+        effective = 0.0
+        for t, X in self._raw_trajectories:
+            window = self.weak_window or weak_window(t, X)
+            window = min(window, t.size)
+            # A quarter-window stride, but at most about 200 rows per trajectory (long noise-free
+            # series would otherwise give thousands of nearly redundant rows).
+            stride = max(window // 4, -(-t.size // 200), 1)
+            Phi, dPhi = weak_test_matrices(t, window, stride=stride)
+            values = np.column_stack([u.values(X) for u in units])
+            blocks_A.append(Phi @ np.where(np.isfinite(values), values, np.nan))
+            blocks_B.append(-(dPhi @ X))
+            blocks_V.append(dPhi**2 @ local_noise_variance(X))
+            tests.append(sparse.csr_matrix(Phi))  # each row is nonzero on one window only
+            # Neighbouring test functions overlap (stride a quarter of the support): about every
+            # second row carries an independent error (every row, once the stride reaches half the support).
+            effective += max(1.0, Phi.shape[0] * min(1.0, 2.0 * stride / window))
+        B = np.vstack(blocks_B)
+        V = np.vstack(blocks_V)
+        floor = 1e-6 * np.mean(B**2, axis=0)
+        weights = 1.0 / np.sqrt(V + floor)
+        weights /= np.sqrt(np.mean(weights**2, axis=0))
+        return np.vstack(blocks_A), B, effective, tests, weights
+
+    def _column(self, unit: Unit, theta) -> np.ndarray:
+        column = np.concatenate([Phi @ unit.values(X, theta) for Phi, (_, X) in zip(self._tests, self._raw_trajectories)])
+        return column * self._row_weights
+
+    def _score_units(self, crit: WeakCriterion, columns: list[np.ndarray], inner: int) -> tuple[float, np.ndarray]:
+        """Criterion and (unscaled) weights of a set given by its weak-form columns."""
+        if not columns:
+            rss, _ = crit.rss_columns(np.zeros((crit.rows, 0)))
+            return crit.from_rss(rss, 0, 0), np.zeros(0)
+        M = np.column_stack(columns)
+        if not np.all(np.isfinite(M)):
+            return math.inf, np.zeros(len(columns))
+        scale = np.sqrt(np.mean(M**2, axis=0))
+        scale[scale == 0] = 1.0
+        rss, weights = crit.rss_columns(M / scale)
+        return crit.from_rss(rss, len(columns), inner), weights * crit.target_scale / scale
+
+    def _objective(self, crit: WeakCriterion, units: list[Unit], columns: list, position: int):
+        """The criterion as a function of one unit's inner parameters, the other columns fixed.
+
+        Only one column changes: the target and the new column are projected off the others once
+        (orthogonal least squares), so each evaluation costs one column and two dot products.
+        """
+        unit = units[position]
+        inner = sum(u.nonlinear for u in units)
+        others = [c for k, c in enumerate(columns) if k != position]
+        if others:
+            M = np.column_stack(others)
+            norms = np.sqrt(np.mean(M**2, axis=0))
+            Q, _ = np.linalg.qr(M / np.where(norms > 0, norms, 1.0))
+        else:
+            Q = np.zeros((crit.rows, 0))
+        residual = crit.b - Q @ (Q.T @ crit.b)
+        base = float(residual @ residual)
+
+        def objective(theta):
+            column = self._column(unit, theta)
+            if not np.all(np.isfinite(column)):
+                return 1e12
+            column = column / (np.sqrt(np.mean(column**2)) or 1.0)
+            orthogonal = column - Q @ (Q.T @ column)
+            norm = float(orthogonal @ orthogonal)
+            rss = base - (float(orthogonal @ residual) ** 2 / norm if norm > 1e-12 * crit.rows else 0.0)
+            return crit.from_rss(max(rss, 0.0), len(columns), inner)
+        return objective
+
+    def _optimise(self, crit: WeakCriterion, units: list[Unit], columns: list, position: int) -> Unit:
+        """One unit's inner parameters minimising the criterion, the other units fixed (cached)."""
+        from scipy.optimize import minimize, minimize_scalar
+
+        unit = units[position]
+        key = (id(crit), unit, tuple(sorted((repr(u) for k, u in enumerate(units) if k != position))))
+        if key in self._refine_cache:
+            return self._refine_cache[key]
+        self._criteria_alive.append(crit)  # keeps id(crit) unique while the cache lives
+        bounds = unit.bounds(self._all_X)
+        objective = self._objective(crit, units, columns, position)
+        start = np.array(unit.theta, dtype=float)
+        if len(start) == 1:
+            # one parameter: bounded Brent search on a log scale around the grid point (the grid's
+            # neighbours are a factor of about 1.5 to 2 away)
+            sign = 1.0 if start[0] > 0 else -1.0
+            low, high = max(abs(start[0]) / 2.0, 1e-12), abs(start[0]) * 2.0
+            result = minimize_scalar(lambda v: objective([sign * math.exp(v)]), bounds=(math.log(low), math.log(high)),
+                                     method="bounded", options={"xatol": 1e-4, "maxiter": 40})
+            theta = np.clip([sign * math.exp(result.x)], [bounds[0][0]], [bounds[0][1]])
+        else:
+            result = minimize(objective, start, method="Nelder-Mead",
+                              options={"xatol": 1e-4 * (np.abs(start).max() + 1e-12), "fatol": 1e-4,
+                                       "maxiter": 40 * len(start)})
+            theta = np.clip(result.x, [b[0] for b in bounds], [b[1] for b in bounds])
+        better = unit.with_theta(theta) if objective(theta) <= objective(start) else unit
+        self._refine_cache[key] = better
+        return better
+
+    def _refine(self, crit: WeakCriterion, units: list[Unit]) -> tuple[float, list[Unit], list[tuple], np.ndarray]:
+        """Refine, then snap, the inner parameters of a set of units; return (criterion, units, exact thetas, weights)."""
+        units = list(units)
+        inner = sum(u.nonlinear for u in units)
+        columns = [self._column(u, u.theta) for u in units]
+
+        for position, unit in enumerate(units):
+            if not unit.nonlinear:
+                continue
+            units[position] = self._optimise(crit, units, columns, position)
+            columns[position] = self._column(units[position], units[position].theta)
+        best, _ = self._score_units(crit, columns, inner)
+        exact: list[tuple] = []
+        for position, unit in enumerate(units):
+            if not unit.nonlinear:
+                exact.append(())
+                continue
+            objective = self._objective(crit, units, columns, position)
+            chosen = [Fraction(repr(float(f"{v:.4g}"))) for v in unit.theta]
+            # Snap one parameter at a time, simplest number first, while the criterion stays within the margin.
+            for index in range(len(unit.theta)):
+                for candidate in simple_numbers(unit.theta[index]):
+                    trial = list(chosen)
+                    trial[index] = candidate
+                    if objective([float(v) for v in trial]) <= best + self.margin:
+                        chosen = trial
+                        break
+            units[position] = unit.with_theta([float(v) for v in chosen])
+            columns[position] = self._column(units[position], units[position].theta)
+            exact.append(tuple(sympy.Rational(v.numerator, v.denominator) for v in chosen))
+        score, weights = self._score_units(crit, columns, inner)
+        return score, units, exact, weights
+
+    def _fit_equations(self, X: np.ndarray, dX: np.ndarray) -> list[sympy.Expr]:
+        self._started = getattr(self, "_started", time.perf_counter())
+        self.seed_ = self.seed
+        n = X.shape[1]
+        self._all_X = np.vstack([Xk for _, Xk in self._raw_trajectories])
+        degree = self.degree or (4 if n <= 2 else 3)
+        library = build_library(self._all_X, degree, self._families())
+        A, B, effective, self._tests, row_weights = self._weak_system(library)
+        finite = np.all(np.isfinite(A), axis=0) & (np.abs(A).max(axis=0) < 1e150)
+        library = [u for u, keep in zip(library, finite) if keep]
+        A = A[:, finite]
+        self.library_size_ = len({u.group for u in library})
+        self._say(f"{len(library)} library columns ({self.library_size_} units), {A.shape[0]} weak-form rows")
+        groups = [u.group for u in library]
+        library_index = {u: k for k, u in enumerate(library)}
+        complexities = [u.complexity() for u in library]
+        nonlinear = [u.nonlinear for u in library]
+        starts = self._network_starts(X, dX, library) if self.network else [[] for _ in range(n)]
+        max_terms = int(max(1, min(10, effective // 3)))
+        sublibraries = _sublibraries(library)
+        self.searches_, self._alternatives, self._refined = [], [], []
+        self._refine_cache: dict = {}
+        self._criteria_alive: list = []
+        self._search_units: list = []
+        for j in range(n):
+            self._row_weights = row_weights[:, j]
+            crit = WeakCriterion(A * self._row_weights[:, None], B[:, j] * self._row_weights, effective,
+                                 self.library_size_, nonlinear, self.criterion, self.gamma)
+            units_j = list(library)
+
+            def refine(kept, new, units_j=units_j, crit=crit):
+                # a unit added by a forward step: its inner parameters refined in context
+                if self._out_of_time():
+                    return None
+                members = [units_j[k] for k in kept]
+                position = members.index(units_j[new])
+                columns = [crit.A[:, k] * crit.scale[k] for k in kept]
+                better = self._optimise(crit, members, columns, position)
+                if better == units_j[new]:
+                    return None
+                units_j.append(better)
+                return self._column(better, better.theta)
+
+            search = stepwise_search(crit, groups, complexities, start_sets=starts[j], max_terms=max_terms,
+                                     margin=self.margin, max_steps=5 if self._out_of_time() else 40,
+                                     sublibraries=sublibraries, refine=refine)
+            self.searches_.append(search)
+            self._search_units.append(units_j)
+            refined = self._refine_candidates(crit, search, units_j, library_index)
+            self._refined.append(refined)
+            self._choose(j, refined)
+            self._say(f"equation {j + 1}/{n}: {len(search.scored)} sets scored")
+        shared = []
+        for j in range(n):
+            best = self._alternatives[j][0][1][0]
+            for _, (score, units, _, _) in self._alternatives[j]:
+                if score <= best + 30.0:
+                    shared += [u for u in units if u.nonlinear and u not in shared and u not in library_index]
+        if shared and not self._out_of_time():
+            # Second pass: the refined nonlinear units of the good sets of every equation join the
+            # library (a grid point may be too far from the right parameter for the search to pick
+            # the unit; and a system often has one saturating or exponential rate in several
+            # equations), and each equation's search continues from the refined sets of every equation.
+            extra = np.column_stack([np.concatenate([Phi @ u.values(Xk) for Phi, (_, Xk) in
+                                                     zip(self._tests, self._raw_trajectories)]) for u in shared])
+            library = library + shared
+            library_index = {u: k for k, u in enumerate(library)}
+            A = np.hstack([A, extra])
+            groups = [u.group for u in library]
+            complexities = [u.complexity() for u in library]
+            nonlinear = [u.nonlinear for u in library]
+            for j in range(n):
+                self._row_weights = row_weights[:, j]
+                crit = WeakCriterion(A * self._row_weights[:, None], B[:, j] * self._row_weights, effective,
+                                     self.library_size_, nonlinear, self.criterion, self.gamma)
+                starts = [[library_index[u] for u in alternative[1][1] if u in library_index]
+                          for i in range(n) for alternative in self._alternatives[i][:3]]
+                search = stepwise_search(crit, groups, complexities, start_sets=starts, max_terms=max_terms,
+                                         margin=self.margin, max_steps=20, forward_paths=False)
+                refined = self._refine_candidates(crit, search, library, library_index, count=3,
+                                                  known=self._refined[j])
+                self._choose(j, refined)
+            self._say("second pass with the shared nonlinear units done")
+        equations = self._assemble([0] * n)
+        self._check_divergence(equations)
+        return self.equations_
+
+    def _choose(self, j: int, refined: dict) -> None:
+        """Equation ``j``'s choice and its alternatives (best criterion first) from the refined sets."""
+        scored = {kept: value[0] for kept, value in refined.items()}
+        order = sorted(scored, key=scored.get)
+        chosen = _simplest_refined(refined, self.margin)
+        alternatives = [(chosen, refined[chosen])] + [(k, refined[k]) for k in order if k != chosen]
+        if j < len(self._alternatives):
+            self._alternatives[j] = alternatives
+        else:
+            self._alternatives.append(alternatives)
+
+    def _refine_candidates(self, crit: WeakCriterion, search, library: list[Unit], library_index: dict,
+                           count: int = 6, known: dict | None = None) -> dict:
+        """Refine the inner parameters of the best few sets of a search, and prune negligible terms.
+
+        A grid point can be far enough from the truth to lose against a polynomial stand-in, so the
+        best ``count`` sets, the search's choice, the best set of each size and the simpler
+        equivalents (:func:`_complements`) are refined; then the choice is made again among them.
+        """
+        refined: dict[tuple, tuple] = dict(known or {})
+        ranked = search.ranked(count) + [search.chosen] + _best_per_size(search.scored, library) + search.ends
+        cutoff = min(search.scored.values()) + 30.0
+        candidates = [[library[k] for k in kept] for kept in dict.fromkeys(
+            k for k in ranked if search.scored[k] <= cutoff or k == search.chosen)]
+        candidates += [variant for units in candidates for variant in _complements(units)]
+        for units in candidates:
+            for _ in range(3):
+                kept = tuple(sorted(units, key=repr))
+                if kept in refined:
+                    break
+                if any(u.nonlinear for u in units) and not self._out_of_time():
+                    refined[kept] = self._refine(crit, units)
+                else:
+                    score, weights = self._score_units(crit, [self._column(u, u.theta) for u in units], 0)
+                    refined[kept] = (score, units, [() for _ in units], weights)
+                # A term contributing less than 1e-3 of the target's RMS is below the resolution
+                # the criterion treats as exact (its floor): it fits quadrature error or noise, and
+                # is dropped (the rest refitted and scored again).
+                _, fitted, _, weights = refined[kept]
+                sizes = [abs(w) * np.sqrt(np.mean(self._column(u, u.theta) ** 2)) for u, w in zip(fitted, weights)]
+                target = np.sqrt(np.mean(crit.b**2)) * crit.target_scale
+                small = [u for u, size in zip(fitted, sizes) if size < 1e-3 * target]
+                if not small:
+                    break
+                refined.pop(kept)
+                units = [library[library_index[u]] if u in library_index else u for u in fitted if u not in small]
+        return refined
+
+    def _assemble(self, picks: Sequence[int]) -> list[sympy.Expr]:
+        """The equations for the given alternative per equation; also sets ``units_``/``coefficients_``."""
+        symbols = self.variables_
+        equations, all_units, entries = [], [], []
+        for j, pick in enumerate(picks):
+            _, (_, units, exact, weights) = self._alternatives[j][pick]
+            terms = []
+            for unit, theta, weight in zip(units, exact, weights):
+                expr = unit.expression(symbols, theta)
+                terms.append(sympy.Float(float(weight)) * expr)
+                if expr not in all_units:
+                    all_units.append(expr)
+                entries.append((all_units.index(expr), j, float(weight)))
+            equations.append(sympy.Add(*terms))
+        self.units_ = all_units
+        self.coefficients_ = np.zeros((len(all_units), len(picks)))
+        for k, j, w in entries:
+            self.coefficients_[k, j] += w
+        self.equations_ = equations
+        return equations
+
+    def _simulate_on_data(self, equations) -> tuple[float, bool]:
+        field_function = sympy.lambdify(self.variables_, equations, modules="numpy")
+
+        def field(x):
+            return np.asarray(field_function(*x), dtype=float)
+
+        data, simulated, diverged = [], [], False
+        for t, X in self._raw_trajectories:
+            bound = 10.0 * float(np.max(np.abs(X))) + 1.0
+            Y, bad = integrate_field(field, X[0], t, bound)
+            diverged |= bad
+            data.append(X)
+            simulated.append(Y)
+        return (_pooled_r2(data, simulated) if not diverged else -math.inf), diverged
+
+    def _check_divergence(self, equations) -> None:
+        """Integrate the chosen system; if it diverges, try stable alternatives that score close."""
+        r2, diverged = self._simulate_on_data(equations)
+        picks = [0] * len(equations)
+        if diverged and not self._out_of_time():
+            self._say("the best system diverges on the data's span; trying the next-best sets")
+            base = sum(self._alternatives[j][0][1][0] for j in range(len(picks)))
+            options = []
+            for j, alternatives in enumerate(self._alternatives):
+                for pick in range(1, len(alternatives)):
+                    options.append((alternatives[pick][1][0] - alternatives[0][1][0], j, pick))
+            for cost, j, pick in sorted(options)[:8]:
+                if cost > self.divergence_margin or self._out_of_time():
+                    break
+                trial = [0] * len(picks)
+                trial[j] = pick
+                candidate = self._assemble(trial)
+                r2_trial, bad = self._simulate_on_data(candidate)
+                if not bad:
+                    picks, r2, diverged = trial, r2_trial, False
+                    break
+            del base
+            self._assemble(picks)
+        self.r2_integrated_ = r2
+        self.diverged_ = diverged
+        self.picks_ = picks
+
+    def fit(self, t, X, names: Sequence[str] | None = None):
+        """Learn ``x' = f(x)`` from one trajectory ``(t, X)`` or lists of trajectories.
+
+        Parameters
+        ----------
+        t : array_like or list of array_like
+            Sample times (one array shared by all trajectories, or one per trajectory; irregular
+            steps are fine).
+        X : array_like of shape (n, d), or list of them
+            States.
+        names : sequence of str, optional
+            Variable names (default ``x1, ..., xd``).
+
+        Returns
+        -------
+        self
+
+        Examples
+        --------
+        >>> t = np.linspace(0, 4, 201)
+        >>> model = SymbolicODERegressor().fit(t, (2 / (1 + np.exp(-t)))[:, None], names=["u"])
+        >>> model.equations()[0].evalf(3)
+        -0.5*u**2 + 1.0*u
+        """
+        self._started = time.perf_counter()
+        super().fit(t, X, names=names)
+        self.fit_seconds_ = time.perf_counter() - self._started
+        self._say(f"done: R^2 of the integrated model on the data {self.r2_integrated_:.4f}")
+        return self
+
+    def _network_starts(self, X: np.ndarray, dX: np.ndarray, library: list[Unit]) -> list[list[list[int]]]:
+        """Train the primitive-operation network on smoothed derivatives; its pruned sets as library columns."""
+        functions = _LIBRARY_FUNCTIONS if self.functions is None else self.functions
+        self._net_functions = tuple(f for f in functions if f in ("sin", "cos"))
+        self._net_degree = self.degree or (4 if X.shape[1] <= 2 else 3)
+        self._net_rational = False
+        trained = self._train(X, dX)
+        self.exponents_ = trained["exponents"]
+        _, _, coefficients, candidates, units_sym, _ = self._select(X, dX, trained, [])
+        self.candidates_ = candidates
+        position = {}
+        for k, u in enumerate(library):
+            if not u.nonlinear:
+                position.setdefault(sympy.srepr(u.expression(self.variables_, ())), k)
+        starts = []
+        for j in range(X.shape[1]):
+            sets = []
+            for kept in [np.flatnonzero(coefficients[:, j])]:
+                mapped = [position.get(sympy.srepr(units_sym[k])) for k in kept]
+                if all(m is not None for m in mapped):
+                    sets.append(mapped)
+            starts.append(sets)
+        return starts
 
     # ------------------------------------------------------------------ the network
     def _initial_exponents(self, n: int) -> np.ndarray:
-        functions = len(self.functions)
+        functions = len(self._net_functions)
         rows = []
-        for total in range(self.degree + 1):
+        for total in range(self._net_degree + 1):
             for combination in itertools.combinations_with_replacement(range(n), total):
                 row = np.zeros(n * (1 + functions))
                 for i in combination:
@@ -279,14 +821,14 @@ class SymbolicODERegressor(ODERegressorBase):
         x = torch.tensor(X, dtype=torch.float64)
         target = torch.tensor(dX, dtype=torch.float64)
         target_scale = target.std(dim=0).clamp_min(1e-12)
-        unary = torch.cat([x] + [torch.tensor(_FUNCTIONS[f][1](X)) for f in self.functions], dim=1)
+        unary = torch.cat([x] + [torch.tensor(_FUNCTIONS[f][1](X)) for f in self._net_functions], dim=1)
         log_abs = torch.log(unary.abs().clamp_min(_LOG_FLOOR))
         negative = (unary < 0).to(torch.float64)
 
         P0 = self._initial_exponents(n)
         exponents = torch.nn.Parameter(torch.tensor(P0, dtype=torch.float64))
         low = [k for k, row in enumerate(P0) if row[:n].sum() <= 2 and row[n:].sum() == 0]
-        if self.rational:
+        if self._net_rational:
             # Sum-unit weights through softplus (non-negative), started at random values in [0.5, 1]:
             # far from 0, where a sum unit is nearly constant and mimics polynomials.
             raw_weights = torch.nn.Parameter(torch.log(torch.expm1(0.5 + 0.5 * torch.rand(n, dtype=torch.float64))))
@@ -296,7 +838,7 @@ class SymbolicODERegressor(ODERegressorBase):
             odd = (torch.round(exponents.detach()) % 2 != 0).to(torch.float64)
             sign = 1.0 - 2.0 * torch.remainder(negative @ odd.T, 2.0)
             units = torch.exp(log_abs @ exponents.T) * sign
-            if not self.rational:
+            if not self._net_rational:
                 return units
             weights = torch.nn.functional.softplus(raw_weights)
             sums = 1.0 + x**2 * weights
@@ -311,14 +853,14 @@ class SymbolicODERegressor(ODERegressorBase):
         # Exponents move slowly, and only after the output weights have settled: with all weights
         # at zero their gradients are noise, and Adam would turn noise into full-size steps.
         groups = [{"params": [output], "lr": self.learning_rate}, {"params": [exponents], "lr": 0.0}]
-        if self.rational:
+        if self._net_rational:
             groups += [{"params": [raw_weights], "lr": 0.0}, {"params": [powers], "lr": 0.0}]
         optimizer = torch.optim.Adam(groups)
         loss = torch.tensor(0.0)
         for epoch in range(self.epochs):
             if epoch == self.epochs // 3:
                 optimizer.param_groups[1]["lr"] = self.exponent_learning_rate
-                if self.rational:
+                if self._net_rational:
                     optimizer.param_groups[2]["lr"] = self.learning_rate
                     optimizer.param_groups[3]["lr"] = self.exponent_learning_rate
             optimizer.zero_grad()
@@ -333,7 +875,7 @@ class SymbolicODERegressor(ODERegressorBase):
             "low": low,
             "output": (output.detach() / scale[:, None]).numpy().copy(),
         }
-        if self.rational:
+        if self._net_rational:
             result["weights"] = torch.nn.functional.softplus(raw_weights).detach().numpy().copy()
             result["powers"] = powers.detach().numpy().copy()
         return result
@@ -346,8 +888,8 @@ class SymbolicODERegressor(ODERegressorBase):
         """
         n = X.shape[1]
         symbols = self.variables_
-        unary_sym = list(symbols) + [_FUNCTIONS[f][0](s) for f in self.functions for s in symbols]
-        unary_num = np.hstack([X] + [_FUNCTIONS[f][1](X) for f in self.functions])
+        unary_sym = list(symbols) + [_FUNCTIONS[f][0](s) for f in self._net_functions for s in symbols]
+        unary_num = np.hstack([X] + [_FUNCTIONS[f][1](X) for f in self._net_functions])
         exponents = []
         for row in trained["exponents"]:
             exponents.append([_snap(p) if _snap(p) is not None else Fraction(repr(round(float(p), 3))) for p in row])
@@ -366,7 +908,7 @@ class SymbolicODERegressor(ODERegressorBase):
             units_sym.append(expr)
             units_num.append(value)
         weights = list(trained["output"])
-        if self.rational:
+        if self._net_rational:
             for j in range(n):
                 q = _snap(float(trained["powers"][j])) or Fraction(repr(round(float(trained["powers"][j]), 3)))
                 c = sum_weights[j]
@@ -464,82 +1006,3 @@ class SymbolicODERegressor(ODERegressorBase):
                 coefficients[k, j] = c * target_scale / unit_scale[k]
             equations.append(sympy.Add(*[sympy.Float(coefficients[k, j]) * units_sym[k] for k in kept]))
         return total, equations, coefficients, candidates, units_sym, weights
-
-    def _fit_equations(self, X: np.ndarray, dX: np.ndarray) -> list[sympy.Expr]:
-        trained = self._train(X, dX)
-        self.exponents_ = trained["exponents"]
-        weights: list[Fraction] = []
-        if self.rational:
-            # The sum units' weights: gradient steps on them are slow (the output weights adapt to
-            # every value), so the read-out also tries the powers of 4 from 1/64 to 64 beside the
-            # trained value, and the information criterion of the pruned expressions decides, one
-            # sum unit at a time.
-            weights = [_snap_weight(float(c)) for c in trained["weights"]]
-            grid = [Fraction(4) ** e for e in range(-3, 4)]
-            for j in range(len(weights)):
-                options = {weights[j], *grid}
-                scored = []
-                for c in sorted(options):
-                    trial = list(weights)
-                    trial[j] = c
-                    scored.append((self._select(X, dX, trained, trial)[0], c))
-                weights[j] = min(scored)[1]
-        self.sum_weights_ = weights
-        selected = self._select(X, dX, trained, weights)
-        _, equations, self.coefficients_, self.candidates_, self.units_, unit_weights = selected
-        self.seed_ = self.seed
-        if self.integral_refit:
-            equations = self._integral_refit(unit_weights)
-        return equations
-
-    def _integral_refit(self, unit_weights: np.ndarray) -> list[sympy.Expr]:
-        """Choose the terms and fit their coefficients on the weak (integral) form of the raw data.
-
-        Every read-out unit of the network (not only those the derivative-based selection kept) is
-        put into the weak form: for each trajectory and each test function ``phi`` of
-        :func:`~lincomb.learn.ode_regression.weak_form_rows` (``weak_window`` samples wide),
-        ``-integral phi' x_j dt = sum_k w_k integral phi m_k(x) dt``.  The terms are then chosen by
-        :func:`~lincomb.learn.weak_selection.weak_select` (start sets: the network's pruning path
-        and the derivative-based choice; a stepwise search; parsimony among near-ties), and their
-        coefficients are the weak-form least-squares fit.  No derivative is estimated and the states
-        are not smoothed: the noise is averaged out by the integrals, while smoothing biases both the
-        coefficients (on Lorenz at 1 % noise, ``-y`` in ``y'`` by about 8 %) and the choice of terms
-        (``cos(y)``, ``y**2`` in the damped driven pendulum).  A product of distinct noisy states has no
-        bias; a square ``x**2`` gains the noise variance, 1e-4 of the signal's mean square at 1 % noise.
-        Units that are not finite on the raw data (a fractional power of a noisy value near 0) are left
-        out; if the derivative-based choice needs one, that choice is kept as it is.  ``unit_weights``
-        are the trained output weights of ``units_`` (units, variables).
-        """
-        from .ode_regression import weak_form_rows
-        from .weak_selection import term_complexity, weak_select
-
-        function = sympy.lambdify(self.variables_, list(self.units_), modules="numpy")
-        values = []
-        for t, X in self._raw_trajectories:
-            with np.errstate(all="ignore"):
-                values.append(np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (X.shape[0],))
-                                               for v in function(*X.T)]))
-        finite = np.flatnonzero(np.all([np.all(np.isfinite(v), axis=0) for v in values], axis=0))
-        derivative_choice = [np.flatnonzero(self.coefficients_[:, j]) for j in range(self.coefficients_.shape[1])]
-        if any(not np.isin(kept, finite).all() for kept in derivative_choice):
-            return [sympy.Add(*[sympy.Float(self.coefficients_[k, j]) * self.units_[k] for k in kept])
-                    for j, kept in enumerate(derivative_choice)]
-        complexities = [term_complexity(self.units_[k], self.variables_) for k in finite]
-        position = {int(k): i for i, k in enumerate(finite)}
-        # The weak-form rows of the units are the same for every equation; only the targets differ.
-        pieces = [weak_form_rows(t, X, V[:, finite], window=self.weak_window)
-                  for (t, X), V in zip(self._raw_trajectories, values)]
-        A = np.vstack([rows for rows, _ in pieces])
-        B = np.vstack([targets for _, targets in pieces])
-        equations = []
-        self.weak_selections_ = []
-        for j in range(self.coefficients_.shape[1]):
-            selection = weak_select(A, B[:, j], unit_weights[finite, j], complexities,
-                                    start_sets=[[position[int(k)] for k in derivative_choice[j]]],
-                                    criterion=self.criterion)
-            self.weak_selections_.append(selection)
-            kept = finite[list(selection.terms)]
-            self.coefficients_[:, j] = 0.0
-            self.coefficients_[kept, j] = selection.coefficients
-            equations.append(sympy.Add(*[sympy.Float(c) * self.units_[k] for c, k in zip(selection.coefficients, kept)]))
-        return equations

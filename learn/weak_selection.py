@@ -44,7 +44,10 @@ import sympy
 
 from lincomb.errors import UsageError
 
-__all__ = ["WeakSelection", "term_complexity", "weak_select"]
+from .model_selection import ebic_penalty, information_criterion, prune_path
+
+__all__ = ["StepwiseSearch", "WeakCriterion", "WeakSelection", "choose_simplest", "stepwise_search", "term_complexity",
+           "weak_select"]
 
 _MAX_STEPS = 50
 
@@ -130,8 +133,6 @@ def weak_select(A: np.ndarray, b: np.ndarray, weights: np.ndarray, complexities:
     ...
     lincomb.errors.UsageError: A has 2 columns but 3 weights and 2 complexities were given; give one of each per column
     """
-    from .symreg import information_criterion, prune_path
-
     A = np.asarray(A, dtype=float)
     b = np.asarray(b, dtype=float)
     units = A.shape[1]
@@ -187,3 +188,370 @@ def weak_select(A: np.ndarray, b: np.ndarray, weights: np.ndarray, complexities:
     chosen = min((kept for kept, value in scored.items() if value <= best + margin), key=simplicity)
     coefficients = solve(chosen) * target_scale / scale[list(chosen)] if chosen else np.zeros(0)
     return WeakSelection(chosen, coefficients, scored[chosen], best, scored)
+
+
+@dataclass
+class StepwiseSearch:
+    """The outcome of :func:`stepwise_search` for one equation.
+
+    Attributes
+    ----------
+    chosen : tuple of int
+        The chosen columns (the simplest set within ``margin`` of the best criterion).
+    best : tuple of int
+        The set with the lowest criterion.
+    scored : dict
+        Every set scored (sorted tuples of columns) mapped to its criterion.
+    path : list of tuple of int
+        The forward path (one set per size).
+    ends : list of tuple of int
+        Where each local search ended (one per sub-library and start).
+
+    Examples
+    --------
+    >>> StepwiseSearch((0,), (0,), {(0,): -3.0}, [(0,)]).ranked(1)
+    [(0,)]
+    """
+
+    chosen: tuple[int, ...]
+    best: tuple[int, ...]
+    scored: dict
+    path: list
+    ends: list = field(default_factory=list)
+
+    def ranked(self, count: int) -> list[tuple[int, ...]]:
+        """The ``count`` sets with the lowest criterion, best first.
+
+        Examples
+        --------
+        >>> StepwiseSearch((), (), {(): 0.0, (1,): -1.0}, []).ranked(2)
+        [(1,), ()]
+        """
+        return sorted(self.scored, key=self.scored.get)[:count]
+
+
+class WeakCriterion:
+    """The information criterion of column sets of ``A`` for the target ``b`` (both scaled to unit RMS).
+
+    The score of a set of ``k`` columns with ``q`` inner (nonlinear) parameters in all is
+    ``N log(RSS/N) + (k + q) log N + 2 gamma log C(P, k)``: BIC over ``N`` effective samples (every
+    fitted number counts), plus the extended-BIC penalty for choosing ``k`` of ``P`` candidate units
+    (Chen and Chen 2008), where ``P`` counts the library's *groups* (a unit with its inner parameters
+    on a grid is one candidate, not one per grid point).  Without the extended term, with a library of
+    a thousand columns some spurious column always fits the noise well enough to pay its ``log N``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> A = rng.standard_normal((50, 3))
+    >>> crit = WeakCriterion(A, A[:, 0] + 1e-3 * rng.standard_normal(50), effective=25, library_size=3)
+    >>> crit.score((0,)) < crit.score((0, 1)) < crit.score(())
+    True
+    """
+
+    def __init__(self, A: np.ndarray, b: np.ndarray, effective: float, library_size: int,
+                 nonlinear: Sequence[int] | None = None, kind: str = "bic", gamma: float = 0.5):
+        A = np.asarray(A, dtype=float)
+        self.scale = np.sqrt(np.mean(A**2, axis=0))
+        self.scale[self.scale == 0] = 1.0
+        self.target_scale = float(np.sqrt(np.mean(np.asarray(b, dtype=float) ** 2))) or 1.0
+        self.A = A / self.scale
+        self.b = np.asarray(b, dtype=float) / self.target_scale
+        self.rows = A.shape[0]
+        self.effective = float(max(2.0, min(effective, self.rows)))
+        self.library_size = int(library_size)
+        self.nonlinear = np.zeros(A.shape[1], dtype=int) if nonlinear is None else np.asarray(nonlinear, dtype=int)
+        self.kind = kind
+        self.gamma = gamma
+        self.cache: dict[tuple[int, ...], float] = {}
+
+    def append(self, column: np.ndarray, nonlinear: int) -> int:
+        """Add a column (unscaled, like the columns of ``A``); return its index.
+
+        Examples
+        --------
+        >>> crit = WeakCriterion(np.eye(3), np.ones(3), 3, 3)
+        >>> crit.append(np.ones(3), 1), crit.A.shape
+        (3, (3, 4))
+        """
+        column = np.asarray(column, dtype=float)
+        scale = float(np.sqrt(np.mean(column**2))) or 1.0
+        self.A = np.hstack([self.A, (column / scale)[:, None]])
+        self.scale = np.append(self.scale, scale)
+        self.nonlinear = np.append(self.nonlinear, int(nonlinear))
+        return self.A.shape[1] - 1
+
+    def from_rss(self, rss: float, terms: int, inner: int) -> float:
+        """The criterion of a fit with residual ``rss`` (scaled), ``terms`` columns and ``inner`` parameters.
+
+        Examples
+        --------
+        >>> crit = WeakCriterion(np.eye(4), np.ones(4), effective=4, library_size=4)
+        >>> crit.from_rss(1.0, 1, 0) < crit.from_rss(1.0, 1, 1)
+        True
+        """
+        return information_criterion(rss * self.effective / self.rows, self.effective, terms + inner, self.kind,
+                                     extra=ebic_penalty(self.library_size, terms, self.gamma))
+
+    def rss_columns(self, columns: np.ndarray) -> tuple[float, np.ndarray]:
+        """Residual (scaled) and least-squares weights of arbitrary scaled columns (rows, k).
+
+        Examples
+        --------
+        >>> crit = WeakCriterion(np.eye(3), np.array([1.0, 1.0, 0.0]), effective=3, library_size=3)
+        >>> round(crit.rss_columns(crit.A[:, :1])[0], 6)
+        1.5
+        """
+        if columns.shape[1] == 0:
+            return float(self.b @ self.b), np.zeros(0)
+        weights, *_ = np.linalg.lstsq(columns, self.b, rcond=None)
+        residual = self.b - columns @ weights
+        return float(residual @ residual), weights
+
+    def score(self, kept: Sequence[int]) -> float:
+        """The criterion of a set of columns of ``A`` (cached).
+
+        Examples
+        --------
+        >>> WeakCriterion(np.eye(2), np.ones(2), 2, 2).score(()) == WeakCriterion(np.eye(2), np.ones(2), 2, 2).score([])
+        True
+        """
+        kept = tuple(sorted(int(k) for k in kept))
+        if kept not in self.cache:
+            rss, _ = self.rss_columns(self.A[:, list(kept)])
+            self.cache[kept] = self.from_rss(rss, len(kept), int(self.nonlinear[list(kept)].sum()) if kept else 0)
+        return self.cache[kept]
+
+    def gains(self, kept: Sequence[int], mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """The residual of ``kept`` and, for every column (in ``mask``), the residual drop from adding it.
+
+        Orthogonal least squares: a column's drop is ``(a' r)^2 / |a'|^2`` with ``a'`` its part
+        orthogonal to the kept columns and ``r`` the residual.  Columns outside ``mask`` get 0.
+
+        Examples
+        --------
+        >>> crit = WeakCriterion(np.eye(3), np.array([1.0, 2.0, 0.0]), 3, 3)
+        >>> rss, drop = crit.gains([1])
+        >>> round(rss, 6), [round(float(d), 6) for d in drop]
+        (0.6, [0.6, 0.0, 0.0])
+        """
+        kept = list(kept)
+        columns = self.A if mask is None else self.A[:, mask]
+        if kept:
+            Q, _ = np.linalg.qr(self.A[:, kept])
+            residual = self.b - Q @ (Q.T @ self.b)
+            P = columns - Q @ (Q.T @ columns)
+        else:
+            residual, P = self.b, columns
+        norms = np.einsum("ij,ij->j", P, P)
+        usable = norms > 1e-9 * self.rows
+        drop = np.zeros(P.shape[1])
+        drop[usable] = (P[:, usable].T @ residual) ** 2 / norms[usable]
+        if mask is None:
+            return float(residual @ residual), drop
+        full = np.zeros(self.A.shape[1])
+        full[mask] = drop
+        return float(residual @ residual), full
+
+
+def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Sequence[tuple],
+                    start_sets: Sequence[Sequence[int]] = (), max_terms: int = 10, margin: float = 2.0,
+                    max_steps: int = 40, sublibraries: Sequence[Sequence[int]] = (),
+                    forward_paths: bool = True, refine=None) -> StepwiseSearch:
+    """Choose columns by forward selection, then drop / add / swap moves, then parsimony among near-ties.
+
+    1. **Forward paths** (orthogonal least squares): add the column that lowers the residual most,
+       up to ``max_terms``; at most one column per group (one grid point of a unit).  A greedy path in
+       a large library of nearly collinear units is myopic (its first choice is the one unit that
+       mimics most of the signal alone), so a path is run in each of ``sublibraries`` as well as in
+       the whole library (from the empty set): the first sub-library from the empty set, each later
+       one from the first one's result (e.g. the polynomials of low degree, then one more family
+       grown onto them).
+    2. **Local search** from the best set of each path and from each start set, in that path's
+       sub-library and then in the whole library: the best of dropping a column, adding one or
+       swapping one for another (the swap's new column chosen by the residual drop), while the
+       criterion decreases.
+    3. **Parsimony among near-ties**: of all the sets scored, those within ``margin`` of the best are
+       equivalent as far as the data can tell (a BIC difference below 2 is not evidence, Kass and
+       Raftery 1995), and the simplest is chosen: fewest fitted numbers (terms plus inner
+       parameters), then fewest non-polynomial terms, fewest operations, then the criterion.
+
+    Every set, whichever path found it, is scored by the same criterion; the sub-libraries only
+    decide where the search looks.
+
+    Parameters
+    ----------
+    criterion : WeakCriterion
+        Scores sets of columns.
+    groups : sequence
+        A hashable group per column (a unit without its inner parameters).
+    complexities : sequence of tuple
+        ``(non-polynomial, operations)`` per column.
+    start_sets : sequence of sequences of int
+        Further starts for the local search (e.g. the network's pruning path).
+    max_terms : int
+        Longest forward path.
+    margin : float
+        Near-tie margin of the criterion.
+    max_steps : int
+        Longest local search.
+    sublibraries : sequence of sequences of int
+        Column subsets searched on their own first (default: none, only the whole library).
+    forward_paths : bool
+        Run the forward paths (False: only the local search from ``start_sets``).
+    refine : callable, optional
+        ``refine(kept, new)`` is called when a forward step adds a column with inner parameters
+        (``criterion.nonlinear[new] > 0``) and may return a better column for it (its inner
+        parameters refined in the context of ``kept``), which is appended to the library (same
+        group, sub-libraries and complexity as ``new``) and replaces ``new`` in the path.  A grid
+        point too far from the right parameter otherwise leaves a residual that the greedy path
+        fills with further units.  The caller maps appended indices (``A``'s columns beyond its
+        own) to its units in call order.
+
+    Returns
+    -------
+    StepwiseSearch
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> A = rng.standard_normal((120, 30))
+    >>> b = 2 * A[:, 3] - A[:, 17] + 0.01 * rng.standard_normal(120)
+    >>> crit = WeakCriterion(A, b, effective=60, library_size=30)
+    >>> stepwise_search(crit, list(range(30)), [(0, 0)] * 30).chosen
+    (3, 17)
+    """
+    columns = criterion.A.shape[1]
+    groups = list(groups)
+    complexities = list(complexities)
+    group_ids = {g: i for i, g in enumerate(dict.fromkeys(groups))}
+    column_group = np.array([group_ids[g] for g in groups])
+    masks: list[np.ndarray] = []
+    for subset in sublibraries:
+        mask = np.zeros(columns, dtype=bool)
+        mask[list(subset)] = True
+        masks.append(mask)
+    masks.append(np.ones(columns, dtype=bool))
+    whole = len(masks) - 1
+
+    def best_addition(kept: tuple[int, ...], inside: np.ndarray) -> tuple[int, ...] | None:
+        _, drop = criterion.gains(kept, None if inside.all() else inside)
+        mask = inside.copy()
+        if kept:
+            mask &= ~np.isin(column_group, column_group[list(kept)])
+        drop[~mask] = -np.inf
+        if not np.isfinite(drop).any():
+            return None
+        return tuple(sorted(kept + (int(np.argmax(drop)),)))
+
+    def append_refined(kept: tuple[int, ...], new: int) -> tuple[int, ...]:
+        nonlocal column_group
+        column = refine(kept, new)
+        if column is None:
+            return kept
+        index = criterion.append(column, int(criterion.nonlinear[new]))
+        column_group = np.append(column_group, column_group[new])
+        complexities.append(complexities[new])
+        for position, mask in enumerate(masks):
+            masks[position] = np.append(mask, mask[new])
+        return tuple(sorted([k for k in kept if k != new] + [index]))
+
+    def forward(which: int, current: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
+        path: list[tuple[int, ...]] = [current]
+        criterion.score(current)
+        for _ in range(min(max_terms - len(current), int(masks[which].sum()))):
+            grown = best_addition(current, masks[which])
+            if grown is None:
+                break
+            new = (set(grown) - set(current)).pop()
+            if refine is not None and criterion.nonlinear[new] > 0:
+                grown = append_refined(grown, new)
+            current = grown
+            path.append(current)
+            criterion.score(current)
+        return path
+
+    def local(current: tuple[int, ...], inside: np.ndarray) -> tuple[int, ...]:
+        inside_index = np.flatnonzero(inside)
+        C = criterion.A if inside_index.size == criterion.A.shape[1] else criterion.A[:, inside_index]
+        C_group = column_group[inside_index]
+        for _ in range(max_steps):
+            kept = list(current)
+            moves = [tuple(k for k in current if k != drop) for drop in current]
+            if kept:
+                Q, _ = np.linalg.qr(criterion.A[:, kept])
+                residual = criterion.b - Q @ (Q.T @ criterion.b)
+                P = C - Q @ (Q.T @ C)
+            else:
+                residual, P = criterion.b, C
+            correlation = P.T @ residual
+            norms = np.einsum("ij,ij->j", P, P)
+            floor = 1e-9 * criterion.rows
+
+            def best(numerator, denominator, excluded_groups):
+                gain = np.where(denominator > floor, numerator**2 / np.maximum(denominator, floor), -np.inf)
+                gain[np.isin(C_group, excluded_groups)] = -np.inf
+                position = int(np.argmax(gain))
+                return None if not np.isfinite(gain[position]) else int(inside_index[position])
+
+            if len(current) < max_terms:
+                added = best(correlation, norms, column_group[kept] if kept else [])
+                if added is not None:
+                    moves.append(tuple(sorted(current + (added,))))
+            # Swaps without refactoring: dropping column j adds back the direction q_j (its part
+            # orthogonal to the other kept columns), so the residual gains (q_j . b) q_j and every
+            # projected column gains (q_j . a) q_j; both are rank-one updates.
+            for drop in kept:
+                rest = [k for k in kept if k != drop]
+                Qj, _ = np.linalg.qr(criterion.A[:, rest + [drop]])
+                q = Qj[:, -1]
+                aq = C.T @ q
+                added = best(correlation + aq * float(q @ criterion.b), norms + aq**2,
+                             column_group[rest] if rest else [])
+                if added is not None and added != drop:
+                    moves.append(tuple(sorted(rest + [added])))
+            if not moves:
+                break
+            move = min(moves, key=criterion.score)
+            if criterion.score(move) >= criterion.score(current) - 1e-9:
+                break
+            current = move
+        return current
+
+    path: list[tuple[int, ...]] = []
+    ends = []
+    for which in range(len(masks)) if forward_paths else []:
+        # The first sub-library's choice is where the later sub-libraries start growing from (the
+        # polynomials of low degree, then a family added to them: the library grows only while the
+        # criterion improves); the whole library starts from nothing.
+        origin = ends[0] if ends and which not in (0, whole) and len(sublibraries) > 1 else ()
+        sub_path = forward(which, origin)
+        if which == whole:
+            path = sub_path
+        ends.append(local(min(sub_path, key=criterion.score), masks[which]))
+    # The whole library is searched from the three best ends (and every start set given).
+    given = [tuple(sorted(set(int(k) for k in s))) for s in start_sets]
+    best_ends = sorted(dict.fromkeys(ends), key=criterion.score)[:3]
+    for end in dict.fromkeys(best_ends + given):
+        ends.append(local(end, masks[whole]))
+    scored = dict(criterion.cache)
+    best = min(scored, key=scored.get)
+    chosen = choose_simplest(scored, complexities, criterion.nonlinear, margin)
+    return StepwiseSearch(chosen, best, scored, path, list(dict.fromkeys(ends)))
+
+
+def choose_simplest(scored: dict, complexities: Sequence[tuple], nonlinear: Sequence[int], margin: float = 2.0):
+    """The simplest set among those within ``margin`` of the lowest criterion (see :func:`stepwise_search`).
+
+    Examples
+    --------
+    >>> choose_simplest({(0, 1): -10.0, (2,): -9.0, (0,): -5.0}, [(0, 0), (0, 0), (1, 3)], [0, 0, 0])
+    (2,)
+    """
+    best = min(scored.values())
+
+    def simplicity(kept):
+        return (len(kept) + sum(int(nonlinear[k]) for k in kept), sum(complexities[k][0] for k in kept),
+                sum(complexities[k][1] for k in kept), scored[kept])
+
+    return min((kept for kept, value in scored.items() if value <= best + margin), key=simplicity)

@@ -3,9 +3,11 @@
 A right-hand side is brought to a canonical sum of terms, ``sum_k c_k * m_k``, where ``c_k`` is a
 number and ``m_k`` a product of powers of *bases* (variables, functions such as ``sin(x)``, or
 sums in a denominator).  Floats are first replaced by the exact rationals of their shortest decimal
-form, so everything after that is exact.  Rational functions of one variable are put in
-partial-fraction form first (``x**2/(1 + x**2)`` becomes ``1 - 1/(x**2 + 1)``), so two ways of writing
-the same rational term have the same terms.
+form, so everything after that is exact.  Logarithms are expanded (``log(K/x) = log(K) - log(x)``).
+Rational functions of one variable are put in partial-fraction form first (``x**2/(1 + x**2)``
+becomes ``1 - 1/(x**2 + 1)``), and so is each term whose denominator involves one variable only
+(``x*y/(x + 2)`` becomes ``y - 2*y/(x + 2)``), so two ways of writing the same rational term have the
+same terms.
 
 Each ``m_k`` gets a *term key*, a string such as ``"x^2*y"``, ``"sin(x)"`` or ``"(x^2 + 1)^(-1)"``
 (factors sorted, ``^`` for powers, non-integer or negative exponents in parentheses; ``"1"`` for the
@@ -83,12 +85,24 @@ def canonical_form(expr, variables: Sequence) -> sympy.Expr:
     2*x/5 - 1 + 1/(x**2 + 1)
     """
     symbols = _symbols(variables)
-    expr = rationalize(expr)
+    expr = sympy.expand_log(rationalize(expr), force=True)
     present = [s for s in symbols if expr.has(s)]
     if len(present) == 1 and expr.is_rational_function(*present):
         _, denominator = sympy.fraction(sympy.together(expr))
         if denominator.has(present[0]):
             expr = sympy.apart(expr, present[0])
+    elif len(present) > 1:
+        # A term whose denominator is a polynomial in one variable only (x*y/(K + x), Holling type
+        # II) is split into partial fractions in that variable: y - K*y/(K + x), so that
+        # x*y/(K + x) and y*K/(K + x) written beside a y term have the same terms.
+        pieces = []
+        for term in sympy.Add.make_args(sympy.expand(expr)):
+            _, denominator = sympy.fraction(sympy.together(term))
+            inside = [s for s in present if denominator.has(s)]
+            if len(inside) == 1 and denominator.is_polynomial(inside[0]) and term.is_rational_function(*present):
+                term = sympy.apart(term, inside[0])
+            pieces.append(term)
+        expr = sympy.Add(*pieces)
     return sympy.expand(expr)
 
 
@@ -147,7 +161,7 @@ def term_coefficients(expr, variables: Sequence) -> dict[str, sympy.Rational]:
         )
     terms: dict[str, sympy.Rational] = {}
     for term in sympy.Add.make_args(canonical_form(expr, symbols)):
-        coefficient, monomial = term.as_coeff_Mul()
+        coefficient, monomial = term.as_independent(*symbols, as_Add=False)
         # Pull the content out of sums (apart writes 100001/(100000*x**2 + 100000)), so that the
         # sum in a key is primitive: (x**2 + 1).
         factors = []
@@ -158,6 +172,10 @@ def term_coefficients(expr, variables: Sequence) -> dict[str, sympy.Rational]:
                 coefficient *= content**exponent
             factors.append(base**exponent)
         monomial = sympy.Mul(*factors)
+        if coefficient.is_number and not coefficient.is_Rational and coefficient.is_real:
+            # an exact irrational constant (log(20)/2 from expanding r*x*log(K/x)): its rational
+            # value to 15 significant digits, as measured coefficients are compared with it
+            coefficient = sympy.Rational(repr(float(coefficient)))
         if not coefficient.is_Rational:
             raise UsageError(f"term_coefficients: coefficient {coefficient} of {monomial} is not rational")
         key = term_key(monomial)

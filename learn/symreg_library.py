@@ -1,0 +1,367 @@
+"""The units of the symbolic-regression network beyond polynomials: rational, exp, log, logistic, abs.
+
+The network of Boddupalli, Matchen and Moehlis (Chaos 2023) *is* the expression: power-product units,
+unary-function units, sum units followed by power units, and an addition unit per equation
+(:mod:`lincomb.learn.symreg`).  This module adds the **depth-2 units** whose inner weights are
+*nonlinear parameters*, each multiplied by a monomial of degree at most 1 (a product unit):
+
+=============  ===========================================  ==============================  ==========
+family         unit (state ``x = x_i``, multiplier ``m``)     inner parameters                 states
+=============  ===========================================  ==============================  ==========
+``poly``       ``prod x_j ** e_j``, total degree <= d        none                            all
+``sin/cos``    ``m * sin(x)``, ``m * cos(x)``                none                            all
+``log``        ``m * log(x)``                                none                            positive
+``abs``        ``m * |x|``                                   none                            both signs
+``hill``       ``m * x**h / (K**h + x**h)``, h = 1..5        ``K > 0`` (sum unit, power -1)  positive
+``repress``    ``m * K**h / (K**h + x**h)``, h = 1..5        ``K > 0``                       positive
+``exp``        ``m * exp(a x)``                              ``a`` (sum unit, then exp)      all
+``arrhenius``  ``m * exp(-a / x)``                           ``a > 0``                       positive
+``logistic``   ``m / (1 + exp(a (x - c)))``                  ``a``, ``c``                    all
+=============  ===========================================  ==============================  ==========
+
+(For a state of both signs ``hill`` and ``repress`` use even ``h`` only, so that the denominator
+never vanishes: the ``(1 + c x**2)**-1`` unit of the original network is ``repress`` with h = 2.)
+
+The inner parameters are not trained by gradient steps (slow, and full of local minima on noisy
+data): each family is put into the library on a small **grid** of parameter values scaled to the
+data's range, the selection (:mod:`lincomb.learn.weak_selection`) chooses among them, and a chosen
+unit's parameters are then **refined** by a bounded local minimisation of the weak-form residual
+with the other terms refitted, and finally **snapped** to the simplest nearby number (an integer, one
+significant digit, a fraction with a small denominator, two significant digits ...) when that does
+not worsen the information criterion by more than the near-tie margin.  This is the nonlinear least
+squares on ``K`` inside ``x/(K + x)`` "with a small grid of starts, after the linear terms are fixed"
+of the reference's list of remedies, applied to every inner parameter.
+
+Examples
+--------
+>>> import sympy
+>>> x = sympy.Symbol("x")
+>>> unit = Unit("hill", state=0, power=2, multiplier=None, theta=(3.0,))
+>>> unit.expression([x], (sympy.Integer(3),))
+x**2/(x**2 + 9)
+>>> float(unit.values(np.array([[3.0]]))[0])
+0.5
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+import sympy
+
+from lincomb.errors import UsageError
+
+__all__ = ["FAMILIES", "Unit", "build_library", "simple_numbers"]
+
+#: Families of units in the default library (see the module text).
+FAMILIES = ("poly", "sin", "cos", "log", "abs", "hill", "repress", "exp", "arrhenius", "logistic")
+
+_NONLINEAR = {"hill": 1, "repress": 1, "exp": 1, "arrhenius": 1, "logistic": 2}
+_HILL_POWERS = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One column of the library: a family, the state it acts on, its power, multiplier and parameters.
+
+    Parameters
+    ----------
+    family : str
+        One of :data:`FAMILIES`.
+    state : int
+        Index of the state ``x`` the unit acts on (unused by ``poly``).
+    power : int or tuple of int
+        Hill exponent ``h`` (``hill``/``repress``), or the exponent vector of a ``poly`` unit.
+    multiplier : int or None
+        Index of the state multiplying the unit (a product unit), or None.
+    theta : tuple of float
+        Inner (nonlinear) parameters.
+
+    Examples
+    --------
+    >>> Unit("poly", 0, (1, 2), None).expression(sympy.symbols("x y"), ())
+    x*y**2
+    """
+
+    family: str
+    state: int
+    power: object
+    multiplier: int | None
+    theta: tuple = ()
+
+    @property
+    def group(self) -> tuple:
+        """The unit without its inner parameters: at most one unit per group enters an equation.
+
+        Examples
+        --------
+        >>> Unit("exp", 0, 0, 1, (2.0,)).group == Unit("exp", 0, 0, 1, (-1.0,)).group
+        True
+        """
+        return (self.family, self.state, self.power, self.multiplier)
+
+    @property
+    def nonlinear(self) -> int:
+        """Number of inner parameters.
+
+        Examples
+        --------
+        >>> Unit("logistic", 0, 0, None, (1.0, 2.0)).nonlinear
+        2
+        """
+        return _NONLINEAR.get(self.family, 0)
+
+    def with_theta(self, theta) -> "Unit":
+        """The same unit with other inner parameters.
+
+        Examples
+        --------
+        >>> Unit("exp", 0, 0, None, (1.0,)).with_theta((2.0,)).theta
+        (2.0,)
+        """
+        return Unit(self.family, self.state, self.power, self.multiplier, tuple(float(v) for v in theta))
+
+    def values(self, X: np.ndarray, theta: Sequence[float] | None = None) -> np.ndarray:
+        """The unit evaluated at the rows of ``X`` (with ``theta`` instead of ``self.theta`` if given).
+
+        Examples
+        --------
+        >>> Unit("logistic", 0, 0, None, (2.0, 1.0)).values(np.array([[1.0]]))
+        array([0.5])
+        """
+        X = np.asarray(X, dtype=float)
+        theta = self.theta if theta is None else tuple(theta)
+        x = X[:, self.state]
+        f = self.family
+        with np.errstate(all="ignore"):
+            if f == "poly":
+                value = np.prod(X ** np.asarray(self.power, dtype=float), axis=1)
+            elif f == "sin":
+                value = np.sin(x)
+            elif f == "cos":
+                value = np.cos(x)
+            elif f == "log":
+                value = np.log(x)
+            elif f == "abs":
+                value = np.abs(x)
+            elif f in ("hill", "repress"):
+                ratio = (x / theta[0]) ** self.power
+                value = ratio / (1.0 + ratio) if f == "hill" else 1.0 / (1.0 + ratio)
+            elif f == "exp":
+                value = np.exp(np.clip(theta[0] * x, -700, 700))
+            elif f == "arrhenius":
+                value = np.exp(-theta[0] / x)
+            elif f == "logistic":
+                value = 1.0 / (1.0 + np.exp(np.clip(theta[0] * (x - theta[1]), -700, 700)))
+            else:  # pragma: no cover - guarded by build_library
+                raise UsageError(f"unknown unit family {f!r}")
+            if self.multiplier is not None:
+                value = value * X[:, self.multiplier]
+        return value
+
+    def expression(self, symbols: Sequence[sympy.Symbol], theta: Sequence) -> sympy.Expr:
+        """The unit as a sympy expression, with the inner parameters ``theta`` (exact numbers).
+
+        Examples
+        --------
+        >>> x, y = sympy.symbols("x y")
+        >>> Unit("repress", 1, 1, 0, ()).expression([x, y], (sympy.Rational(1, 2),))
+        x/(2*(y + 1/2))
+        >>> Unit("logistic", 0, 0, None, ()).expression([x], (2, 1))
+        1/(exp(2*x - 2) + 1)
+        """
+        theta = [sympy.nsimplify(v) if not isinstance(v, sympy.Basic) else v for v in theta]
+        x = symbols[self.state] if self.family != "poly" else None
+        f = self.family
+        if f == "poly":
+            expr = sympy.Mul(*[s**int(e) for s, e in zip(symbols, self.power)])
+        elif f in ("sin", "cos", "log"):
+            expr = getattr(sympy, f)(x)
+        elif f == "abs":
+            expr = sympy.Abs(x)
+        elif f == "hill":
+            expr = x**self.power / (theta[0] ** self.power + x**self.power)
+        elif f == "repress":
+            expr = theta[0] ** self.power / (theta[0] ** self.power + x**self.power)
+        elif f == "exp":
+            expr = sympy.exp(theta[0] * x)
+        elif f == "arrhenius":
+            expr = sympy.exp(-theta[0] / x)
+        elif f == "logistic":
+            expr = 1 / (1 + sympy.exp(sympy.expand(theta[0] * (x - theta[1]))))
+        else:  # pragma: no cover
+            raise UsageError(f"unknown unit family {f!r}")
+        if self.multiplier is not None:
+            expr = expr * symbols[self.multiplier]
+        return expr
+
+    def complexity(self) -> tuple[int, int]:
+        """``(non-polynomial, operations)``, used to break near-ties in favour of the simpler unit.
+
+        Examples
+        --------
+        >>> Unit("poly", 0, (2, 0), None).complexity(), Unit("hill", 0, 2, None, (1.0,)).complexity()
+        ((0, 1), (1, 6))
+        """
+        if self.family == "poly":
+            return (0, max(0, int(sum(self.power)) - 1))
+        operations = {"sin": 1, "cos": 1, "log": 1, "abs": 1, "exp": 2, "arrhenius": 3, "logistic": 5}
+        base = operations.get(self.family, 3 + (2 if self.power != 1 else 0) + 1)
+        return (1, base + (1 if self.multiplier is not None else 0))
+
+    def bounds(self, X: np.ndarray) -> list[tuple[float, float]]:
+        """Search bounds of the inner parameters, from the data's range of the state.
+
+        The bounds keep a unit *nonlinear over the data*: ``K`` at least the 5th percentile of ``|x|``
+        (else the unit is a step, constant on most of the data), and a Hill unit whose ``K`` lies far above the
+        data, ``exp(a x)`` with a tiny ``a``, a logistic unit with a tiny slope, all are polynomials
+        in disguise there and would only fit noise (or stand in for a polynomial term).  So
+        ``(max|x| / K)**h >= 1/3``, ``|a| span(x) >= 1/2`` (exp), ``|a| span(x) >= 2`` (logistic),
+        ``a <= 2 max(x)`` (Arrhenius: ``exp(-a/x)`` varies by at least ... over the data).
+
+        Examples
+        --------
+        >>> Unit("hill", 0, 1, None, (1.0,)).bounds(np.array([[1.0], [4.0]]))
+        [(1.15, 12.0)]
+        """
+        x = np.asarray(X, dtype=float)[:, self.state]
+        top = float(np.max(np.abs(x))) or 1.0
+        span = float(np.ptp(x)) or top
+        if self.family in ("hill", "repress"):
+            return [(_hill_floor(x), top * 3.0 ** (1.0 / self.power))]
+        if self.family == "exp":
+            return [(-8.0 / span, 8.0 / span)]
+        if self.family == "arrhenius":
+            low = float(np.min(x))
+            return [(low / 100.0, 30.0 * low)]
+        if self.family == "logistic":
+            return [(-60.0 / span, 60.0 / span), (float(np.min(x)), float(np.max(x)))]
+        return []
+
+
+def _hill_floor(x: np.ndarray) -> float:
+    """The smallest ``K`` of a Hill unit: below the 5th percentile of ``|x|`` (or 1/50 of its largest
+    value) the unit is a step that is constant on nearly all the data and only fits the few samples
+    below ``K`` (noise, a start)."""
+    top = float(np.max(np.abs(x))) or 1.0
+    return max(float(np.quantile(np.abs(x), 0.05)), top / 50.0)
+
+
+def _grid(unit_family: str, x: np.ndarray, power: int = 1) -> list[tuple[float, ...]]:
+    """The starting grid of inner parameters for one state's data ``x`` (raw, all trajectories)."""
+    top = float(np.max(np.abs(x))) or 1.0
+    span = float(np.ptp(x)) or top
+    if unit_family in ("hill", "repress"):
+        return [(float(k),) for k in np.geomspace(_hill_floor(x), top * 3.0 ** (1.0 / power), 9)]
+    if unit_family == "exp":
+        rates = np.geomspace(0.6, 6.0, 5) / span
+        return [(float(a),) for a in np.concatenate([-rates[::-1], rates])]
+    if unit_family == "arrhenius":
+        scale = float(np.median(x))
+        return [(float(a),) for a in np.geomspace(0.5, 20.0, 6) * scale]
+    if unit_family == "logistic":
+        rates = np.geomspace(3.0, 30.0, 3) / span
+        centres = np.quantile(x, [0.2, 0.4, 0.6, 0.8])
+        return [(float(a), float(c)) for a in np.concatenate([-rates[::-1], rates]) for c in centres]
+    return [()]
+
+
+def _monomials(n: int, degree: int) -> list[tuple[int, ...]]:
+    exponents = []
+    for total in range(degree + 1):
+        for combination in itertools.combinations_with_replacement(range(n), total):
+            row = [0] * n
+            for i in combination:
+                row[i] += 1
+            exponents.append(tuple(row))
+    return exponents
+
+
+def build_library(X: np.ndarray, degree: int, families: Sequence[str] = FAMILIES,
+                  multipliers: bool = True) -> list[Unit]:
+    """The library's units (inner parameters on their starting grids) for data ``X`` (all rows, raw).
+
+    ``degree`` is the highest total degree of the ``poly`` units; ``families`` chooses the other
+    families; ``multipliers`` adds each non-polynomial unit times each state (product units).  A
+    family is used on a state only where it is defined on all the data (``log``, ``arrhenius``,
+    ``hill``/``repress`` with odd powers: positive states; ``abs``: states of both signs).
+
+    Examples
+    --------
+    >>> X = np.c_[np.linspace(0.5, 2, 50), np.linspace(-1, 1, 50)]
+    >>> units = build_library(X, 2, ("poly", "log"), multipliers=False)
+    >>> [u.family for u in units].count("poly"), [u.family for u in units].count("log")
+    (6, 1)
+    >>> build_library(X, 2, ("tan",))
+    Traceback (most recent call last):
+    ...
+    lincomb.errors.UsageError: unknown unit families ['tan']; choose from poly, sin, cos, log, abs, hill, repress, exp, arrhenius, logistic
+    """
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown:
+        raise UsageError(f"unknown unit families {unknown}; choose from {', '.join(FAMILIES)}")
+    X = np.asarray(X, dtype=float)
+    n = X.shape[1]
+    units = [Unit("poly", 0, e, None) for e in _monomials(n, degree)] if "poly" in families else []
+    factors = [None] + (list(range(n)) if multipliers else [])
+    for i in range(n):
+        x = X[:, i]
+        # Signs as the data show them (a few noisy samples across 0 do not make a state signed).
+        positive = bool(np.quantile(x, 0.02) > 0)
+        both = bool(np.quantile(x, 0.2) < 0 < np.quantile(x, 0.8))
+        for family in families:
+            if family == "poly" or (family in ("log", "arrhenius") and not positive) or (family == "abs" and not both):
+                continue
+            if family in ("hill", "repress"):
+                powers = [h for h in _HILL_POWERS if positive or h % 2 == 0]
+                if np.ptp(x) < 1e-12:
+                    continue
+            else:
+                powers = [0]
+            for h in powers:
+                for m in factors:
+                    for theta in _grid(family, x, h or 1):
+                        units.append(Unit(family, i, h, m, theta))
+    return units
+
+
+def simple_numbers(value: float, relative: float = 0.15) -> list[Fraction]:
+    """Numbers near ``value``, simplest first: integers, one significant digit, small fractions, ...
+
+    The order is a description length: an integer, then a number with one significant digit, a
+    fraction with denominator at most 4, two significant digits, denominator at most 12, three
+    significant digits.  Only numbers within ``relative`` of ``value`` (relatively) are listed.
+
+    Examples
+    --------
+    >>> [str(f) for f in simple_numbers(0.152)][:3]
+    ['3/20', '1/6', '1/7']
+    >>> [str(f) for f in simple_numbers(2.96)][:2]
+    ['3', '74/25']
+    """
+    if value == 0 or not np.isfinite(value):
+        return [Fraction(0)]
+    found: list[Fraction] = []
+    magnitude = int(np.floor(np.log10(abs(value))))
+
+    def add(candidate: Fraction) -> None:
+        if candidate != 0 and abs(float(candidate) - value) <= relative * abs(value) and candidate not in found:
+            found.append(candidate)
+
+    add(Fraction(round(value)))
+    for digits in (1,):
+        step = Fraction(10) ** (magnitude - digits + 1)
+        add(round(Fraction(value) / step) * step)
+    for denominator in range(2, 5):
+        add(Fraction(round(value * denominator), denominator))
+    step = Fraction(10) ** (magnitude - 1)
+    add(round(Fraction(value) / step) * step)
+    for denominator in range(5, 13):
+        add(Fraction(round(value * denominator), denominator))
+    step = Fraction(10) ** (magnitude - 2)
+    add(round(Fraction(value) / step) * step)
+    return found
