@@ -477,14 +477,19 @@ def load_edm_denoiser(path: str | os.PathLike, device: str = "cpu") -> EDMDenois
     target = Path(path)
     if not target.is_file():
         raise UsageError(f"model file {target} does not exist; train one with train_edm_denoiser(...).save(path)")
+    expected = "expected a lincomb EDM denoiser file written by EDMDenoiser.save (a torch file of tensors and plain data)"
     try:
         record = torch.load(target, map_location=device, weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is a usage error
-        raise UsageError(f"cannot read model file {target}: {exc}") from None
+        # torch's message is a long paragraph about weights_only: name the file, the cause and the format, in one line.
+        raise UsageError(f"model file {target}: cannot be read as a model ({type(exc).__name__}); {expected}") from None
     if not isinstance(record, dict) or record.get("format") != "lincomb-edm-denoiser":
-        raise UsageError(f"{target} is not a lincomb EDM denoiser file")
-    model = EDMDenoiser(**record["config"])
-    model.load_state_dict(record["state_dict"])
+        raise UsageError(f"model file {target}: is not a lincomb EDM denoiser file; {expected}")
+    try:
+        model = EDMDenoiser(**record["config"])
+        model.load_state_dict(record["state_dict"])
+    except Exception as exc:  # noqa: BLE001 - a damaged or mismatched record is a usage error
+        raise UsageError(f"model file {target}: its configuration or weights do not fit ({type(exc).__name__}); {expected}") from None
     return model.to(device).eval()
 
 
