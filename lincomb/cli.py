@@ -194,6 +194,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from lincomb.proofs_check.runner import report, run_checks
 
     checks = _select_checks(args)
+    from lincomb.output_paths import check_output_dir
+
+    check_output_dir(args.out, "--out")  # before any check runs: a bad --out is exit 2 in a second
     start = time.perf_counter()
     if args.dask:
         # The build steps become Dask tasks; every certificate still comes back here and is verified locally.
@@ -254,6 +257,23 @@ def _available_benchmarks(folder: Path | None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.py") if not p.name.startswith("_"))
 
 
+def _bench_out(bench_args: Sequence[str]) -> str | None:
+    """The value of ``--out DIR`` / ``--out=DIR`` among a benchmark's arguments, if any.
+
+    Examples
+    --------
+    >>> _bench_out(["--steps", "2", "--out", "/tmp/r"]), _bench_out(["--out=/tmp/s"]), _bench_out([])
+    ('/tmp/r', '/tmp/s', None)
+    """
+    out = None
+    for index, item in enumerate(bench_args):
+        if item == "--out" and index + 1 < len(bench_args):
+            out = bench_args[index + 1]
+        elif item.startswith("--out="):
+            out = item[len("--out="):]
+    return out
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     folder = _benchmarks_dir()
     available = _available_benchmarks(folder)
@@ -262,6 +282,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     if args.name not in available:
         listing = ", ".join(available) if available else "(none yet)"
         raise UsageError(f"unknown benchmark {args.name!r}; available: {listing}")
+    out = _bench_out(args.bench_args)
+    if out is not None:  # the benchmarks' --out is their results folder
+        from lincomb.output_paths import check_output_dir
+
+        check_output_dir(out, "--out")
     completed = subprocess.run(
         [sys.executable, str(folder / f"{args.name}.py"), *args.bench_args],
         cwd=folder.parent,

@@ -141,6 +141,14 @@ def run(args: argparse.Namespace) -> int:
     def progress(message: str) -> None:
         print(f"  {message}", file=sys.stderr, flush=True)
 
+    if args.out:  # before the search: an unwritable --out is exit 2 at once (folders are created as when writing)
+        from lincomb.output_paths import check_output_file
+
+        try:
+            check_output_file(args.out, "--out", make_parents=True)
+        except UsageError as error:
+            print(f"lincomb represent: {error}", file=sys.stderr)
+            return 2
     sample = getattr(args, "sample", None)
     try:
         estimate = estimate_search(args.n, args.k, loops=not args.no_loops, sample=sample)

@@ -85,6 +85,11 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--nfe must be >= 1, got {args.nfe}")
     if args.n < 1:
         raise UsageError(f"--n must be >= 1, got {args.n}")
+    from lincomb.output_paths import check_output_file
+
+    check_output_file(args.out, "--out")  # before loading, training or sampling
+    if args.train:
+        check_output_file(args.model, "--model")
     try:
         import matplotlib
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import os
 import signal
 import sys
 import threading
@@ -158,13 +157,9 @@ def run(args: argparse.Namespace) -> int:
 def _check_writable(path: str | None, flag: str) -> None:
     if path is None:
         return
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise UsageError(f"{flag} {path}: is a folder; give a file name")
-    if not os.path.isdir(folder):
-        raise UsageError(f"{flag} {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-        raise UsageError(f"{flag} {path}: not writable")
+    from lincomb.output_paths import check_output_file
+
+    check_output_file(path, flag)
 
 
 class FitTimeout(LincombError):
