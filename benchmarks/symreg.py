@@ -403,6 +403,25 @@ def _write(path: Path, payload: dict) -> None:
     temporary.replace(path)
 
 
+def _lock(path: Path) -> None:
+    """Refuse to run when another live process writes the same results file (it would overwrite rows)."""
+    import atexit
+
+    lock = path.with_suffix(".lock")
+    if lock.exists():
+        try:
+            other = int(lock.read_text().strip())
+            os.kill(other, 0)
+        except (ValueError, ProcessLookupError):
+            other = None
+        except PermissionError:
+            pass
+        if other is not None and other != os.getpid():
+            raise SystemExit(f"error: process {other} is writing {path.name}; wait for it or use another --name")
+    lock.write_text(str(os.getpid()))
+    atexit.register(lambda: lock.unlink(missing_ok=True))
+
+
 def _key(row: dict) -> tuple:
     return (row["system"], float(row["noise"]), int(row["seed"]), row["method"])
 
@@ -471,6 +490,7 @@ def main(argv=None) -> int:
                  if (s, n, seed, m) not in done and not (n == 0 and seed > 0 and m in fixed)]
         grid = {"systems": systems, "noises": noises, "seeds": args.seeds, "methods": methods,
                 "noise_model": "multiplicative x (1 + g e)", "fit_cap_seconds": FIT_SECONDS}
+        _lock(path)
         print(f"{len(cases)} cases to run ({len(done)} already in {path.name})", file=sys.stderr, flush=True)
         start = time.perf_counter()
 
