@@ -44,3 +44,17 @@ def test_bad_arguments_are_refused():
         sparsest_representation(1)
     with pytest.raises(UsageError, match="objective"):
         sparsest_representation(4, objective="fewest")
+
+
+RESULTS = __import__("pathlib").Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+
+
+@pytest.mark.parametrize("n", [5, 6, 7, pytest.param(8, marks=pytest.mark.slow)])
+def test_the_shipped_sparse_certificates_verify_and_a_corrupted_copy_does_not(n):
+    path = RESULTS / f"max_representation_sparsest_n{n}.json"
+    assert path.exists(), f"{path.name} missing: python benchmarks/max_representation.py --sparsest {n}"
+    certificate = json.loads(path.read_text())
+    assert verify_certificate(certificate).status == "VERIFIED"
+    corrupted = json.loads(path.read_text())
+    corrupted["data"]["terms"][0]["coefficient"] = str(Fraction(corrupted["data"]["terms"][0]["coefficient"]) * 2)
+    assert verify_certificate(corrupted).status == "NOT VERIFIED"
