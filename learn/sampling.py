@@ -107,6 +107,7 @@ __all__ = [
     "tada_coefficients",
     "tada_times",
     "tada_power_times",
+    "tada_beta_times",
     "tada_start_time",
     "TADA_DEFAULTS",
     "sample",
@@ -527,7 +528,8 @@ def tada_from_state(denoiser: Denoiser, z: torch.Tensor, times, *, N: int = 2, o
 
 
 #: TADA's defaults, one rule for every target (see the module docstring for the measurements behind them).
-TADA_DEFAULTS: dict = {"N": 2, "order": 2, "k": 2.0, "grid": "power", "gamma": 0.5, "start": "predicted"}
+TADA_DEFAULTS: dict = {"N": 2, "order": 2, "k": 2.0, "grid": "beta", "beta": (1.8, 1.1), "gamma": 0.5,
+                       "start": "predicted"}
 
 
 def tada_power_times(steps: int, t_start: float, gamma: float = 0.5) -> list[float]:
@@ -553,8 +555,39 @@ def tada_power_times(steps: int, t_start: float, gamma: float = 0.5) -> list[flo
     return [1 - (1 - t_start) * (1 - i / steps) ** gamma for i in range(steps)] + [1.0]
 
 
+def tada_beta_times(steps: int, t_start: float, a: float = 1.8, b: float = 1.1) -> list[float]:
+    """The Beta time grid ``t_i = t_start + (1 - t_start) I(i/steps; a, b)``, ``i = 0..steps``.
+
+    ``I(u; a, b)`` is the regularized incomplete Beta function (the Beta(a, b) distribution
+    function).  ``a > 1`` takes short steps at the start (high noise), ``b > 1`` short steps at
+    the end (low noise), where the within-mode spread of sharp targets is formed; ``a = 1``,
+    ``b = gamma`` is :func:`tada_power_times`.  Consecutive steps grow by at most ``2^a - 1``
+    (2.48 for the default ``a = 1.8``, measured 2.40 to 2.47 at 4 to 32 steps) and shrink towards
+    ``t = 1``, so Adams-Bashforth extrapolation stays well conditioned, and the last noise level
+    before 0 falls with the number of steps (``s_eff`` 0.13 / 0.024 / 0.0048 / 0.0010 at 4 / 8 / 16 /
+    32 steps for the defaults, against 0.32 / 0.12 / 0.051 / 0.020 on the power grid ``gamma = 1/2``).
+
+    Examples
+    --------
+    >>> [round(t, 4) for t in tada_beta_times(4, 0.0)]
+    [0.0, 0.0928, 0.3161, 0.6355, 1.0]
+    >>> tada_beta_times(2, 0.5, 1.0, 1.0)
+    [0.5, 0.75, 1.0]
+    """
+    from scipy.special import betainc
+
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise UsageError(f"the number of steps must be an integer >= 1, got {steps!r}")
+    if not 0 <= t_start < 1:
+        raise UsageError(f"t_start must lie in [0, 1), got {t_start}")
+    if not all(isinstance(v, (int, float)) and 0 < v and math.isfinite(v) for v in (a, b)):
+        raise UsageError(f"the Beta grid's shapes a, b must be > 0, got {a!r}, {b!r}")
+    return [t_start + (1 - t_start) * float(betainc(a, b, i / steps)) for i in range(steps)] + [1.0]
+
+
 def tada(denoiser: Denoiser, noise: torch.Tensor, sigmas, *, N: int = 2, order: int = 2,
-         k: float = 2.0, grid: str = "power", gamma: float = 0.5, start: str = "predicted") -> torch.Tensor:
+         k: float = 2.0, grid: str = "beta", beta: tuple = (1.8, 1.1), gamma: float = 0.5,
+         start: str = "predicted") -> torch.Tensor:
     """TADA: the sampling ODE in ``N`` variables per coordinate, driven by any EDM denoiser.
 
     The prior sample is ``z_0 = sqrt(S0) noise`` with ``S0 = diag(1, ..., 1, k)`` (``k`` is the
@@ -571,8 +604,11 @@ def tada(denoiser: Denoiser, noise: torch.Tensor, sigmas, *, N: int = 2, order: 
 
     and it runs :func:`tada_from_state` with ``len(sigmas) - 1`` denoiser calls on the time grid
 
-    * ``grid="power"`` (default): :func:`tada_power_times` from ``t_0`` with power ``gamma``; only
-      ``sigmas[0]`` and the number of steps are used;
+    * ``grid="beta"`` (default): :func:`tada_beta_times` from ``t_0`` with shapes ``beta = (a, b)``,
+      short steps at both ends; only ``sigmas[0]`` and the number of steps are used;
+    * ``grid="power"``: :func:`tada_power_times` from ``t_0`` with power ``gamma`` (the defaults before
+      the spread measurement: good moments, but samples too close to the component means of sharp
+      targets, since its steps grow towards ``t = 1``);
     * ``grid="sigmas"``: ``s_eff(t_i) = sigmas[i]`` (:func:`tada_times`), the paper's EDM-matched
       grid; with the Karras grid its steps in ``t`` grow by factors of 5 to 10, which makes
       Adams-Bashforth extrapolation of the force unstable at few steps.
@@ -594,8 +630,10 @@ def tada(denoiser: Denoiser, noise: torch.Tensor, sigmas, *, N: int = 2, order: 
         Adams-Bashforth order of the force extrapolation, 1..3.
     k : float
         Detail knob, ``> 0``.
-    grid : {"power", "sigmas"}
+    grid : {"beta", "power", "sigmas"}
         The time grid (above).
+    beta : tuple of float
+        Shapes ``(a, b)`` of the ``"beta"`` grid.
     gamma : float
         Power of the ``"power"`` grid.
     start : {"predicted", "neglected"}
@@ -611,18 +649,22 @@ def tada(denoiser: Denoiser, noise: torch.Tensor, sigmas, *, N: int = 2, order: 
     >>> tada(lambda x, s: x, noise, karras_sigmas(6), N=3, grid="edm")
     Traceback (most recent call last):
     ...
-    lincomb.errors.UsageError: grid must be 'power' or 'sigmas', got 'edm'
+    lincomb.errors.UsageError: grid must be 'beta', 'power' or 'sigmas', got 'edm'
     """
     _check_tada_options(N, order, k)
-    if grid not in ("power", "sigmas"):
-        raise UsageError(f"grid must be 'power' or 'sigmas', got {grid!r}")
+    if grid not in ("beta", "power", "sigmas"):
+        raise UsageError(f"grid must be 'beta', 'power' or 'sigmas', got {grid!r}")
     if start not in ("predicted", "neglected"):
         raise UsageError(f"start must be 'predicted' or 'neglected', got {start!r}")
     if grid == "sigmas":
         ts = tada_times(sigmas, N, k)
     else:
         levels = _check_sigmas(sigmas)
-        ts = tada_power_times(len(levels) - 1, _time_for_sigma(levels[0], int(N), float(k)), gamma)
+        t_start = _time_for_sigma(levels[0], int(N), float(k))
+        if grid == "power":
+            ts = tada_power_times(len(levels) - 1, t_start, gamma)
+        else:
+            ts = tada_beta_times(len(levels) - 1, t_start, *beta)
     if noise.ndim < 1 or noise.shape[0] != N:
         raise ShapeError(f"TADA noise must have shape (N, *x.shape) with N = {N}, got {tuple(noise.shape)}")
     scale = torch.ones(N, dtype=noise.dtype)

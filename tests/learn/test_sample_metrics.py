@@ -6,8 +6,8 @@ torch = pytest.importorskip("torch")
 
 from lincomb.errors import ShapeError  # noqa: E402
 from lincomb.learn.sample_metrics import (  # noqa: E402
-    energy_distance, feature_frechet_distance, frechet_distance, gaussian_w2, pushforward_gaussian,
-    train_digits_classifier)
+    energy_distance, feature_frechet_distance, frechet_distance, gaussian_w2, nearest_mean_spread,
+    pushforward_gaussian, train_digits_classifier)
 
 torch.set_num_threads(1)
 DT = torch.float64
@@ -52,3 +52,22 @@ def test_digits_classifier_and_feature_distance():
     same = feature_frechet_distance(zeros[:80], zeros[80:], model)
     other = feature_frechet_distance(zeros[:80], ones[:80], model)
     assert same < other
+
+
+def test_nearest_mean_spread_sees_collapse_that_frechet_distance_misses():
+    # Two sharp, far-apart components: exact draws have spread sum_k w_k tr C_k = 2 * 0.05^2; the same
+    # draws pulled 80 % of the way to their component means keep the covariance (dominated by the
+    # means) within a few per cent, but their spread falls to 4 % of the exact value.
+    from lincomb.learn.denoisers import GaussianMixtureDenoiser
+
+    means = torch.tensor([[-3.0, 0.0], [3.0, 0.0]], dtype=DT)
+    D = GaussianMixtureDenoiser(torch.tensor([0.5, 0.5], dtype=DT), means, 0.05**2 * torch.eye(2, dtype=DT).repeat(2, 1, 1))
+    x = D.sample(20000, torch.Generator().manual_seed(0))
+    exact = 2 * 0.05**2
+    assert nearest_mean_spread(x, means) == pytest.approx(exact, rel=0.03)
+    nearest = means[torch.cdist(x, means).argmin(1)]
+    collapsed = nearest + 0.2 * (x - nearest)
+    assert nearest_mean_spread(collapsed, means) == pytest.approx(0.04 * exact, rel=0.03)
+    assert frechet_distance(collapsed, x) < 0.01 * torch.cov(x.T).trace()
+    with pytest.raises(ShapeError):
+        nearest_mean_spread(x, means[:, :1])
