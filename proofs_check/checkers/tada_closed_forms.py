@@ -146,6 +146,8 @@ def verify(cert: dict) -> str:
     """
     claim, data = cert["claim"], cert["data"]
     claimed = get_list(claim, "N", "claim")
+    if not claimed:  # "for every N in []" would be an empty claim
+        raise CertificateMalformed("claim.N", "name at least one value")
     for i, n in enumerate(claimed):
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             raise CertificateMalformed(field_path("claim.N", i), "expected an integer >= 1")

@@ -130,6 +130,9 @@ def verify(cert: dict) -> str:
     """
     claim, data = cert["claim"], cert["data"]
     Ns, orders = get_int_list(claim, "N", "claim", minimum=1), get_int_list(claim, "orders", "claim", minimum=1)
+    for key, values in (("N", Ns), ("orders", orders)):
+        if not values:  # "for every N in []" would be an empty claim
+            raise CertificateMalformed(f"claim.{key}", "name at least one value")
     cases = get_list(data, "cases", "data")
     covered = set()
     for i, case in enumerate(cases):

@@ -9,8 +9,9 @@ through the JSON text exactly as a file would (``parse_json_text`` then ``verify
   "checker crashed"; or
 * accepted as a still valid proof of a true claim: the claim is the one the original certificate proved, value
   for value (``2`` and ``"2"`` are the same rational), except ``claim.statement`` (text for humans), the kind's
-  informative fields (``INFORMATIVE``: not read by the checker) and optional top-level keys dropped (a weaker
-  statement of a true one); mutations of ``data`` alone leave the claim as it was.
+  informative fields (``INFORMATIVE``: not read by the checker), or a weaker one: optional top-level keys
+  dropped, a larger ``tolerance``, an element repeated in a list (claim lists are sets), a non-empty part of a
+  "for every" list (``FOR_ALL_LISTS``); mutations of ``data`` alone leave the claim as it was.
 
 and finish within 10 s (an alarm turns a hang into a failure). Bounded and deterministic: ``derandomize``,
 no example database, 40 examples per fixture (12 for the two large ones); about 10 s in all.
@@ -94,15 +95,22 @@ def _nudged(value, choice: int):
     return str(new)
 
 
+def _float(number) -> float:
+    try:
+        return float(number)
+    except OverflowError:
+        return float("inf")
+
+
 def _swapped(value, choice: int):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        return (str(value), float(value), bool(value))[choice % 3]
+        return (str(value), _float(value), bool(value))[choice % 3]
     if isinstance(value, str):
         number = _as_rational(value)
         if number is not None and number.denominator == 1:
-            return (number.numerator, float(number))[choice % 2]
+            return (number.numerator, _float(number))[choice % 2]
         return [value]
     if isinstance(value, list):
         return ({str(i): v for i, v in enumerate(value)}, value[0] if value else None, [value])[choice % 3]
@@ -165,12 +173,22 @@ INFORMATIVE = {
     "fixed-activation-separation": (("witness_family",), ("witness_width",)),  # "(informative)" in its page
     "gradient-jump-separation": (("witness_family",), ("witness_width",)),
     "min-width": (("target", "name"),),  # a label of the target
-    "symreg-recovery": (("system",),),  # the system's name
     "tada-closed-forms": (("prior_covariance",),),  # a sentence
     # Not read by the checker and not called informative in its page (reported to the max_n developer):
     "symmetric-network-identity": (("k",), ("representation_terms",)),
     # Activation regions are those of the hidden neurons: the output layer does not change the count.
     "region-count": (("network", "layers", -1),),
+    # The order of the variables relabels the true and the learned systems alike (equations are compared by
+    # index and term name), so the measured agreement is the same.
+    "symreg-recovery": (("system",), ("variables",)),
+}
+
+# Claims "for every value in this list": a non-empty part of the list is a weaker claim.
+FOR_ALL_LISTS = {
+    "fixed-activation-separation": ("activations",),
+    "gradient-jump-separation": ("activations",),
+    "tada-point-mass": ("N", "orders"),
+    "tada-closed-forms": ("N",),
 }
 
 
@@ -191,13 +209,50 @@ def _stripped(claim, kind: str):
     return claim
 
 
+def _same_or_weaker(before, after, top: bool = False) -> bool:
+    """Whether claim value ``after`` says what ``before`` says, or less.
+
+    Equal value for value (``2`` and ``"2"`` are one rational); at the top level, keys may be dropped (optional
+    fields: a weaker statement) and a ``tolerance`` may grow; a list may repeat its own elements (the lists of
+    claims are sets: pieces of a max, values of N, activations), nothing else.
+    """
+    if isinstance(before, dict) and isinstance(after, dict):
+        if not top and set(after) != set(before):
+            return False
+        for key, value in after.items():
+            if key not in before:
+                return False
+            if top and key == "tolerance":
+                old, new = _as_rational(before[key]), _as_rational(value)
+                if old is not None and new is not None and new >= old:
+                    continue
+            if not _same_or_weaker(before[key], value):
+                return False
+        return True
+    if isinstance(before, list) and isinstance(after, list):
+        distinct = []
+        for item in after:
+            if all(_canonical(item) != _canonical(seen) for seen in distinct):
+                distinct.append(item)
+        for candidate in (after, distinct):
+            if len(candidate) == len(before) and all(_same_or_weaker(b, a) for b, a in zip(before, candidate)):
+                return True
+        return False
+    return _canonical(before) == _canonical(after)
+
+
 def _still_a_true_claim(original: dict, mutant: dict) -> bool:
-    """The mutant's claim asserts what the original proved, or less: the same fields value for value
-    (``2`` and ``"2"`` are one rational), optional top-level keys possibly dropped."""
-    before, after = _stripped(original["claim"], original["kind"]), _stripped(mutant.get("claim"), original["kind"])
+    """The mutant's claim asserts what the original proved, or less (see :func:`_same_or_weaker`)."""
+    kind = original["kind"]
+    before, after = _stripped(original["claim"], kind), _stripped(mutant.get("claim"), kind)
     if not isinstance(after, dict):
         return False
-    return all(key in before and _canonical(value) == _canonical(before[key]) for key, value in after.items())
+    for key in FOR_ALL_LISTS.get(kind, ()):
+        part, whole = after.get(key), before.get(key)
+        if isinstance(part, list) and isinstance(whole, list) and part:
+            if all(any(_canonical(item) == _canonical(value) for value in whole) for item in part):
+                after = {**after, key: whole}  # a non-empty part of a "for every" list: weaker
+    return _same_or_weaker(before, after, top=True)
 
 
 class _Hang(Exception):
