@@ -337,13 +337,34 @@ def _edge_lines(polygon: list, k: int) -> list:
     return lines
 
 
+class _ParentName:
+    """The name of a parent cell in messages, formatted only when a message is made."""
+
+    __slots__ = ("level", "index")
+
+    def __init__(self, level: int, index: int):
+        self.level, self.index = level, index
+
+    def __str__(self) -> str:
+        return "the box" if self.level == 0 else f"cell {self.index} of level {self.level - 1}"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 def _outside(edges: list, vertex: tuple, k: int) -> bool:
     """Whether some edge line of the parent cell is < 0 at the vertex."""
     if k == 2:
         x, y, d = vertex
-        return any(a * x + b * y + c * d < 0 for a, b, c in edges)
+        for a, b, c in edges:
+            if a * x + b * y + c * d < 0:
+                return True
+        return False
     t, d = vertex
-    return any(a * t + c * d < 0 for a, c in edges)
+    for a, c in edges:
+        if a * t + c * d < 0:
+            return True
+    return False
 
 
 class _PackedLevel:
@@ -526,7 +547,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             groups[parent].append(index)
         children = [None] * len(cells)
         for parent, group in enumerate(groups):
-            parent_name = "the box" if level == 0 else f"cell {parent} of level {level - 1}"
+            parent_name = _ParentName(level, parent)
             polygon, lines, parent_measure = parents[parent]
             if not group:
                 raise CertificateRejected(f"{parent_name} contains no cell of level {level}: the level does not cover it")
