@@ -380,7 +380,7 @@ def _crossing_lines(cell_vertices: list, maps, dimension: int):
         positive = (values > bound).any(axis=2)
         negative = (values < -bound).any(axis=2)
         # undecided: no certain crossing yet, and some vertex value within the error bound
-        undecided = ~(positive & negative) & (np.abs(values) <= bound).any(axis=2)
+        undecided = ~(positive & negative) & ((np.abs(values) <= bound) | ~np.isfinite(values)).any(axis=2)
         fixed = positive & ~negative
         packed = np.packbits(fixed, axis=1, bitorder="little")
         crossing_all = positive & negative
