@@ -29,18 +29,36 @@ is better; ``floor`` is the FD of 1,500 exact draws).
   grow by factors 8.5, 5.7, 4.0 at 4, 5, 6 steps, so the Adams-Bashforth extrapolation of the
   force over the next step is ill-conditioned exactly where few steps are taken: the error was
   not monotone in NFE (seed 100, AB2: FD 5.1, 13.6, 2.6 at NFE 4, 5, 6; AB3 63.8 at 5).
-  Default: the power grid ``t_i = 1 - (1 - t_0)(1 - i/n)^gamma`` (:func:`tada_power_times`), whose
-  step ratio is at most ``1/(2^gamma - 1)`` at any ``n``; ``gamma = 1/2`` (score 21.9, against
-  29.2 for 0.4 and 26.0 for 0.6; seed 100 FD 0.18, 0.13, 0.12 at NFE 4, 6, 8).  Note: DPM-Solver++(2M)
-  on the same noise levels ``s_eff(t_i)`` gains almost as much (``benchmarks/sampling_family.py``
-  reports it as ``dpmpp_2m_tada_grid``): much of TADA's saving is its grid.  The grid's last
-  level before ``sigma = 0`` is larger than the Karras grid's (0.05 at 16 NFE instead of 0.002):
-  fine detail below that scale is produced by the final step, which Frechet distances of
-  moments hardly see.  Measured on development seed 106 (60-D, sharp isotropic components): the
-  mean squared distance of a sample to its nearest component mean, over the exact value, is
-  0.21 / 0.42 / 0.59 / 0.90 at NFE 8 / 12 / 16 / 32 with the defaults (samples too close to the
-  component means), 0.96 / 0.67 / 0.79 / 0.94 on the EDM-matched grid, and 3.2 / 1.04 / 1.11 / 1.06
-  for DPM-Solver++(2M) (exact draws: 0.99).  The defaults trade within-mode spread for moments.
+  A first fix, the power grid ``t_i = 1 - (1 - t_0)(1 - i/n)^gamma`` (:func:`tada_power_times`,
+  ``grid="power"``), has step ratio at most ``1/(2^gamma - 1)`` at any ``n``; ``gamma = 1/2`` was
+  best on FD (score 22.9, against 29.2 for 0.4 and 26.0 for 0.6).  But its steps *grow* towards
+  ``t = 1``: its last noise level before 0 is 0.12 at 8 NFE (0.002 on the Karras grid), and the
+  levels where sharp components form their spread (``s_eff`` about the component scale,
+  0.01-0.05) get no step, so samples end too close to the component means.  Measured with
+  :func:`lincomb.learn.sample_metrics.nearest_mean_spread` over its exact value (the *spread
+  ratio*, 1 for exact draws; *spread score*: the sum of ``|log ratio|`` over the same NFE and
+  targets): on development seed 106 (60-D, sharp isotropic) 0.21 / 0.41 / 0.58 at NFE 8 / 12 / 16
+  against 3.15 / 1.03 / 1.10 for DPM-Solver++(2M); spread score 38.4 (2M: 83.3).  Ending the power
+  grid at ``s_eff = 0.002`` with the last step from there did not help (seed 106: 0.19 / 0.28 / 0.42),
+  since one long step from ``s_eff`` about 0.3 to 0.002 still skips those levels.
+  Default: the **Beta grid** ``t_i = t_0 + (1 - t_0) I(i/n; a, b)`` (:func:`tada_beta_times`, the
+  regularized incomplete Beta function), short steps at both ends, step ratio at most ``2^a - 1``,
+  last noise level 0.13 / 0.024 / 0.0048 at 4 / 8 / 16 NFE.  Scores (FD / spread) on the
+  development set: ``(a, b) = (1, 1)`` (uniform) 63.8 / 9.7, (1.5, 1.5) 39.3 / 12.3, (1.5, 1.2)
+  27.9 / 13.6, (1.8, 1.1) 26.4 / 23.9, (1.5, 0.8) 23.2 / 31.5.  (1.5, 1.2) has the best sum but
+  breaks the no-surprise rule on Gaussians (exact W2 0.043 at 4 NFE, 0.086 at 6 on a 2-D
+  Gaussian; also (1.2, 1.2), (1.5, 1.0)); ``(1.8, 1.1)``, the default, keeps every no-surprise
+  test (``tests/learn/test_sampling.py``).  Seed 106 with it: spread ratio 0.59 / 0.74 / 0.84 at
+  NFE 8 / 12 / 16, FD 0.52 / 0.59 / 0.64 of the floor.  What it costs: on broad Gaussians the exact
+  W2 error at 16 NFE is 3 to 6 times the power grid's (0.033 against 0.009 for a 2-D Gaussian of
+  scale 1; 0.082 against 0.013 at scale 2), the steps it spends at low noise are wasted there; and
+  at 8 NFE the spread is still 30-40 % short on sharp targets.  No fixed grid resolved both the
+  scale of broad targets and that of sharp components at 8 NFE on the development set.  Note:
+  DPM-Solver++(2M) on the same noise levels ``s_eff(t_i)`` gains much of TADA's FD advantage
+  (``benchmarks/sampling_family.py`` reports it as ``dpmpp_2m_tada_grid``): much of TADA's saving
+  is its grid.  (Scores of this bullet from one script, floor = mean FD of 4 exact draws, which
+  gives the power grid 22.9 where the bullets below, measured on the power grid and not re-measured
+  on the Beta grid, give it 21.9.)
 * **Start state.**  ``z_{t_0} = M_{t_0} z_0`` (the data's share ``mu_{t_0} x1`` neglected, as the
   baselines neglect ``x_0`` in ``x_T``) means ``x_hat = 0`` on ``[0, t_0]``: an error of order
   ``t_0 |E x1|`` that no NFE removes (4-D Gaussian, exact W2 at NFE 64: 4.1e-2, as large as
