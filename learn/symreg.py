@@ -151,6 +151,22 @@ def _complements(units: list[Unit]) -> list[list[Unit]]:
     set with the complementary Hill unit alone (one term fewer); the search on the grid may reach only
     the longer form."""
     variants = []
+    width = max((len(u.power) for u in units if u.family == "poly"), default=0)
+    for unit in units:
+        # A sine or cosine over a small range is its Taylor polynomial (sin x ~ x - x**3/6,
+        # cos x ~ 1 - x**2/2): the polynomial stand-in is offered too, and the parsimony rule
+        # (polynomial before transcendental at equal size) decides when the fit cannot.
+        if unit.family in ("sin", "cos") and width:
+            powers = (1, 3) if unit.family == "sin" else (0, 2)
+            stand_in = []
+            for p in powers:
+                exponent = [0] * width
+                exponent[unit.state] += p
+                if unit.multiplier is not None:
+                    exponent[unit.multiplier] += 1
+                stand_in.append(Unit("poly", 0, tuple(exponent), None))
+            rest = [u for u in units if u != unit]
+            variants.append(rest + [u for u in stand_in if u not in rest])
     for position, unit in enumerate(units):
         if unit.family not in ("hill", "repress"):
             continue
@@ -202,62 +218,6 @@ def _sublibraries(library: Sequence[Unit]) -> list[list[int]]:
         if len(subset) > len(subsets[0]):
             subsets.append(subset)
     return subsets
-
-
-class _OutOfTime(Exception):
-    pass
-
-
-def integrate_field(field, x0, t, bound: float, seconds: float = 2.0) -> tuple[np.ndarray, bool]:
-    """Integrate ``x' = field(x)`` at the times ``t``; rows after a blow-up are NaN.
-
-    Returns ``(X, diverged)``: diverged when the solver stops early, a state leaves ``[-bound, bound]``
-    or the integration takes longer than ``seconds`` (a stiff or exploding learned model).
-
-    Examples
-    --------
-    >>> X, bad = integrate_field(lambda x: -x, [1.0], np.linspace(0, 1, 3), bound=10.0)
-    >>> np.round(X[:, 0], 4), bad
-    (array([1.    , 0.6065, 0.3679]), False)
-    >>> integrate_field(lambda x: x**2, [1.0], np.linspace(0, 2, 3), bound=100.0)[1]
-    True
-    """
-    from scipy.integrate import solve_ivp
-
-    t = np.asarray(t, dtype=float)
-    x0 = np.asarray(x0, dtype=float)
-    deadline = time.perf_counter() + seconds
-
-    def rhs(_, x):
-        if time.perf_counter() > deadline:
-            raise _OutOfTime
-        return np.asarray(field(x), dtype=float).ravel()
-
-    def escape(_, x):
-        return bound - float(np.max(np.abs(x)))
-
-    escape.terminal = True
-    result = np.full((t.size, x0.size), np.nan)
-    try:
-        with np.errstate(all="ignore"):
-            solution = solve_ivp(rhs, (t[0], t[-1]), x0, t_eval=t, method="LSODA", rtol=1e-6, atol=1e-9,
-                                 events=escape)
-    except (_OutOfTime, ValueError, OverflowError, ZeroDivisionError):
-        return result, True
-    result[: solution.y.shape[1]] = solution.y.T
-    diverged = solution.y.shape[1] < t.size or not np.all(np.isfinite(result))
-    return result, bool(diverged)
-
-
-def _pooled_r2(data: list[np.ndarray], simulated: list[np.ndarray]) -> float:
-    """R^2 of simulated against data, all trajectories pooled, each column scaled by its variance."""
-    from lincomb.theory.expression_compare import r2_score
-
-    true = np.vstack(data)
-    predicted = np.vstack(simulated)
-    if not np.all(np.isfinite(predicted)):
-        return -math.inf
-    return float(r2_score(true, predicted))
 
 
 class SymbolicODERegressor(ODERegressorBase):
@@ -478,30 +438,33 @@ class SymbolicODERegressor(ODERegressorBase):
             return crit.from_rss(max(rss, 0.0), len(columns), inner)
         return objective
 
-    def _optimise(self, crit: WeakCriterion, units: list[Unit], columns: list, position: int) -> Unit:
+    def _optimise(self, crit: WeakCriterion, units: list[Unit], columns: list, position: int,
+                  quick: bool = False) -> Unit:
         """One unit's inner parameters minimising the criterion, the other units fixed (cached)."""
         from scipy.optimize import minimize, minimize_scalar
 
         unit = units[position]
-        key = (id(crit), unit, tuple(sorted((repr(u) for k, u in enumerate(units) if k != position))))
+        key = (id(crit), quick, unit, tuple(sorted((repr(u) for k, u in enumerate(units) if k != position))))
         if key in self._refine_cache:
             return self._refine_cache[key]
         self._criteria_alive.append(crit)  # keeps id(crit) unique while the cache lives
         bounds = unit.bounds(self._all_X)
         objective = self._objective(crit, units, columns, position)
         start = np.array(unit.theta, dtype=float)
-        if len(start) == 1:
+        if not np.all(np.isfinite(start)) or np.any(start == 0):
+            theta = start
+        elif len(start) == 1:
             # one parameter: bounded Brent search on a log scale around the grid point (the grid's
             # neighbours are a factor of about 1.5 to 2 away)
             sign = 1.0 if start[0] > 0 else -1.0
             low, high = max(abs(start[0]) / 2.0, 1e-12), abs(start[0]) * 2.0
             result = minimize_scalar(lambda v: objective([sign * math.exp(v)]), bounds=(math.log(low), math.log(high)),
-                                     method="bounded", options={"xatol": 1e-4, "maxiter": 40})
+                                     method="bounded", options={"xatol": 1e-4, "maxiter": 8 if quick else 40})
             theta = np.clip([sign * math.exp(result.x)], [bounds[0][0]], [bounds[0][1]])
         else:
             result = minimize(objective, start, method="Nelder-Mead",
                               options={"xatol": 1e-4 * (np.abs(start).max() + 1e-12), "fatol": 1e-4,
-                                       "maxiter": 40 * len(start)})
+                                       "maxiter": (6 if quick else 40) * len(start)})
             theta = np.clip(result.x, [b[0] for b in bounds], [b[1] for b in bounds])
         better = unit.with_theta(theta) if objective(theta) <= objective(start) else unit
         self._refine_cache[key] = better
@@ -526,11 +489,24 @@ class SymbolicODERegressor(ODERegressorBase):
                 continue
             objective = self._objective(crit, units, columns, position)
             chosen = [Fraction(repr(float(f"{v:.4g}"))) for v in unit.theta]
-            # Snap one parameter at a time, simplest number first, while the criterion stays within the margin.
+            # Snap one parameter at a time, simplest number first, while the criterion stays within
+            # the margin; with two parameters, the other one is re-fitted for each candidate (the
+            # logistic's centre moves with its slope) before it is snapped in turn.
             for index in range(len(unit.theta)):
                 for candidate in simple_numbers(unit.theta[index]):
                     trial = list(chosen)
                     trial[index] = candidate
+                    if len(trial) == 2 and index == 0:
+                        other = float(unit.theta[1])
+
+                        def partial(v, first=float(candidate)):
+                            return objective([first, v])
+                        from scipy.optimize import minimize_scalar
+
+                        width = 0.2 * (abs(other) + float(np.ptp(self._all_X[:, unit.state])))
+                        result = minimize_scalar(partial, bounds=(other - width, other + width), method="bounded",
+                                                 options={"xatol": 1e-5 * (abs(other) + 1.0), "maxiter": 40})
+                        trial[1] = Fraction(repr(float(f"{result.x:.4g}")))
                     if objective([float(v) for v in trial]) <= best + self.margin:
                         chosen = trial
                         break
@@ -570,17 +546,19 @@ class SymbolicODERegressor(ODERegressorBase):
                                  self.library_size_, nonlinear, self.criterion, self.gamma)
             units_j = list(library)
 
-            def refine(kept, new, units_j=units_j, crit=crit):
-                # a unit added by a forward step: its inner parameters refined in context
+            def refine(kept, new, quick=False, units_j=units_j, crit=crit):
+                # a unit added by a forward step: its inner parameters refined in context (quick: a
+                # rough search of a few evaluations, to rank the candidate additions)
                 if self._out_of_time():
                     return None
                 members = [units_j[k] for k in kept]
                 position = members.index(units_j[new])
                 columns = [crit.A[:, k] * crit.scale[k] for k in kept]
-                better = self._optimise(crit, members, columns, position)
+                better = self._optimise(crit, members, columns, position, quick=quick)
                 if better == units_j[new]:
                     return None
-                units_j.append(better)
+                if not quick:
+                    units_j.append(better)
                 return self._column(better, better.theta)
 
             search = stepwise_search(crit, groups, complexities, start_sets=starts[j], max_terms=max_terms,
@@ -697,19 +675,15 @@ class SymbolicODERegressor(ODERegressorBase):
         return equations
 
     def _simulate_on_data(self, equations) -> tuple[float, bool]:
-        field_function = sympy.lambdify(self.variables_, equations, modules="numpy")
+        """R^2 of the equations integrated from each trajectory's first sample, and whether they diverged
+        (:func:`lincomb.learn.symreg_validation.integrated_r2`: LSODA, stopped when a state leaves 100
+        times the data's scale; at most 3 s per trajectory here)."""
+        from .symreg_validation import integrated_r2
 
-        def field(x):
-            return np.asarray(field_function(*x), dtype=float)
-
-        data, simulated, diverged = [], [], False
-        for t, X in self._raw_trajectories:
-            bound = 10.0 * float(np.max(np.abs(X))) + 1.0
-            Y, bad = integrate_field(field, X[0], t, bound)
-            diverged |= bad
-            data.append(X)
-            simulated.append(Y)
-        return (_pooled_r2(data, simulated) if not diverged else -math.inf), diverged
+        times = [t for t, _ in self._raw_trajectories]
+        data = [X for _, X in self._raw_trajectories]
+        fit = integrated_r2(equations, self.variables_, times, data, time_limit=3.0)
+        return float(fit.r2), bool(fit.diverged)
 
     def _check_divergence(self, equations) -> None:
         """Integrate the chosen system; if it diverges, try stable alternatives that score close."""

@@ -232,7 +232,10 @@ class Unit:
         top = float(np.max(np.abs(x))) or 1.0
         span = float(np.ptp(x)) or top
         if self.family in ("hill", "repress"):
-            return [(_hill_floor(x), top * 3.0 ** (1.0 / self.power))]
+            low = _hill_floor(x)
+            if self.power % 2:
+                low = max(low, 3.0 * max(0.0, -float(np.min(x))))
+            return [(low, top * 3.0 ** (1.0 / self.power))]
         if self.family == "exp":
             return [(-8.0 / span, 8.0 / span)]
         if self.family == "arrhenius":
@@ -264,8 +267,8 @@ def _grid(unit_family: str, x: np.ndarray, power: int = 1) -> list[tuple[float, 
         scale = float(np.median(x))
         return [(float(a),) for a in np.geomspace(0.5, 20.0, 6) * scale]
     if unit_family == "logistic":
-        rates = np.geomspace(3.0, 30.0, 3) / span
-        centres = np.quantile(x, [0.2, 0.4, 0.6, 0.8])
+        rates = np.geomspace(2.0, 40.0, 5) / span
+        centres = np.min(x) + span * np.array([0.15, 0.325, 0.5, 0.675, 0.85])
         return [(float(a), float(c)) for a in np.concatenate([-rates[::-1], rates]) for c in centres]
     return [()]
 
@@ -312,19 +315,26 @@ def build_library(X: np.ndarray, degree: int, families: Sequence[str] = FAMILIES
         x = X[:, i]
         # Signs as the data show them (a few noisy samples across 0 do not make a state signed).
         positive = bool(np.quantile(x, 0.02) > 0)
+        # Odd Hill powers need K**h + x**h > 0: a state that is positive but for noise near 0 keeps
+        # them, with K above three times its most negative value.
+        nonnegative = positive or bool(np.quantile(x, 0.02) > -0.05 * np.max(np.abs(x)))
         both = bool(np.quantile(x, 0.2) < 0 < np.quantile(x, 0.8))
         for family in families:
             if family == "poly" or (family in ("log", "arrhenius") and not positive) or (family == "abs" and not both):
                 continue
             if family in ("hill", "repress"):
-                powers = [h for h in _HILL_POWERS if positive or h % 2 == 0]
+                powers = [h for h in _HILL_POWERS if nonnegative or h % 2 == 0]
                 if np.ptp(x) < 1e-12:
                     continue
             else:
                 powers = [0]
             for h in powers:
-                for m in factors:
+                # sin and cos alone: times a state they mimic polynomials near 0 (y cos x ~ y - x**2 y/2)
+                # and were chosen spuriously on noisy polynomial systems
+                for m in (factors if family not in ("sin", "cos") else [None]):
                     for theta in _grid(family, x, h or 1):
+                        if family in ("hill", "repress") and h % 2 and theta[0] < 3.0 * max(0.0, -float(np.min(x))):
+                            continue
                         units.append(Unit(family, i, h, m, theta))
     return units
 

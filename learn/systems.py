@@ -280,6 +280,16 @@ def _reference_systems() -> dict[str, ODESystem]:
                       {"m": "-0.05", "w": 1, "A": 1}, [[1, 0]], test_x0=[0.5, 0.5], t_end=20.0),
             ODESystem("spruce_budworm", "x", ["r*x*(1 - x/K) - x**2/(1 + x**2)"], {"r": "0.4", "K": 20},
                       [[2.4], [23.3], [0.3], [5.0], [12.0]], test_x0=[10.0], t_end=20.0),
+            # Non-polynomial classes of issue 15 (checks symreg-recovers-michaelis-menten, -gompertz,
+            # -logistic-switch): a saturating rate, a logarithm, a logistic unit.
+            ODESystem("michaelis_menten", "sp", ["-V*s/(K + s)", "V*s/(K + s) - k*p"],
+                      {"V": 2, "K": "3/2", "k": "3/10"}, [[10, 0.5], [4, 3]], test_x0=[6, 2], t_end=15.0,
+                      samples=1001),
+            ODESystem("gompertz", "x", ["r*x*log(K/x)"], {"r": "1/2", "K": 20}, [[1.0], [30.0]], test_x0=[5.0],
+                      t_end=10.0, samples=1001),
+            ODESystem("logistic_switch", "x", ["b - k*x + v/(1 + exp(-a*(x - c)))"],
+                      {"b": "1/5", "k": 1, "v": 3, "a": 4, "c": "3/2"}, [[0.0], [1.2], [1.8], [4.5]],
+                      test_x0=[2.5], t_end=6.0, samples=1001),
         ]
     }
 

@@ -365,8 +365,9 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
        a large library of nearly collinear units is myopic (its first choice is the one unit that
        mimics most of the signal alone), so a path is run in each of ``sublibraries`` as well as in
        the whole library (from the empty set): the first sub-library from the empty set, each later
-       one from the first one's result (e.g. the polynomials of low degree, then one more family
-       grown onto them).
+       one from the first one's greedy set of about ``max_terms / 2`` columns (e.g. the polynomials
+       of low degree, then one more family grown onto them; the local search drops what is not
+       needed).
     2. **Local search** from the best set of each path and from each start set, in that path's
        sub-library and then in the whole library: the best of dropping a column, adding one or
        swapping one for another (the swap's new column chosen by the residual drop), while the
@@ -434,15 +435,24 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
     masks.append(np.ones(columns, dtype=bool))
     whole = len(masks) - 1
 
-    def best_addition(kept: tuple[int, ...], inside: np.ndarray) -> tuple[int, ...] | None:
+    def best_additions(kept: tuple[int, ...], inside: np.ndarray, count: int, per_group: int = 1) -> list[int]:
+        """The columns (at most ``per_group`` of a group) whose addition lowers the residual most, best first."""
         _, drop = criterion.gains(kept, None if inside.all() else inside)
         mask = inside.copy()
         if kept:
             mask &= ~np.isin(column_group, column_group[list(kept)])
         drop[~mask] = -np.inf
-        if not np.isfinite(drop).any():
-            return None
-        return tuple(sorted(kept + (int(np.argmax(drop)),)))
+        found: list[int] = []
+        for index in np.argsort(-drop):
+            if not np.isfinite(drop[index]) or len(found) == count:
+                break
+            if np.count_nonzero(column_group[found] == column_group[index]) < per_group:
+                found.append(int(index))
+        return found
+
+    def best_addition(kept: tuple[int, ...], inside: np.ndarray) -> tuple[int, ...] | None:
+        found = best_additions(kept, inside, 1)
+        return tuple(sorted(kept + (found[0],))) if found else None
 
     def append_refined(kept: tuple[int, ...], new: int) -> tuple[int, ...]:
         nonlocal column_group
@@ -460,12 +470,33 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
         path: list[tuple[int, ...]] = [current]
         criterion.score(current)
         for _ in range(min(max_terms - len(current), int(masks[which].sum()))):
-            grown = best_addition(current, masks[which])
-            if grown is None:
-                break
-            new = (set(grown) - set(current)).pop()
-            if refine is not None and criterion.nonlinear[new] > 0:
-                grown = append_refined(grown, new)
+            if refine is None:
+                grown = best_addition(current, masks[which])
+                if grown is None:
+                    break
+            else:
+                # the 36 best additions (up to three grid points of a unit), each unit with inner
+                # parameters roughly refined first (the
+                # best grid point of the right unit can rank below a wrong unit before refinement);
+                # the winner is then refined fully and joins the library
+                options = []
+                for new in best_additions(current, masks[which], 36, per_group=3):
+                    if criterion.nonlinear[new] > 0:
+                        column = refine(tuple(sorted(current + (new,))), new, quick=True)
+                        if column is not None:
+                            scale = float(np.sqrt(np.mean(column**2))) or 1.0
+                            stacked = np.column_stack([criterion.A[:, list(current)], column / scale])
+                            rss, _ = criterion.rss_columns(stacked)
+                            inner = int(criterion.nonlinear[list(current) + [new]].sum())
+                            options.append((criterion.from_rss(rss, len(current) + 1, inner), new))
+                            continue
+                    options.append((criterion.score(tuple(sorted(current + (new,)))), new))
+                if not options:
+                    break
+                new = min(options)[1]
+                grown = tuple(sorted(current + (new,)))
+                if criterion.nonlinear[new] > 0:
+                    grown = append_refined(grown, new)
             current = grown
             path.append(current)
             criterion.score(current)
@@ -520,12 +551,19 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
 
     path: list[tuple[int, ...]] = []
     ends = []
+    first_path: list[tuple[int, ...]] = []
     for which in range(len(masks)) if forward_paths else []:
         # The first sub-library's choice is where the later sub-libraries start growing from (the
         # polynomials of low degree, then a family added to them: the library grows only while the
         # criterion improves); the whole library starts from nothing.
-        origin = ends[0] if ends and which not in (0, whole) and len(sublibraries) > 1 else ()
+        origin = ()
+        if first_path and which not in (0, whole) and len(sublibraries) > 1:
+            # the greedy polynomial set of about half the largest size (the criterion's choice
+            # can be empty when no polynomial fits well, and the family units then grow alone)
+            origin = first_path[min(len(first_path) - 1, max(3, max_terms // 2))]
         sub_path = forward(which, origin)
+        if which == 0:
+            first_path = sub_path
         if which == whole:
             path = sub_path
         ends.append(local(min(sub_path, key=criterion.score), masks[which]))

@@ -2,7 +2,7 @@
 
 For each system the check simulates training trajectories (scipy, tolerances 1e-10), adds Gaussian
 noise at 1 % of each signal's RMS with a fixed seed, fits
-:class:`lincomb.learn.symreg.SymbolicODERegressor` (fixed seed), and exports the learned equations as
+:class:`lincomb.learn.symreg.SymbolicODERegressor` with its defaults (fixed seed), and exports the learned equations as
 term keys with the exact rationals of the learned (decimal) coefficients.  The certificate, of kind
 ``symreg-recovery``, is a **measurement record**: the coefficients are measured, not proved.  Its
 standard-library checker re-derives exact structure equality with the stated true system and the
@@ -12,8 +12,8 @@ Run one alone with ``python -m lincomb.proofs_check.symreg_checks lorenz``.
 
 Examples
 --------
->>> sorted(RECOVERY_CHECKS)[:2]
-['symreg-recovers-damped-pendulum', 'symreg-recovers-lorenz']
+>>> sorted(RECOVERY_CHECKS)[:3]
+['symreg-recovers-damped-pendulum', 'symreg-recovers-gompertz', 'symreg-recovers-logistic-switch']
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ __all__ = [
     "RECOVERY_CHECKS",
     "recovery_certificate",
     "run_damped_pendulum",
+    "run_gompertz",
+    "run_logistic_switch",
     "run_lorenz",
     "run_lotka_volterra",
+    "run_michaelis_menten",
     "run_spruce_budworm",
     "run_van_der_pol",
 ]
@@ -39,13 +42,17 @@ TOLERANCE = Fraction(1, 50)
 NOISE_SEED = 2024
 MODEL_SEED = 0
 
-#: check id -> (system name, regressor options); the options are recorded in the certificate.
+#: check id -> (system name, regressor options); the options are recorded in the certificate.  Every
+#: check uses the regressor's defaults (issue 15: one default configuration, no per-system options).
 RECOVERY_CHECKS: dict[str, tuple[str, dict]] = {
-    "symreg-recovers-lorenz": ("lorenz", {"degree": 2}),
+    "symreg-recovers-lorenz": ("lorenz", {}),
     "symreg-recovers-van-der-pol": ("van_der_pol", {}),
     "symreg-recovers-lotka-volterra": ("lotka_volterra", {}),
     "symreg-recovers-damped-pendulum": ("damped_driven_pendulum", {}),
-    "symreg-recovers-spruce-budworm": ("spruce_budworm", {"rational": True, "degree": 2, "functions": ()}),
+    "symreg-recovers-spruce-budworm": ("spruce_budworm", {}),
+    "symreg-recovers-michaelis-menten": ("michaelis_menten", {}),
+    "symreg-recovers-gompertz": ("gompertz", {}),
+    "symreg-recovers-logistic-switch": ("logistic_switch", {}),
 }
 
 
@@ -70,7 +77,7 @@ def recovery_certificate(check_id: str, progress=None, noise: Fraction = NOISE, 
 
     Examples
     --------
-    >>> cert = recovery_certificate("symreg-recovers-lotka-volterra", epochs=200, degree=2, functions=())
+    >>> cert = recovery_certificate("symreg-recovers-lotka-volterra", degree=2, functions=())
     >>> cert["kind"], cert["claim"]["tolerance"], cert["data"]["learned_equations"][0].keys() == {"x", "x*y"}
     ('symreg-recovery', '1/50', True)
     """
@@ -79,7 +86,7 @@ def recovery_certificate(check_id: str, progress=None, noise: Fraction = NOISE, 
     from lincomb.theory.expression_compare import relative_coefficient_errors, term_coefficients
 
     name, options = RECOVERY_CHECKS[check_id]
-    options = {**options, **overrides, "seed": MODEL_SEED}
+    options = {**options, **overrides, "seed": MODEL_SEED, "progress": False}
     system = get_system(name)
     t = system.time_grid()
     trajectories = [
@@ -118,11 +125,10 @@ def recovery_certificate(check_id: str, progress=None, noise: Fraction = NOISE, 
             "t_end": float(system.t_end),
             "samples_per_trajectory": int(t.size),
             "noise_seeds": [NOISE_SEED + k for k in range(len(trajectories))],
-            "derivatives": ("Savitzky-Golay smoothed finite differences, window chosen from the data (network "
-                            "training and a start set); terms chosen and coefficients fitted on the weak form of "
-                            "the raw data"
-                            if options.get("integral_refit", True) else
-                            "Savitzky-Golay smoothed finite differences, window chosen from the data"),
+            "derivatives": ("none: terms chosen and coefficients fitted on the noise-weighted weak form of the raw "
+                            "data (test functions of a support chosen from the data's noise)"
+                            + ("; the trained network (on Savitzky-Golay derivatives) adds starting sets"
+                               if options.get("network") else "")),
         },
     }
     return make_certificate("symreg-recovery", claim, data, solver="lincomb.learn.symreg.SymbolicODERegressor",
@@ -182,6 +188,39 @@ def run_spruce_budworm(progress=None) -> list[dict]:
     True
     """
     return [recovery_certificate("symreg-recovers-spruce-budworm", progress)]
+
+
+def run_michaelis_menten(progress=None) -> list[dict]:
+    """Check ``symreg-recovers-michaelis-menten`` (a saturating rate ``V s/(K + s)``, defaults).
+
+    Examples
+    --------
+    >>> callable(run_michaelis_menten)
+    True
+    """
+    return [recovery_certificate("symreg-recovers-michaelis-menten", progress)]
+
+
+def run_gompertz(progress=None) -> list[dict]:
+    """Check ``symreg-recovers-gompertz`` (a logarithm, ``r x log(K/x)``, defaults).
+
+    Examples
+    --------
+    >>> callable(run_gompertz)
+    True
+    """
+    return [recovery_certificate("symreg-recovers-gompertz", progress)]
+
+
+def run_logistic_switch(progress=None) -> list[dict]:
+    """Check ``symreg-recovers-logistic-switch`` (a logistic unit ``v/(1 + exp(-a (x - c)))``, defaults).
+
+    Examples
+    --------
+    >>> callable(run_logistic_switch)
+    True
+    """
+    return [recovery_certificate("symreg-recovers-logistic-switch", progress)]
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 A right-hand side is brought to a canonical sum of terms, ``sum_k c_k * m_k``, where ``c_k`` is a
 number and ``m_k`` a product of powers of *bases* (variables, functions such as ``sin(x)``, or
 sums in a denominator).  Floats are first replaced by the exact rationals of their shortest decimal
-form, so everything after that is exact.  Logarithms are expanded (``log(K/x) = log(K) - log(x)``).
+form, so everything after that is exact.  Logarithms are expanded (``log(K/x) = log(K) - log(x)``),
+and a logistic unit ``1/(1 + exp(u))`` is written with ``u`` increasing in its first variable
+(``1/(1 + exp(-u)) = 1 - 1/(1 + exp(u))``).
 Rational functions of one variable are put in partial-fraction form first (``x**2/(1 + x**2)``
 becomes ``1 - 1/(x**2 + 1)``), and so is each term whose denominator involves one variable only
 (``x*y/(x + 2)`` becomes ``y - 2*y/(x + 2)``), so two ways of writing the same rational term have the
@@ -72,6 +74,30 @@ def rationalize(expr) -> sympy.Expr:
     return expr.xreplace(floats) if floats else expr
 
 
+def _orient_logistics(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> sympy.Expr:
+    """Write every logistic unit ``1/(1 + exp(u))`` with ``u`` increasing in its first variable.
+
+    ``1/(1 + exp(u)) = 1 - 1/(1 + exp(-u))``: the two forms of one unit are the same function, so the
+    one whose exponent has a negative coefficient on its first variable (in the order given) is
+    rewritten as the other.
+    """
+    def is_logistic(node):
+        if not (isinstance(node, sympy.Pow) and node.exp == -1 and isinstance(node.base, sympy.Add)):
+            return False
+        rest = node.base - 1
+        return isinstance(rest, sympy.exp) and any(rest.has(s) for s in symbols)
+
+    def oriented(node):
+        argument = (node.base - 1).args[0]
+        first = next(s for s in symbols if argument.has(s))
+        slope = sympy.expand(argument).coeff(first)
+        if slope.is_number and slope < 0:
+            return 1 - 1 / (1 + sympy.exp(sympy.expand(-argument, power_exp=False)))
+        return node
+
+    return expr.replace(is_logistic, oriented)
+
+
 def canonical_form(expr, variables: Sequence) -> sympy.Expr:
     """The expanded, exact form whose top-level terms are compared.
 
@@ -85,7 +111,8 @@ def canonical_form(expr, variables: Sequence) -> sympy.Expr:
     2*x/5 - 1 + 1/(x**2 + 1)
     """
     symbols = _symbols(variables)
-    expr = sympy.expand_log(rationalize(expr), force=True)
+    expr = sympy.powsimp(sympy.expand_log(rationalize(expr), force=True), deep=True, combine="exp")  # exp(6)*exp(-4x) = exp(6 - 4x)
+    expr = _orient_logistics(expr, symbols)
     present = [s for s in symbols if expr.has(s)]
     if len(present) == 1 and expr.is_rational_function(*present):
         _, denominator = sympy.fraction(sympy.together(expr))
@@ -96,14 +123,14 @@ def canonical_form(expr, variables: Sequence) -> sympy.Expr:
         # II) is split into partial fractions in that variable: y - K*y/(K + x), so that
         # x*y/(K + x) and y*K/(K + x) written beside a y term have the same terms.
         pieces = []
-        for term in sympy.Add.make_args(sympy.expand(expr)):
+        for term in sympy.Add.make_args(sympy.expand(expr, power_exp=False)):
             _, denominator = sympy.fraction(sympy.together(term))
             inside = [s for s in present if denominator.has(s)]
             if len(inside) == 1 and denominator.is_polynomial(inside[0]) and term.is_rational_function(*present):
                 term = sympy.apart(term, inside[0])
             pieces.append(term)
         expr = sympy.Add(*pieces)
-    return sympy.expand(expr)
+    return sympy.expand(expr, power_exp=False)
 
 
 def _exponent_text(exponent: sympy.Expr) -> str:
@@ -133,6 +160,9 @@ def term_key(monomial) -> str:
         return "1"
     factors = []
     for factor in sympy.Mul.make_args(monomial):
+        if isinstance(factor, sympy.exp):  # exp(u), not E^u
+            factors.append(_base_text(factor))
+            continue
         base, exponent = factor.as_base_exp()
         factors.append(_base_text(base) + _exponent_text(exponent))
     return "*".join(sorted(factors))
