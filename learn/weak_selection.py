@@ -361,7 +361,7 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
     """Choose columns by forward selection, then drop / add / swap moves, then parsimony among near-ties.
 
     1. **Forward paths** (orthogonal least squares): add the column that lowers the residual most,
-       up to ``max_terms``; at most one column per group (one grid point of a unit).  A greedy path in
+       up to ``max_terms`` or two steps past the path's best set; at most one column per group (one grid point of a unit).  A greedy path in
        a large library of nearly collinear units is myopic (its first choice is the one unit that
        mimics most of the signal alone), so a path is run in each of ``sublibraries`` as well as in
        the whole library (from the empty set): the first sub-library from the empty set, each later
@@ -475,12 +475,12 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
                 if grown is None:
                     break
             else:
-                # the 36 best additions (up to three grid points of a unit), each unit with inner
+                # the 24 best additions (up to three grid points of a unit), each unit with inner
                 # parameters roughly refined first (the
                 # best grid point of the right unit can rank below a wrong unit before refinement);
                 # the winner is then refined fully and joins the library
                 options = []
-                for new in best_additions(current, masks[which], 36, per_group=3):
+                for new in best_additions(current, masks[which], 24, per_group=3):
                     if criterion.nonlinear[new] > 0:
                         column = refine(tuple(sorted(current + (new,))), new, quick=True)
                         if column is not None:
@@ -500,6 +500,11 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
             current = grown
             path.append(current)
             criterion.score(current)
+            # stop two steps past the best set of the path: only that set seeds the local search
+            # (not the first sub-library's path, whose longer sets are the later paths' origins)
+            scores = [criterion.score(p) for p in path]
+            if which != 0 and len(path) - 1 - int(np.argmin(scores)) >= 2:
+                break
         return path
 
     def local(current: tuple[int, ...], inside: np.ndarray) -> tuple[int, ...]:
