@@ -224,7 +224,7 @@ def weak_test_matrices(t, window: int = 101, order: int = 4, stride: int | None 
     return test, derivative
 
 
-def local_noise_variance(X, window: int = 15) -> np.ndarray:
+def local_noise_variance(X, window: int = 15, t=None) -> np.ndarray:
     """The noise variance of each sample, estimated locally: (n, d) like ``X``.
 
     The residual of a short Savitzky-Golay fit (7 samples, cubic) is mostly noise; its square,
@@ -247,6 +247,21 @@ def local_noise_variance(X, window: int = 15) -> np.ndarray:
     n, d = X.shape
     short = _WINDOWS[0]
     result = np.empty_like(X)
+    if t is not None and n >= 3 and not _uniform(t):
+        # Irregular times: the residual of linear interpolation between the two neighbours, in
+        # time (a filter on the sample index would read the irregular spacing as noise).
+        t = np.asarray(t, dtype=float)
+        left, right = t[1:-1] - t[:-2], t[2:] - t[1:-1]
+        a, b = right / (left + right), left / (left + right)
+        kernel = np.ones(window) / window
+        for j in range(d):
+            residual = X[1:-1, j] - a * X[:-2, j] - b * X[2:, j]
+            squares = residual**2 / (1.0 + a**2 + b**2)
+            if squares.size >= window:
+                squares = np.convolve(squares, kernel, mode="same")
+            result[1:-1, j] = squares
+            result[0, j], result[-1, j] = squares[0], squares[-1]
+        return result
     if n < 2 * short + 1:
         result[:] = np.var(X, axis=0) * 1e-4
         return result
@@ -262,6 +277,11 @@ def local_noise_variance(X, window: int = 15) -> np.ndarray:
         padded[n - short:] = squares[-1]
         result[:, j] = padded
     return result
+
+
+def _uniform(t) -> bool:
+    steps = np.diff(np.asarray(t, dtype=float))
+    return bool(np.allclose(steps, steps[0], rtol=1e-6, atol=0))
 
 
 def weak_window(t, X) -> int:
@@ -291,6 +311,8 @@ def weak_window(t, X) -> int:
     upper = max(15, n // 25)
     if n < 2 * _WINDOWS[0] + 1:
         return max(5, min(upper, n))
+    if not _uniform(t):  # the noise-based rule assumes equal steps; irregular times get the shortest support
+        return int(min(upper, 15))
     smoothing = max(choose_window(X[:, i]) for i in range(X.shape[1]))
     return int(min(upper, max(15, smoothing)))
 

@@ -17,8 +17,9 @@ with ``lincomb symreg fit``):
 
 * *Weak form* (Messenger and Bortz, J. Comput. Phys. 2021): for local test functions ``phi`` the
   equation ``x' = sum_k w_k m_k(x)`` gives ``-int phi' x dt = sum_k w_k int phi m_k(x) dt``; the rows
-  are built from the raw samples (irregular times too, by the trapezoid rule), no derivative is
-  estimated and nothing is smoothed.  The support of the test functions is chosen from the data's
+  are built from the raw samples by the trapezoid rule, no derivative is estimated and nothing is
+  smoothed (irregular times are first put on an even grid by cubic splines, on which the rule is
+  accurate).  The support of the test functions is chosen from the data's
   noise (:func:`~lincomb.learn.ode_regression.weak_window`).
 * *Selection on one library for all systems* (:mod:`lincomb.learn.weak_selection`): the units of
   every family, inner parameters on small grids scaled to the data, are the columns; forward
@@ -143,6 +144,37 @@ def _snap_weight(value: float) -> Fraction:
         if candidate > 0 and abs(float(candidate) - value) <= 0.05 * value:
             return candidate
     return Fraction(repr(round(value, 4)))
+
+
+def _resample_irregular(t, X):
+    """Trajectories with irregular times, put on an even grid of as many samples by cubic splines.
+
+    The weak form integrates ``phi' x`` by the trapezoid rule; on equal steps that rule is very
+    accurate for test functions that vanish smoothly at both ends (the end corrections of the
+    Euler-Maclaurin formula vanish), on irregular steps it is not (errors of several percent at 60
+    samples per support).  A cubic spline through the samples is accurate to fourth order in the
+    step on smooth data and carries the noise linearly.  Evenly sampled trajectories are unchanged.
+    """
+    from scipy.interpolate import CubicSpline
+
+    from .ode_regression import _trajectories, _uniform
+
+    pairs = _trajectories(t, X)
+    if all(np.ndim(tk) != 1 or np.size(tk) < 3 or _uniform(tk) for tk, _ in pairs):
+        return t, X
+    times, states = [], []
+    for tk, Xk in pairs:
+        tk = np.asarray(tk, dtype=float)
+        Xk = np.asarray(Xk, dtype=float)
+        if tk.ndim == 1 and tk.size >= 3 and not _uniform(tk) and np.all(np.diff(tk) > 0) and np.all(np.isfinite(Xk)):
+            even = np.linspace(tk[0], tk[-1], tk.size)
+            Xk = CubicSpline(tk, Xk, axis=0)(even)
+            tk = even
+        times.append(tk)
+        states.append(Xk)
+    if not isinstance(X, (list, tuple)):
+        return times[0], states[0]
+    return times, states
 
 
 def _complements(units: list[Unit]) -> list[list[Unit]]:
@@ -380,7 +412,7 @@ class SymbolicODERegressor(ODERegressorBase):
             values = np.column_stack([u.values(X) for u in units])
             blocks_A.append(Phi @ np.where(np.isfinite(values), values, np.nan))
             blocks_B.append(-(dPhi @ X))
-            blocks_V.append(dPhi**2 @ local_noise_variance(X))
+            blocks_V.append(dPhi**2 @ local_noise_variance(X, t=t))
             tests.append(sparse.csr_matrix(Phi))  # each row is nonzero on one window only
             # Neighbouring test functions overlap (stride a quarter of the support): about every
             # second row carries an independent error (every row, once the stride reaches half the support).
@@ -492,8 +524,12 @@ class SymbolicODERegressor(ODERegressorBase):
             # Snap one parameter at a time, simplest number first, while the criterion stays within
             # the margin; with two parameters, the other one is re-fitted for each candidate (the
             # logistic's centre moves with its slope) before it is snapped in turn.
+            limits = unit.bounds(self._all_X)
             for index in range(len(unit.theta)):
                 for candidate in simple_numbers(unit.theta[index]):
+                    low, high = limits[index] if index < len(limits) else (-math.inf, math.inf)
+                    if not low <= float(candidate) <= high:
+                        continue
                     trial = list(chosen)
                     trial[index] = candidate
                     if len(trial) == 2 and index == 0:
@@ -737,6 +773,7 @@ class SymbolicODERegressor(ODERegressorBase):
         -0.5*u**2 + 1.0*u
         """
         self._started = time.perf_counter()
+        t, X = _resample_irregular(t, X)
         super().fit(t, X, names=names)
         self.fit_seconds_ = time.perf_counter() - self._started
         self._say(f"done: R^2 of the integrated model on the data {self.r2_integrated_:.4f}")

@@ -242,7 +242,9 @@ class Unit:
             low = float(np.min(x))
             return [(low / 100.0, 30.0 * low)]
         if self.family == "logistic":
-            return [(-60.0 / span, 60.0 / span), (float(np.min(x)), float(np.max(x)))]
+            # the centre inside the data (5th to 95th percentile): a logistic centred at the edge is
+            # a step that only fits the few samples there
+            return [(-60.0 / span, 60.0 / span), (float(np.quantile(x, 0.05)), float(np.quantile(x, 0.95)))]
         return []
 
 
