@@ -13,7 +13,13 @@ largest partition, regions_partition.png.
 ``--suite lp``: exact LP enumeration vs the MILP on networks of widths 4..32, inputs 2..4 in [-3, 3]^n
 (benchmarks/results/regions.json and regions.png).
 
-Run: python benchmarks/regions.py [--suite planar|lp] [--quick] [--cases I ...] [--milp-limit S] [--anchor-limit S]
+``--suite acceptance``: issue 19's acceptance network (random (64, 64, 64), 2-D, [-4, 4]^2), ``--repeats``
+times: enumeration vs verification, in process and as the commands ``lincomb regions count`` / ``lincomb
+verify``, wall and CPU seconds, ratios of minima and medians (benchmarks/results/regions_planar_acceptance.json).
+
+Every planar row also has CPU seconds (time.process_time, same run) and verify/enumerate ratios (wall, CPU).
+
+Run: python benchmarks/regions.py [--suite planar|lp|acceptance] [--repeats R] [--quick] [--cases I ...] [--milp-limit S] [--anchor-limit S]
      [--dask local:2]   (lp suite)
 """
 
@@ -162,18 +168,21 @@ def run_planar_case(index, anchor_limit, milp_limit) -> dict:
         slice_ = {"origin": [0, 0, 0, 0], "directions": [[1, 0, 1, 0], [0, 1, 0, -1]]}
     else:
         network = random_network_wide(widths, seed=index)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     partition = planar_partition(network, box, **slice_)
     certificate = partition_certificate(partition, f"{name} network {widths}")
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     text = json.dumps(certificate, separators=(",", ":"))
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     verdict = verify_certificate(json.loads(text))
-    verify_seconds = time.perf_counter() - start
+    verify_seconds, verify_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     row = {
         "network": name, "widths": widths, "inputs": network.input_dimension, "regions": partition.count,
         "seconds": round(seconds, 3), "regions_per_second": round(partition.count / seconds),
         "verify_seconds": round(verify_seconds, 3), "verified": verdict.verified,
+        "cpu_seconds": round(cpu, 3), "verify_cpu_seconds": round(verify_cpu, 3),
+        "ratio_verify_over_enumerate_wall": round(verify_seconds / seconds, 2),
+        "ratio_verify_over_enumerate_cpu": round(verify_cpu / cpu, 2),
         "bytes_per_region": len(text) // partition.count, "exact_decisions": partition.exact_decisions, **extra,
     }
     for kind, limit in (("lp", anchor_limit), ("milp", milp_limit)):
@@ -223,6 +232,8 @@ def planar_main(args) -> int:
                 anchors += f" agree {row.get(f'{kind}_agree')}"
         print(f"{row['network']:>8} {str(row['widths']):>18}: {row['regions']:7d} regions {row['seconds']:7.2f} s "
               f"{row['regions_per_second']:6d}/s, verify {row['verify_seconds']:6.2f} s ({row['verified']}), "
+              f"verify/enumerate {row['ratio_verify_over_enumerate_wall']} wall "
+              f"{row['ratio_verify_over_enumerate_cpu']} CPU, "
               f"{row['bytes_per_region']} B/region{anchors}", flush=True)
         (results / "regions_planar.json").write_text(json.dumps({
             "benchmark": "regions (planar suite)", "box": "[-4, 4]^2 ([-3, 3]^2 for trained)",
@@ -257,10 +268,101 @@ def planar_main(args) -> int:
     return 0
 
 
+ACCEPTANCE_CASE = 7  # issue 19's acceptance network: random integer weights, widths (64, 64, 64), 2-D, [-4, 4]^2
+
+
+def _cli_seconds(arguments: list) -> tuple:
+    """(wall, CPU) seconds of one ``python -m lincomb ARGUMENTS`` child process (CPU: user + system)."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "lincomb", *arguments], check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def acceptance_main(args) -> int:
+    """Issue 19's item "the certificate verifies with `lincomb verify` in at most the enumeration's time".
+
+    The acceptance network, ``--repeats`` times, enumeration and verification interleaved in one run: in
+    process (enumeration = planar_partition + the certificate data; verification = JSON parse + the stdlib
+    checker) and as the commands ``lincomb regions count --certificate`` and ``lincomb verify`` (child
+    processes, interpreter start included in both). Wall and CPU (time.process_time in process, the
+    children's user + system time for the commands). Both sides are single-process. Writes
+    benchmarks/results/regions_planar_acceptance.json.
+    """
+    import statistics
+    import tempfile
+
+    from lincomb.proofs_check.checkers import verify_certificate
+    from lincomb.proofs_check.region_checks import partition_certificate
+    from lincomb.solvers.regions_planar import planar_partition
+
+    name, widths, _ = PLANAR_CASES[ACCEPTANCE_CASE]
+    network = random_network_wide(widths, seed=ACCEPTANCE_CASE)
+    box = ([-4, -4], [4, 4])
+    times = {key: [] for key in ("enumerate_wall", "enumerate_cpu", "verify_wall", "verify_cpu",
+                                 "cli_count_wall", "cli_count_cpu", "cli_verify_wall", "cli_verify_cpu")}
+    with tempfile.TemporaryDirectory() as folder:
+        net_path, cert_path = Path(folder) / "net.json", Path(folder) / "cert.json"
+        net_path.write_text(json.dumps(network.to_json()))
+        for _ in range(args.repeats):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            partition = planar_partition(network, box)
+            certificate = partition_certificate(partition, f"{name} network {widths}")
+            times["enumerate_wall"].append(time.perf_counter() - start)
+            times["enumerate_cpu"].append(time.process_time() - start_cpu)
+            text = json.dumps(certificate, separators=(",", ":"))
+            start, start_cpu = time.perf_counter(), time.process_time()
+            verified = verify_certificate(json.loads(text)).verified
+            times["verify_wall"].append(time.perf_counter() - start)
+            times["verify_cpu"].append(time.process_time() - start_cpu)
+            assert verified
+            wall, cpu = _cli_seconds(["regions", "count", str(net_path), "--box", "-4", "4", "-4", "4",
+                                      "--certificate", str(cert_path)])
+            times["cli_count_wall"].append(wall)
+            times["cli_count_cpu"].append(cpu)
+            wall, cpu = _cli_seconds(["verify", str(cert_path)])
+            times["cli_verify_wall"].append(wall)
+            times["cli_verify_cpu"].append(cpu)
+    summary = {}
+    for statistic, function in (("min", min), ("median", statistics.median)):
+        value = {key: function(series) for key, series in times.items()}
+        summary[statistic] = {key: round(v, 3) for key, v in value.items()}
+        for side, enumerate_key in (("", "enumerate"), ("cli_", "cli_count")):
+            for clock in ("wall", "cpu"):
+                summary[statistic][f"ratio_{side}verify_over_enumerate_{clock}"] = round(
+                    value[f"{side}verify_{clock}"] / value[f"{enumerate_key}_{clock}"], 2)
+    result = {
+        "benchmark": "regions acceptance (issue 19): verification time / enumeration time",
+        "network": f"random integer weights in [-5, 5], widths {widths}, 2 inputs, box [-4, 4]^2 (planar case {ACCEPTANCE_CASE})",
+        "regions": partition.count, "repeats": args.repeats,
+        "note": "measured on a shared 2-core machine under load (nice 10, BLAS pinned to 1 thread); "
+                "enumeration and verification both single-process, interleaved in one run",
+        "seconds": {key: [round(v, 3) for v in series] for key, series in times.items()}, **summary,
+    }
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "regions_planar_acceptance.json").write_text(json.dumps(result, indent=1) + "\n")
+    for statistic in ("min", "median"):
+        row = summary[statistic]
+        print(f"{statistic:>6}: in process enumerate {row['enumerate_cpu']:.2f} s CPU ({row['enumerate_wall']:.2f} wall), "
+              f"verify {row['verify_cpu']:.2f} s CPU ({row['verify_wall']:.2f} wall): ratio {row['ratio_verify_over_enumerate_cpu']} CPU "
+              f"{row['ratio_verify_over_enumerate_wall']} wall | commands: count {row['cli_count_cpu']:.2f} s CPU "
+              f"({row['cli_count_wall']:.2f} wall), verify {row['cli_verify_cpu']:.2f} s CPU ({row['cli_verify_wall']:.2f} wall): "
+              f"ratio {row['ratio_cli_verify_over_enumerate_cpu']} CPU {row['ratio_cli_verify_over_enumerate_wall']} wall", flush=True)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=("planar", "lp"), default="planar",
-                        help="planar: the exact partition at scale (default); lp: exact LP vs MILP on small networks")
+    parser.add_argument("--suite", choices=("planar", "lp", "acceptance"), default="planar",
+                        help="planar: the exact partition at scale (default); lp: exact LP vs MILP on small networks; "
+                             "acceptance: verification vs enumeration time on issue 19's network, repeated")
+    parser.add_argument("--repeats", type=int, default=5, help="repetitions (acceptance suite)")
     parser.add_argument("--anchor-limit", type=float, default=120.0, help="seconds for the LP enumerator (planar suite)")
     parser.add_argument("--quick", action="store_true", help="only the four smallest cases")
     parser.add_argument("--milp-limit", type=float, default=120.0, help="seconds per MILP enumeration")
@@ -269,6 +371,8 @@ def main(argv=None) -> int:
     parser.add_argument("--dask", metavar="TARGET",
                         help="run the cases as Dask tasks: local, local:N or a scheduler address (lincomb[distributed])")
     args = parser.parse_args(argv)
+    if args.suite == "acceptance":
+        return acceptance_main(args)
     if args.suite == "planar":
         if args.milp_limit == 120.0:
             args.milp_limit = 60.0

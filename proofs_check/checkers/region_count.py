@@ -486,15 +486,14 @@ def _sibling_packed(reference: tuple, reference_bits: int, rows: list, bits: int
         return reference
     packed = list(reference)
     columns = level.columns
-    j = 0
     while differing:
-        if differing & 1:
-            column = columns[j] if bits >> j & 1 else -columns[j]
-            for m, v in enumerate(rows[j]):
-                if v:
-                    packed[m] += v * column
-        differing >>= 1
-        j += 1
+        low = differing & -differing
+        differing ^= low
+        j = low.bit_length() - 1
+        column = columns[j] if bits & low else -columns[j]
+        for m, v in enumerate(rows[j]):
+            if v:
+                packed[m] += v * column
     return tuple(packed)
 
 
@@ -557,12 +556,23 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             seen: set = set()
             measures = []
             top, ones = packed_level.top, packed_level.ones
+            shift, high = packed_level.shift, packed_level.shift - 1
+            previous_bits, spread = 0, 0
             for index in group:
                 _, bits, indices = cells[index]
                 if bits in seen:
                     raise CertificateRejected(f"cell {index} of level {level}: {parent_name} holds two cells with the same activation bits")
                 seen.add(bits)
-                spread = packed_level.spread(bits)
+                # the spread bits: from the previous sibling's by the few neurons in which they differ
+                differing = bits ^ previous_bits
+                if differing.bit_count() <= 8:
+                    while differing:
+                        low = differing & -differing
+                        spread ^= 1 << (shift * (low.bit_length() - 1) + high)
+                        differing ^= low
+                else:
+                    spread = packed_level.spread(bits)
+                previous_bits = bits
                 everywhere_non_negative, somewhere_positive = top, 0
                 for v in indices:
                     found = masks.get(v)
