@@ -36,9 +36,9 @@ with ``lincomb symreg fit``):
   than the near-tie margin (:func:`~lincomb.learn.symreg_library.simple_numbers`).
 * *The network, trained*: the power-product and unary units are also trained by gradient descent
   on smoothed derivatives (torch, Adam, L1/2 penalty), as in the paper, when ``network`` is True;
-  its pruning path then gives further starting sets for the search.  Off by default: on the
-  development systems the weak-form search alone found the same or better sets in a fraction of the
-  time.
+  its pruning path then gives further starting sets for the search.  Off by default, for speed
+  (training adds a second or more per fit, and needs torch); whether its starting sets change the
+  benchmark's results was not measured.
 * *Integration* (Mangan et al., Proc. R. Soc. A 2017: a model is judged by its simulation): the
   returned system is integrated from each trajectory's first sample over the data's own span.  If it
   diverges, the next-best sets per equation (in order of the criterion) are tried, and a stable
@@ -74,7 +74,7 @@ from lincomb.errors import UsageError
 from .model_selection import information_criterion, least_squares as _least_squares, prune_path
 from .ode_regression import ODERegressorBase, local_noise_variance, weak_test_matrices, weak_window
 from .symreg_library import FAMILIES, Unit, build_library, simple_numbers
-from .weak_selection import WeakCriterion, choose_simplest, stepwise_search
+from .weak_selection import WeakCriterion, stepwise_search
 
 __all__ = ["DEFAULT_OPTIONS", "SymbolicODERegressor", "default_regressor", "information_criterion", "prune_path"]
 
