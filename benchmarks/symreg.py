@@ -403,6 +403,22 @@ def _write(path: Path, payload: dict) -> None:
     temporary.replace(path)
 
 
+def _commit() -> str:
+    """The commit the measured lincomb comes from: $COMMIT when a snapshot is measured, else git's HEAD
+    (with "+dirty" when lincomb's sources differ from it)."""
+    import subprocess
+
+    if os.environ.get("COMMIT"):
+        return os.environ["COMMIT"]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "learn", "theory", "lincomb"], cwd=HERE.parent)
+        return head + ("+dirty" if dirty.returncode else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def _lock(path: Path) -> None:
     """Refuse to run when another live process writes the same results file (it would overwrite rows)."""
     import atexit
@@ -488,7 +504,7 @@ def main(argv=None) -> int:
         # seeds outermost: a run stopped early covers every system and noise with the seeds it finished
         cases = [(s, n, seed, m) for seed in range(args.seeds) for s in systems for n in noises for m in methods
                  if (s, n, seed, m) not in done and not (n == 0 and seed > 0 and m in fixed)]
-        grid = {"systems": systems, "noises": noises, "seeds": args.seeds, "methods": methods,
+        grid = {"lincomb_commit": _commit(), "systems": systems, "noises": noises, "seeds": args.seeds, "methods": methods,
                 "noise_model": "multiplicative x (1 + g e)", "fit_cap_seconds": FIT_SECONDS}
         _lock(path)
         print(f"{len(cases)} cases to run ({len(done)} already in {path.name})", file=sys.stderr, flush=True)
