@@ -283,8 +283,9 @@ class SymbolicODERegressor(ODERegressorBase):
         A stable system is returned instead of a diverging best one when its total criterion is within
         this much of the best.
     time_limit : float, optional
-        Seconds; when the fit runs past it, the remaining equations get the forward path only and the
-        divergence fallback is skipped (default no limit).
+        Seconds (a soft limit); once the fit runs past it, the search is cut short: short local
+        searches, no further refinement of inner parameters, no second pass and no divergence
+        fallback (default no limit).
     progress : bool
         Print progress lines on stderr once a fit has taken more than 2 seconds.
     seed : int
