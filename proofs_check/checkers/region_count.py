@@ -444,20 +444,33 @@ def _next_packed(rows: "_Rows", bits: int, weights: list, biases: list, level: _
     columns = level.columns
     raws, step, half = rows.raw, rows.step, rows.half
     from_bytes = int.from_bytes
-    packed = []
-    for m, raw in enumerate(raws):
-        total = level.bias if m == len(raws) - 1 else 0
-        remaining, j, start = bits, 0, 0
+    remaining = bits
+    if len(raws) == 3:
+        raw0, raw1, raw2 = raws
+        t0, t1, t2 = 0, 0, level.bias
         while remaining:
-            if remaining & 1:
-                v = from_bytes(raw[start : start + step], "little") - half
-                if v:
-                    total += v * columns[j]
-            remaining >>= 1
-            j += 1
-            start += step
-        packed.append(total)
-    return tuple(packed)
+            low = remaining & -remaining
+            remaining ^= low
+            j = low.bit_length() - 1
+            column = columns[j]
+            start = j * step
+            end = start + step
+            t0 += (from_bytes(raw0[start:end], "little") - half) * column
+            t1 += (from_bytes(raw1[start:end], "little") - half) * column
+            t2 += (from_bytes(raw2[start:end], "little") - half) * column
+        return t0, t1, t2
+    raw0, raw1 = raws
+    t0, t1 = 0, level.bias
+    while remaining:
+        low = remaining & -remaining
+        remaining ^= low
+        j = low.bit_length() - 1
+        column = columns[j]
+        start = j * step
+        end = start + step
+        t0 += (from_bytes(raw0[start:end], "little") - half) * column
+        t1 += (from_bytes(raw1[start:end], "little") - half) * column
+    return t0, t1
 
 
 def _report_bits(where: str, level: int, bits: int, spread: int, indices: tuple, masks: dict, packed: "_PackedLevel"):
