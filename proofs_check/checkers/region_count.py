@@ -551,7 +551,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
         packing[level].bias = sum(b << (shift * i) for i, b in enumerate(biases))
     first_weights, first_biases = integer_layers[0]
     root_lines = packing[0].pack([tuple(row) + (b,) for row, b in zip(first_weights, first_biases)])
-    parents = [(root, root_lines, measure(root, "the box"))]
+    parents = [(root, root_lines, measure(root, "the box"), None)]
     for level, cells in enumerate(levels):
         packed_level = packing[level]
         groups = [[] for _ in parents]
@@ -560,10 +560,13 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
         children = [None] * len(cells)
         for parent, group in enumerate(groups):
             parent_name = _ParentName(level, parent)
-            polygon, lines, parent_measure = parents[parent]
+            polygon, lines, parent_measure, parent_indices = parents[parent]
             if not group:
                 raise CertificateRejected(f"{parent_name} contains no cell of level {level}: the level does not cover it")
-            edges = _edge_lines(polygon, k)
+            # a parent that no line of this layer splits holds one cell with the parent's own vertex cycle: it
+            # is the parent (convex, inside it, of its measure), so only its bits are checked
+            unsplit = len(group) == 1 and cells[group[0]][2] == parent_indices
+            edges = None  # the parent's edge lines, made when a vertex that is not a corner comes
             corners = set(polygon)
             masks: dict = {}
             seen: set = set()
@@ -591,7 +594,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                     found = masks.get(v)
                     if found is None:
                         vertex = vertices[v]
-                        if vertex not in corners and _outside(edges, vertex, k):
+                        if vertex not in corners and _outside(edges or (edges := _edge_lines(polygon, k)), vertex, k):
                             raise CertificateRejected(f"cell {index} of level {level}: vertex {v} lies outside {parent_name}")
                         # the packed signs (see _PackedLevel.signs), inlined: this is the inner loop
                         if k == 2:
@@ -604,11 +607,14 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                 # active: z >= 0 at every vertex and > 0 at one (not identically 0); inactive: z <= 0 at every vertex
                 if (spread & ~everywhere_non_negative) or (~spread & somewhere_positive) or (spread & ~somewhere_positive):
                     _report_bits(f"cell {index} of level {level}", level, bits, spread, indices, masks, packed_level)
-                polygon_of_cell = [vertices[v] for v in indices]
-                cell_measure = measure(polygon_of_cell, (index, level))
+                if unsplit:
+                    polygon_of_cell, cell_measure = polygon, parent_measure
+                else:
+                    polygon_of_cell = [vertices[v] for v in indices]
+                    cell_measure = measure(polygon_of_cell, (index, level))
                 measures.append(cell_measure)
                 children[index] = (polygon_of_cell, bits, cell_measure)
-            total_numerator, total_denominator = _balanced_sum(measures)
+            total_numerator, total_denominator = parent_measure if unsplit else _balanced_sum(measures)
             if total_numerator * parent_measure[1] != parent_measure[0] * total_denominator:
                 total, parent_size = Fraction(total_numerator, total_denominator), Fraction(*parent_measure)
                 word, half = ("areas", 2) if k == 2 else ("lengths", 1)
@@ -630,7 +636,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                     polygon, bits, cell_measure = children[index]
                     reference = _sibling_packed(reference, reference_bits, rows, bits, following)
                     reference_bits = bits
-                    next_parents[index] = (polygon, reference, cell_measure)
+                    next_parents[index] = (polygon, reference, cell_measure, cells[index][2])
             parents = next_parents
 
     # -- compare

@@ -259,3 +259,46 @@ def test_zaslavsky_planar_partition_certificate():
     assert verify_certificate(cert).verified and cert["claim"]["regions"] == 1 + 12 + 66
     assert mutate(cert, lambda c: c["claim"]["zaslavsky"].__setitem__("hyperplanes", 13)).status == "NOT VERIFIED"
     assert mutate(cert, lambda c: c["claim"].__setitem__("regions", 78)).status == "NOT VERIFIED"
+
+
+def _unsplit_cells(cert):
+    """(level, index) of the cells that are the only cell of their parent, with the parent's vertex cycle."""
+    levels = cert["data"]["levels"]
+    found = []
+    for level in range(1, len(levels)):
+        counts = {}
+        for cell in levels[level]:
+            counts[cell[0]] = counts.get(cell[0], 0) + 1
+        found += [(level, i) for i, cell in enumerate(levels[level])
+                  if counts[cell[0]] == 1 and cell[2] == levels[level - 1][cell[0]][2]]
+    return found
+
+
+def test_partition_unsplit_cells_are_still_checked(planar_certificate, path_certificate):
+    # a cell that is its parent (one cell, the parent's vertex cycle) skips the geometry, never the bits
+    for cert in (planar_certificate, path_certificate):
+        unsplit = _unsplit_cells(cert)
+        assert unsplit
+        for level, index in unsplit[:3]:
+            def flipped(c, level=level, index=index):
+                cell = c["data"]["levels"][level][index]
+                cell[1] = format(int(cell[1], 16) ^ 1, "x")
+
+            assert mutate(cert, flipped).status == "NOT VERIFIED"
+
+    # the same cell written from another starting vertex is checked as a new polygon, and verifies
+    level, index = _unsplit_cells(planar_certificate)[0]
+
+    def rotated(c):
+        cell = c["data"]["levels"][level][index]
+        cell[2] = cell[2][1:] + cell[2][:1]
+
+    assert mutate(planar_certificate, rotated).verified
+
+    def wrong_parent_cycle(c):
+        # the parent's cycle (and so its single cell's) reversed: rejected at the parent's level
+        parent = c["data"]["levels"][level][index][0]
+        c["data"]["levels"][level - 1][parent][2].reverse()
+        c["data"]["levels"][level][index][2].reverse()
+
+    assert mutate(planar_certificate, wrong_parent_cycle).status == "NOT VERIFIED"
