@@ -53,8 +53,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--order", type=int, default=None, help="TADA: Adams-Bashforth order 1..3 (default: TADA_DEFAULTS)")
     parser.add_argument("--k", type=float, default=None,
                         help="TADA: detail knob, prior variance of the last variable (default: TADA_DEFAULTS)")
-    parser.add_argument("--grid", choices=("power", "sigmas"), default=None,
-                        help="TADA: time grid, power (default) or the EDM-matched sigmas")
+    parser.add_argument("--grid", choices=("beta", "power", "sigmas"), default=None,
+                        help="TADA: time grid, beta (default: short steps at both ends), power, or the EDM-matched sigmas")
     parser.add_argument("--gamma", type=float, default=None, help="TADA: power of the power grid (default: TADA_DEFAULTS)")
     parser.add_argument("--start", choices=("predicted", "neglected"), default=None,
                         help="TADA: the data's share at t_0, predicted by the first call (default) or neglected")
