@@ -435,7 +435,7 @@ class SymbolicODERegressor(ODERegressorBase):
             rss, _ = crit.rss_columns(np.zeros((crit.rows, 0)))
             return crit.from_rss(rss, 0, 0), np.zeros(0)
         M = np.column_stack(columns)
-        if not np.all(np.isfinite(M)):
+        if not np.all(np.isfinite(M)) or np.abs(M).max() > 1e100:  # an exploding unit: unusable
             return math.inf, np.zeros(len(columns))
         scale = np.sqrt(np.mean(M**2, axis=0))
         scale[scale == 0] = 1.0
@@ -462,7 +462,7 @@ class SymbolicODERegressor(ODERegressorBase):
 
         def objective(theta):
             column = self._column(unit, theta)
-            if not np.all(np.isfinite(column)):
+            if not np.all(np.isfinite(column)) or np.abs(column).max() > 1e100:
                 return 1e12
             column = column / (np.sqrt(np.mean(column**2)) or 1.0)
             orthogonal = column - Q @ (Q.T @ column)
