@@ -31,7 +31,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from lincomb.errors import UsageError
+from lincomb.errors import SolverUnavailable, UsageError
 
 from .exact_sparse_solve import solve_sparse_exact
 from .max_representation import MaxRepresentation, minimum_pairs, sorted_templates
@@ -167,7 +167,8 @@ def min_support_milp(columns: list, n: int, start: dict, *, time_limit: float = 
     highs = quiet_highs()
     highs.passModel(lp)
     highs.setOptionValue("time_limit", float(time_limit))
-    highs.setOptionValue("threads", 1)
+    # No "threads" option: HiGHS keeps one global scheduler per process, and once an earlier solve (Pyomo's
+    # appsi_highs, say) has started it, asking for another thread count makes run() fail with status "Not Set".
     incumbent = np.zeros(2 * count)
     for t, v in start.items():
         if v:
@@ -177,7 +178,9 @@ def min_support_milp(columns: list, n: int, start: dict, *, time_limit: float = 
     solution.col_value = list(incumbent)
     solution.value_valid = True
     highs.setSolution(solution)
-    highs.run()
+    if highs.run() == highspy.HighsStatus.kError:
+        raise SolverUnavailable(f"HiGHS failed to run the sparsest-support MILP (model status "
+                                f"{highs.modelStatusToString(highs.getModelStatus())!r})")
     info = highs.getInfo()
     status = highs.modelStatusToString(highs.getModelStatus())
     if info.primal_solution_status != 2:
