@@ -39,6 +39,7 @@ pinned to one thread); on a shared, loaded machine the CPU time is the steadier 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -56,7 +57,12 @@ import sympy  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-sys.path.insert(0, str(HERE))
+if "symreg_systems" not in sys.modules:
+    # The zoo beside this file, loaded by path rather than by putting benchmarks/ on sys.path: there
+    # benchmarks/distributed.py would shadow dask's `distributed` package (also in spawned worker processes).
+    _zoo_spec = importlib.util.spec_from_file_location("symreg_systems", HERE / "symreg_systems.py")
+    sys.modules["symreg_systems"] = importlib.util.module_from_spec(_zoo_spec)
+    _zoo_spec.loader.exec_module(sys.modules["symreg_systems"])
 METHODS = ("lincomb-network", "pysindy-poly2", "pysindy-poly3", "pysindy-poly-fourier")
 NOISES = (0.0, 0.01, 0.05)
 #: Threshold grid of the PySINDy hold-out choice.
