@@ -652,6 +652,9 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> str:
     total_neurons = sum(len(w) for w, _ in hidden)
 
     constraints_root = []
+    if claim.get("slice") is not None:
+        # the walk counts on R^n or claim.box in the inputs' coordinates; a slice would change the claim's meaning
+        raise CertificateMalformed("claim.slice", 'the walk layout has no slice (must be absent or null); use data.layout "partition"')
     if "box" not in claim:
         raise CertificateMalformed("claim.box", "missing required field (null for R^n)")
     box = claim["box"]

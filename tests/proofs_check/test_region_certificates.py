@@ -302,3 +302,23 @@ def test_partition_unsplit_cells_are_still_checked(planar_certificate, path_cert
         c["data"]["levels"][level][index][2].reverse()
 
     assert mutate(planar_certificate, wrong_parent_cycle).status == "NOT VERIFIED"
+
+
+def test_walk_layout_rejects_a_slice_it_would_ignore():
+    # z = x1 - 10 on the plane origin (10, 0) + u1 e1 + u2 e2, box (-1, 1)^2 in u: 2 regions (u1 < 0, u1 > 0).
+    # The walk counts in the inputs' own coordinates (1 region on (-1, 1)^2), so a walk certificate carrying
+    # claim.slice would verify the false claim "1 region"; it must be refused.
+    net = {"type": "relu-network", "layers": [{"weights": [["1", "0"]], "biases": ["-10"]}, {"weights": [["1"]], "biases": ["0"]}]}
+    cert = {
+        "format": "lincomb-certificate", "version": 1, "kind": "region-count",
+        "claim": {"statement": "1 region on the plane", "input_dimension": 2, "network": net,
+                  "slice": {"origin": ["10", "0"], "directions": [["1", "0"], ["0", "1"]]},
+                  "box": {"lower": ["-1", "-1"], "upper": ["1", "1"]}, "regions": 1},
+        "data": {"regions": [{"pattern": "0", "point": ["0", "0"]}], "empty_cells": {"1": {"0": "1", "b1": "1"}}},
+        "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0},
+    }
+    verdict = verify_certificate(copy.deepcopy(cert))
+    assert not verdict.verified
+    assert "claim.slice" in verdict.line()
+    cert["claim"]["slice"] = None  # the same claim on the inputs themselves is true and verifies
+    assert verify_certificate(cert).verified
