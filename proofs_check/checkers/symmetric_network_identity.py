@@ -288,6 +288,17 @@ def verify(cert: dict) -> str:
     if len(stated_widths) != 2 or not all(isinstance(w, int) and not isinstance(w, bool) for w in stated_widths):
         raise CertificateMalformed("claim.lhs_widths", "must be [first-layer width, second-layer width]")
     terms = _read_max_combination(get_object(claim, "rhs", "claim"), n)
+    # the optional shape fields of docs/certificates.md are part of the claim: check them, as compile_side does
+    if "lhs_max_pieces" in claim:
+        raise CertificateMalformed("claim.lhs_max_pieces", "applies to a max-combination, but lhs is a network")
+    if "rhs_hidden_layers" in claim:
+        raise CertificateMalformed("claim.rhs_hidden_layers", "applies to a relu-network, but rhs is a max-combination")
+    if "rhs_max_pieces" in claim:
+        bound = get_int(claim, "rhs_max_pieces", "claim", minimum=1)
+        for t, term in enumerate(claim["rhs"]["terms"]):
+            if len(term["pieces"]) > bound:
+                raise CertificateRejected(
+                    f"claim.rhs_max_pieces says at most {bound} pieces per maximum, but rhs term {t} has {len(term['pieces'])}")
     stated_affine = _vector(get_list(data, "chamber_affine", "data"), "data.chamber_affine", n + 1)
     stated_hinges = get_int(data, "chamber_hinges", "data", minimum=0)
 

@@ -137,3 +137,19 @@ def test_the_published_n6_representation_gives_a_verified_network():
     cert = symmetric_network_certificate(network, statement="the published n = 6 certificate as a network")
     verdict = verify_certificate(json.loads(json.dumps(cert)))
     assert verdict.status == "VERIFIED", verdict.line()
+
+
+def test_the_optional_shape_fields_of_the_claim_are_checked(certificate):
+    # The right-hand side of the n = 5 certificate is one maximum of 5 pieces: a claim of at most 1 piece per
+    # maximum is false and must not verify; the shape fields that do not fit the sides are malformed.
+    assert max(len(t["pieces"]) for t in certificate["claim"]["rhs"]["terms"]) == 5
+    mutated = copy.deepcopy(certificate)
+    mutated["claim"]["rhs_max_pieces"] = 1
+    _rejected(mutated, "claim.rhs_max_pieces says at most 1")
+    mutated["claim"]["rhs_max_pieces"] = 5
+    assert verify_certificate(mutated).status == "VERIFIED"
+    for field in ("rhs_hidden_layers", "lhs_max_pieces"):
+        mutated = copy.deepcopy(certificate)
+        mutated["claim"][field] = 0 if field == "rhs_hidden_layers" else 5
+        verdict = verify_certificate(mutated)
+        assert verdict.status == "MALFORMED" and verdict.field == f"claim.{field}", verdict.line()
