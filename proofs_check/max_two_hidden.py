@@ -329,7 +329,7 @@ def symmetric_network_certificate_for(n: int, progress=None, *, check: str | Non
             f"{len(result.terms)}-term max-representation of max(x1..x{n}) computes max(x1, ..., x{n}) on R^{n}"
         ),
         check=check,
-        claim_extra={"representation_terms": len(result.terms), "k": result.k},
+        provenance_extra={"representation_terms": len(result.terms), "k": result.k},
     )
 
 

@@ -43,7 +43,7 @@ def max_combination_json(n: int) -> dict:
 
 
 def symmetric_network_certificate(network: SymmetricNetwork, *, statement: str, check: str | None = None,
-                                  claim_extra: dict | None = None) -> dict:
+                                  provenance_extra: dict | None = None) -> dict:
     """Prove ``network = max(x1..xn)`` on the fundamental chamber; return the certificate.
 
     Parameters
@@ -53,8 +53,9 @@ def symmetric_network_certificate(network: SymmetricNetwork, *, statement: str, 
         The sentence that is proved.
     check : str, optional
         The id of the registered check.
-    claim_extra : dict, optional
-        Further (informative) claim fields.
+    provenance_extra : dict, optional
+        Facts about how the network was found (e.g. the representation's size). They go to the provenance,
+        which is informative: the claim holds only what the checker proves.
 
     Raises
     ------
@@ -89,7 +90,8 @@ def symmetric_network_certificate(network: SymmetricNetwork, *, statement: str, 
         "lhs_widths": list(network.widths),
         "lhs_hidden_layers": 2,
         "rhs": max_combination_json(n),
-        **(claim_extra or {}),
     }
     data = {"chamber_affine": [rational_str(a) for a in affine], "chamber_hinges": len(hinges)}
-    return make_certificate("symmetric-network-identity", claim, data, solver=SOLVER, seconds=seconds, check=check)
+    certificate = make_certificate("symmetric-network-identity", claim, data, solver=SOLVER, seconds=seconds, check=check)
+    certificate["provenance"].update(provenance_extra or {})
+    return certificate

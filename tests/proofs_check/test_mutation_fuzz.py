@@ -180,8 +180,6 @@ INFORMATIVE = {
     "gradient-jump-separation": (("witness_family",), ("witness_width",)),
     "min-width": (("target", "name"),),  # a label of the target
     "tada-closed-forms": (("prior_covariance",),),  # a sentence
-    # Not read by the checker and not called informative in its page (reported to the max_n developer):
-    "symmetric-network-identity": (("k",), ("representation_terms",)),
     # Activation regions are those of the hidden neurons: the output layer does not change the count.
     "region-count": (("network", "layers", -1),),
     # The order of the variables relabels the true and the learned systems alike (equations are compared by
