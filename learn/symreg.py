@@ -3,7 +3,8 @@
 The method of Boddupalli, Matchen and Moehlis ("Symbolic regression via neural networks", Chaos 2023):
 the network *is* the expression.  Its layers, for states ``x = (x_1, ..., x_n)``:
 
-1. **unary units**: the states and functions of them (``sin``, ``cos``, ``log``, ``|x|``);
+1. **unary units**: the states and functions of them (``sin``, ``cos``, ``log``, ``|x|``, and the
+   fractional powers ``x**(1/2)`` and ``x**(2/3)`` of positive states);
 2. **power-product units**: monomials ``prod x_j ** e_j`` of total degree at most ``degree``, and
    products of a state with any other unit (``x * sin(y)``, ``x * y / (K + y)``);
 3. **depth-2 units** (a sum unit followed by a power or an exponential unit), each with *inner
@@ -81,7 +82,7 @@ __all__ = ["DEFAULT_OPTIONS", "SymbolicODERegressor", "default_regressor", "info
 _FUNCTIONS = {"sin": (sympy.sin, np.sin), "cos": (sympy.cos, np.cos), "exp": (sympy.exp, np.exp),
               "tanh": (sympy.tanh, np.tanh)}
 #: Unary functions and depth-2 families a user may name in ``functions``.
-_LIBRARY_FUNCTIONS = ("sin", "cos", "log", "abs", "exp", "arrhenius", "logistic")
+_LIBRARY_FUNCTIONS = ("sin", "cos", "log", "abs", "pow", "exp", "arrhenius", "logistic")
 _LOG_FLOOR = 1e-12
 
 #: The one default configuration, shared by :class:`SymbolicODERegressor` and ``lincomb symreg fit``.
@@ -244,7 +245,7 @@ def _sublibraries(library: Sequence[Unit]) -> list[list[int]]:
         return u.family == "poly" and sum(u.power) <= 2
 
     subsets = [[k for k, u in enumerate(library) if low(u)], [k for k, u in enumerate(library) if u.family == "poly"]]
-    kinds = [("sin", "cos"), ("hill", "repress"), ("exp", "arrhenius"), ("logistic",), ("log", "abs")]
+    kinds = [("sin", "cos"), ("hill", "repress"), ("exp", "arrhenius"), ("logistic",), ("log", "abs", "pow")]
     for kind in kinds:
         subset = [k for k, u in enumerate(library) if low(u) or u.family in kind]
         if len(subset) > len(subsets[0]):
@@ -263,8 +264,8 @@ class SymbolicODERegressor(ODERegressorBase):
     degree : int, optional
         Highest total degree of the power-product units (default: 4 for one or two states, 3 beyond).
     functions : sequence of str, optional
-        Unary functions and depth-2 families to search (``sin``, ``cos``, ``log``, ``abs``, ``exp``,
-        ``arrhenius``, ``logistic``; default all).  ``()`` restricts to polynomials (and rational
+        Unary functions and depth-2 families to search (``sin``, ``cos``, ``log``, ``abs``, ``pow``,
+        ``exp``, ``arrhenius``, ``logistic``; default all).  ``()`` restricts to polynomials (and rational
         units if ``rational``).
     rational : bool, optional
         Search the rational units ``x**h/(K**h + x**h)`` and ``K**h/(K**h + x**h)`` (default True).

@@ -211,6 +211,26 @@ def test_saturating_rate_from_one_short_trajectory_with_multiplicative_noise_and
         assert model.r2_integrated_ > 0.99 and not model.diverged_
 
 
+def test_fractional_power_units_read_out_exactly_and_only_on_positive_states():
+    # Torricelli's outflow h' = q - k sqrt(h) (Boyce & DiPrima, Sec. 2.3): the ``pow`` family gives
+    # sqrt(h) as an exact sympy power; it is not built for a state that changes sign.
+    from lincomb.learn.symreg_library import Unit, build_library
+    from lincomb.learn.systems import ODESystem
+
+    h = sympy.Symbol("h")
+    assert Unit("pow", 0, (2, 3), None).expression([h], ()) == h ** sympy.Rational(2, 3)
+    assert np.allclose(Unit("pow", 0, (1, 2), None).values(np.array([[4.0], [9.0]])), [2.0, 3.0])
+    signed = np.c_[np.linspace(-1, 1, 50), np.linspace(1, 2, 50)]
+    states = {u.state for u in build_library(signed, 1, ("poly", "pow")) if u.family == "pow"}
+    assert states == {1}
+    system = ODESystem("torricelli", ["h"], ["q - k*sqrt(h)"], {"q": 1, "k": "1/2"}, [[9.0]])
+    t = np.linspace(0, 20, 400)
+    model = SymbolicODERegressor().fit(t, system.simulate(t), names=["h"])
+    comparison = compare_equations(model.equations(), system.equations(), system.symbols)
+    assert comparison.structure_equal, model.equations()
+    assert comparison.max_relative_error < 0.01
+
+
 _NONPOLYNOMIAL_CHECKS = ["symreg-recovers-michaelis-menten", "symreg-recovers-gompertz",
                          "symreg-recovers-logistic-switch"]
 
