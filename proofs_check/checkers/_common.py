@@ -30,6 +30,7 @@ import math
 import os
 import re
 import stat
+import zlib
 from fractions import Fraction
 from typing import Any
 
@@ -585,11 +586,27 @@ def load_json_file(path: Any, max_bytes: int = MAX_BYTES) -> Any:
     if len(raw) > max_bytes:
         size = os.stat(path).st_size
         raise CertificateMalformed(name, f"file too large: {size} bytes, at most {max_bytes} accepted (raise it with --max-bytes)")
+    if raw[:2] == b"\x1f\x8b":  # gzip magic: large certificates ship as .json.gz
+        raw = _gunzip(raw, name, max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CertificateMalformed(name, f"not UTF-8 text (byte {exc.start})") from None
     return parse_json_text(text, name)
+
+
+def _gunzip(raw: bytes, name: str, max_bytes: int) -> bytes:
+    # The cap applies to the decompressed text too, so a small bomb cannot fill memory.
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        text = inflater.decompress(raw, max_bytes + 1)
+    except zlib.error as exc:
+        raise CertificateMalformed(name, f"corrupt gzip data ({exc})") from None
+    if len(text) > max_bytes:
+        raise CertificateMalformed(name, f"decompressed size over {max_bytes} bytes (raise it with --max-bytes)")
+    if not inflater.eof or inflater.unused_data:
+        raise CertificateMalformed(name, "truncated gzip data or trailing bytes after the gzip stream")
+    return text
 
 
 def _check_depth(value: Any, name: str) -> None:
