@@ -21,7 +21,7 @@ Sparse supports: ``python benchmarks/max_representation.py --sparsest [N ...] [-
 warm-started at the pivots' solution, its support re-solved exactly) and writes
 ``benchmarks/results/max_representation_sparsest.json`` (templates used by the pivots and by the sparse solution,
 the published counts, MILP status and bound, both network widths) and one verified certificate per n,
-``max_representation_sparsest_nN.json``.
+``certificates/max_representation_sparsest_nN.json`` (the shipped certificates folder).
 
 Networks: ``python benchmarks/max_representation.py --networks [N ...]`` proves the network of each solution equal
 to max_n by the symmetric argument (kind ``symmetric-network-identity``, one chamber) and, for n <= 6, by the
@@ -47,6 +47,8 @@ from lincomb.solvers.max_sorted_cone import LINEAR, template_column  # noqa: E40
 from lincomb.solvers.max_templates import enumerate_templates  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
+#: Shipped certificates (listed with their SHA-256 in the README, verified by tests/test_shipped_certificates.py).
+CERTIFICATES = Path(__file__).parent.parent / "certificates"
 PUBLISHED_N11 = {"n": 11, "templates": 12_000_000, "directions": 657_822, "terms": 39_042, "source": "Ruess et al."}
 ANCHOR_UP_TO = 7
 
@@ -198,7 +200,7 @@ def sparsest(ns, time_limit: float, objective: str = "templates") -> None:
         verdict = verify_certificate(json.loads(json.dumps(certificate)))
         text = json.dumps(certificate) + "\n"
         suffix = "" if objective == "templates" else f"_{objective}"
-        certificate_path = RESULTS / f"max_representation_sparsest_n{n}{suffix}.json"
+        certificate_path = CERTIFICATES / f"max_representation_sparsest_n{n}{suffix}.json"
         certificate_path.write_text(text)
         widths_start = time.perf_counter()
         one_orientation = representation_widths(n, terms)
