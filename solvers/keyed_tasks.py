@@ -236,7 +236,7 @@ def dask_client(target: str | DaskTarget, *, timeout: float = DEFAULT_CONNECT_TI
             # One thread per worker: the searches are pure Python and hold the GIL. A random HTTP port, so that
             # several runs on one machine do not fight over port 8787.
             # Dask's statistical profiler samples the task thread every 10 ms; on these pure-Python searches it
-            # costs about a quarter of the run (benchmarks/distributed.py), so local workers start without it.
+            # costs about a quarter of the run (benchmarks/dask_scaling.py), so local workers start without it.
             import dask
 
             with dask.config.set({"distributed.worker.profile.enabled": False}):

@@ -15,8 +15,8 @@ every worker has a core of its own.
 Part 2. A seed sweep with ``lincomb.distributed.map_seeds``: exact linear-region counts of random integer ReLU
 networks (``lincomb.solvers.regions.enumerate_regions``), here and on the 2-worker cluster; the lists must be equal.
 
-Usage: ``python benchmarks/distributed.py [N ...]`` (default 8; 9 is accepted but enumerating its k = 4 templates
-takes long). Writes ``benchmarks/results/distributed.json`` and ``.png``.
+Usage: ``python benchmarks/dask_scaling.py [N ...]`` (default 8; 9 is accepted but enumerating its k = 4 templates
+takes long). Writes ``benchmarks/results/dask_scaling.json`` and ``.png``.
 """
 
 from __future__ import annotations
@@ -131,13 +131,13 @@ def main(ns) -> int:
         "records": records,
         "seed_sweep": sweep,
     }
-    (RESULTS / "distributed.json").write_text(json.dumps(document, indent=1) + "\n")
+    (RESULTS / "dask_scaling.json").write_text(json.dumps(document, indent=1) + "\n")
     _plot(records, sweep)
     print(f"{'n':>3} {'templates':>9} {'serial s':>9} {'1 worker s':>11} {'2 workers s':>12} {'speed-up':>9}")
     for r in records:
         print(f"{r['n']:>3} {r['templates']:>9} {r['anchor_serial_seconds']:>9} {r['dask_1_seconds']:>11} "
               f"{r['dask_2_seconds']:>12} {r['speedup_2_over_1']:>8}x")
-    print(f"wrote {RESULTS / 'distributed.json'} and {RESULTS / 'distributed.png'}")
+    print(f"wrote {RESULTS / 'dask_scaling.json'} and {RESULTS / 'dask_scaling.png'}")
     return 0
 
 
@@ -165,7 +165,7 @@ def _plot(records, sweep) -> None:
     axes.set_title("lincomb on Dask (LocalCluster, processes, 1 thread each)")
     axes.legend()
     figure.tight_layout()
-    figure.savefig(RESULTS / "distributed.png", dpi=120)
+    figure.savefig(RESULTS / "dask_scaling.png", dpi=120)
 
 
 if __name__ == "__main__":
