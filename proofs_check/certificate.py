@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import platform
-import tempfile
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -171,8 +171,10 @@ def write_certificate(cert: dict, path: str | os.PathLike) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     # Write to a temporary file and rename, so an interrupted run never leaves a truncated
-    # certificate that looks like a real one.
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # certificate that looks like a real one.  Created with mode 0666 less the umask (0644 usually), as
+    # open() would: mkstemp's 0600 would hide certificates from everyone else.
+    tmp_name = str(target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp")
+    fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

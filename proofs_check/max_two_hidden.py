@@ -18,8 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import sys
-
 from lincomb.errors import CheckFailed
 from lincomb.solvers.max_representation import MaxRepresentation, max_representation, published_n6_terms
 from lincomb.theory.rationals import rational_str
@@ -121,7 +119,7 @@ def infeasibility_certificate(result: MaxRepresentation, *, check: str | None = 
 
 def _run_n(n: int, progress=None) -> list:
     result = max_representation(n, progress=progress)
-    return [representation_certificate(result, check=f"max-two-hidden-n{n}")]
+    return [representation_certificate(result)]
 
 
 def run_n5(progress=None) -> list:
@@ -211,7 +209,7 @@ def run_published_n6(progress=None) -> list:
     terms = published_n6_terms()
     result = MaxRepresentation(n=6, k=2, feasible=True, terms=terms, left_kernel=None, templates=0, rows=0,
                                nonzeros=0, rank=0, seconds={"published": 0.0})
-    certificate = representation_certificate(result, check="max-two-hidden-published-n6")
+    certificate = representation_certificate(result)
     certificate["claim"]["statement"] = (
         "max(x1..x6) = (1/720) F[{12,12}|{34,34}] + (1/360) F[{12,13}|{14,56}] - (1/1440) F[{12,13}|{45,46}] "
         "- (1/360) F[{12,34}|{13,56}] (the certificate published by Ruess et al.)"
@@ -233,7 +231,7 @@ def run_k_lower_bound(progress=None, cases=((5, 1), (6, 1), (7, 1))) -> list:
     certificates = []
     for n, k in cases:
         result = max_representation(n, k, progress=progress)
-        certificates.append(infeasibility_certificate(result, check="max-two-hidden-k-lower-bound"))
+        certificates.append(infeasibility_certificate(result))
     return certificates
 
 
@@ -265,7 +263,6 @@ def _network_certificate(n: int, progress=None) -> dict:
             f"the 2-hidden-layer ReLU network (widths {network.widths}) built from lincomb's max-representation "
             f"of max(x1..x{n}) computes max(x1, ..., x{n}) on R^{n}"
         ),
-        check=f"max-two-hidden-network-n{n}",
         claim_extra={"lhs_hidden_layers": 2},
         progress=progress,
     )
@@ -342,7 +339,7 @@ def run_symmetric_network_n6(progress=None) -> list:
     >>> run_symmetric_network_n6()[0]["claim"]["lhs_widths"]
     [42, 632]
     """
-    return [symmetric_network_certificate_for(6, progress, check="max-two-hidden-symmetric-network-n6")]
+    return [symmetric_network_certificate_for(6, progress)]
 
 
 def run_network_n7(progress=None) -> list:
@@ -353,7 +350,7 @@ def run_network_n7(progress=None) -> list:
     >>> callable(run_network_n7)
     True
     """
-    return [symmetric_network_certificate_for(7, progress, check="max-two-hidden-network-n7")]
+    return [symmetric_network_certificate_for(7, progress)]
 
 
 def run_network_n8(progress=None) -> list:
@@ -364,8 +361,8 @@ def run_network_n8(progress=None) -> list:
     >>> callable(run_network_n8)
     True
     """
-    return [symmetric_network_certificate_for(8, progress, check="max-two-hidden-network-n8")]
+    return [symmetric_network_certificate_for(8, progress)]
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "max-two-hidden-n5", sys.argv[2:])
+    main()

@@ -9,7 +9,8 @@
   (x1, ..., x5). With the convexity of max (each set ``{x_i = max}`` is convex) this gives the 5 linear
   regions of max(x1..x5) as a function; the certified parts are the counts and the distinct pieces.
 
-Run alone with ``python -m lincomb.proofs_check.region_checks`` (zaslavsky) or see :func:`run_max5`.
+Run alone with ``python -m lincomb.proofs_check.region_checks ID`` (the runner finds this module's checks in
+the registry) or see :func:`run_max5`.
 
 Examples
 --------
@@ -32,9 +33,6 @@ from lincomb.theory import ReLUNetwork, bbhsy_max5_network, max_network
 from .certificate import make_certificate
 from .runner import main
 
-CHECK_ID = "zaslavsky-one-hidden"
-MAX5_CHECK_ID = "max5-regions"
-PLANAR_CHECK_ID = "zaslavsky-planar-partition"
 SEED = 2018
 CASES = ((4, 1), (6, 2), (8, 3), (10, 3), (10, 4))
 
@@ -95,7 +93,7 @@ def generic_one_hidden_network(neurons: int, dimension: int, rng) -> ReLUNetwork
             return ReLUNetwork([(weights, biases), (output, [0])])
 
 
-def region_certificate(network, *, statement: str, check: str, box=None, claim_extra=None, seed=None, progress=None) -> dict:
+def region_certificate(network, *, statement: str, check: str | None = None, box=None, claim_extra=None, seed=None, progress=None) -> dict:
     """Enumerate the regions exactly and wrap them in a ``region-count`` certificate.
 
     Examples
@@ -167,7 +165,6 @@ def run(progress=None, cases=CASES) -> list[dict]:
                 f"a ReLU network with one hidden layer of {neurons} neurons in general position on R^{dimension} has "
                 f"exactly sum_(i<={dimension}) C({neurons}, i) = {expected} activation regions"
             ),
-            check=CHECK_ID,
             claim_extra={"zaslavsky": {"hyperplanes": neurons, "dimension": dimension}},
             seed=SEED,
         )
@@ -194,7 +191,6 @@ def run_max5(progress=None) -> list[dict]:
                 f"{name} has exactly N activation regions on R^5 (N = claim.regions) and its output takes exactly 5 "
                 "distinct affine pieces on them; max(x1..x5) is convex, so it has exactly 5 linear regions as a function"
             ),
-            check=MAX5_CHECK_ID,
             claim_extra={"distinct_pieces": None},
             progress=progress,
         )
@@ -279,9 +275,9 @@ def run_planar(progress=None, lines: int = 150) -> list[dict]:
     return [make_certificate(
         "region-count", claim, partition.certificate_data(),
         solver="lincomb.solvers.regions_planar (exact integer splitting)", seconds=partition.seconds,
-        check=PLANAR_CHECK_ID, seed=SEED,
+        seed=SEED,
     )]
 
 
 if __name__ == "__main__":
-    main(CHECK_ID)
+    main()

@@ -23,9 +23,11 @@ import time
 from fractions import Fraction
 
 from lincomb.proofs_check.certificate import make_certificate, rational_str
+from lincomb.proofs_check.registry import CHECKS
 
 __all__ = [
     "RECOVERY_CHECKS",
+    "RECOVERY_SYSTEMS",
     "recovery_certificate",
     "run_damped_pendulum",
     "run_gompertz",
@@ -42,18 +44,27 @@ TOLERANCE = Fraction(1, 50)
 NOISE_SEED = 2024
 MODEL_SEED = 0
 
-#: check id -> (system name, regressor options); the options are recorded in the certificate.  Every
-#: check uses the regressor's defaults (issue 15: one default configuration, no per-system options).
-RECOVERY_CHECKS: dict[str, tuple[str, dict]] = {
-    "symreg-recovers-lorenz": ("lorenz", {}),
-    "symreg-recovers-van-der-pol": ("van_der_pol", {}),
-    "symreg-recovers-lotka-volterra": ("lotka_volterra", {}),
-    "symreg-recovers-damped-pendulum": ("damped_driven_pendulum", {}),
-    "symreg-recovers-spruce-budworm": ("spruce_budworm", {}),
-    "symreg-recovers-michaelis-menten": ("michaelis_menten", {}),
-    "symreg-recovers-gompertz": ("gompertz", {}),
-    "symreg-recovers-logistic-switch": ("logistic_switch", {}),
+#: builder function (in the registry row) -> (system name, regressor options); the options are recorded in the
+#: certificate.  Every check uses the regressor's defaults (issue 15: one default configuration, no per-system options).
+RECOVERY_SYSTEMS: dict[str, tuple[str, dict]] = {
+    "run_lorenz": ("lorenz", {}),
+    "run_van_der_pol": ("van_der_pol", {}),
+    "run_lotka_volterra": ("lotka_volterra", {}),
+    "run_damped_pendulum": ("damped_driven_pendulum", {}),
+    "run_spruce_budworm": ("spruce_budworm", {}),
+    "run_michaelis_menten": ("michaelis_menten", {}),
+    "run_gompertz": ("gompertz", {}),
+    "run_logistic_switch": ("logistic_switch", {}),
 }
+#: check id -> (system name, regressor options), derived from the registry (the one place a check id lives).
+RECOVERY_CHECKS: dict[str, tuple[str, dict]] = {
+    check.id: RECOVERY_SYSTEMS[check.function] for check in CHECKS if check.module == "symreg_checks"
+}
+
+
+def _registered(function: str) -> str:
+    """The id of the registered check whose builder is ``function`` of this module."""
+    return next(check.id for check in CHECKS if check.module == "symreg_checks" and check.function == function)
 
 
 def _terms_json(terms: dict) -> dict[str, str]:
@@ -143,7 +154,7 @@ def run_lorenz(progress=None) -> list[dict]:
     >>> callable(run_lorenz)
     True
     """
-    return [recovery_certificate("symreg-recovers-lorenz", progress)]
+    return [recovery_certificate(_registered("run_lorenz"), progress)]
 
 
 def run_van_der_pol(progress=None) -> list[dict]:
@@ -154,7 +165,7 @@ def run_van_der_pol(progress=None) -> list[dict]:
     >>> callable(run_van_der_pol)
     True
     """
-    return [recovery_certificate("symreg-recovers-van-der-pol", progress)]
+    return [recovery_certificate(_registered("run_van_der_pol"), progress)]
 
 
 def run_lotka_volterra(progress=None) -> list[dict]:
@@ -165,7 +176,7 @@ def run_lotka_volterra(progress=None) -> list[dict]:
     >>> callable(run_lotka_volterra)
     True
     """
-    return [recovery_certificate("symreg-recovers-lotka-volterra", progress)]
+    return [recovery_certificate(_registered("run_lotka_volterra"), progress)]
 
 
 def run_damped_pendulum(progress=None) -> list[dict]:
@@ -176,7 +187,7 @@ def run_damped_pendulum(progress=None) -> list[dict]:
     >>> callable(run_damped_pendulum)
     True
     """
-    return [recovery_certificate("symreg-recovers-damped-pendulum", progress)]
+    return [recovery_certificate(_registered("run_damped_pendulum"), progress)]
 
 
 def run_spruce_budworm(progress=None) -> list[dict]:
@@ -187,7 +198,7 @@ def run_spruce_budworm(progress=None) -> list[dict]:
     >>> callable(run_spruce_budworm)
     True
     """
-    return [recovery_certificate("symreg-recovers-spruce-budworm", progress)]
+    return [recovery_certificate(_registered("run_spruce_budworm"), progress)]
 
 
 def run_michaelis_menten(progress=None) -> list[dict]:
@@ -198,7 +209,7 @@ def run_michaelis_menten(progress=None) -> list[dict]:
     >>> callable(run_michaelis_menten)
     True
     """
-    return [recovery_certificate("symreg-recovers-michaelis-menten", progress)]
+    return [recovery_certificate(_registered("run_michaelis_menten"), progress)]
 
 
 def run_gompertz(progress=None) -> list[dict]:
@@ -209,7 +220,7 @@ def run_gompertz(progress=None) -> list[dict]:
     >>> callable(run_gompertz)
     True
     """
-    return [recovery_certificate("symreg-recovers-gompertz", progress)]
+    return [recovery_certificate(_registered("run_gompertz"), progress)]
 
 
 def run_logistic_switch(progress=None) -> list[dict]:
@@ -220,7 +231,7 @@ def run_logistic_switch(progress=None) -> list[dict]:
     >>> callable(run_logistic_switch)
     True
     """
-    return [recovery_certificate("symreg-recovers-logistic-switch", progress)]
+    return [recovery_certificate(_registered("run_logistic_switch"), progress)]
 
 
 if __name__ == "__main__":

@@ -32,12 +32,11 @@ def test_every_row_declares_kinds_with_checkers_and_a_matching_record():
 def test_measurement_kinds_declare_it_in_their_checker_module():
     import importlib
 
-    from lincomb.proofs_check.checkers import _RECORD_FALLBACK
-
-    for kind, record in _RECORD_FALLBACK.items():
-        module = importlib.import_module(CHECKERS[kind].__module__)
-        # The fallback is for modules owned elsewhere that do not say it yet; once they do, they must agree.
-        assert getattr(module, "RECORD", record) == record
+    measured = {kind for check in CHECKS if check.record == "measurement" for kind in check.kinds}
+    assert "symreg-recovery" in measured
+    for kind in measured:
+        # No fallback table: the checker module itself says RECORD = "measurement".
+        assert getattr(importlib.import_module(CHECKERS[kind].__module__), "RECORD", None) == "measurement", kind
 
 
 def test_check_all_passes_and_every_written_certificate_verifies(tmp_path, capsys):
@@ -74,7 +73,7 @@ def test_a_check_module_runs_on_its_own(tmp_path):
 
 
 # Doc pages named otherwise, owned by another developer: kind -> owner (strict xfail; remove when renamed).
-DOC_NAME_EXCEPTIONS = {"symreg-recovery": "the symreg developer (docs/certificates_symreg_recovery.md)"}
+DOC_NAME_EXCEPTIONS: dict[str, str] = {}
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -105,11 +104,7 @@ def test_every_kind_has_a_doc_page_named_after_it(kind):
 
 
 # Check modules that still spell registered ids outside the registry, owned elsewhere: module -> owner.
-ID_COPIES = {
-    "max_two_hidden": "the max_n developer",
-    "region_checks": "the regions developer",
-    "symreg_checks": "the symreg developer (RECOVERY_CHECKS)",
-}
+ID_COPIES: dict[str, str] = {}
 
 
 def _id_copies(module: str) -> list:

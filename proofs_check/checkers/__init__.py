@@ -73,9 +73,6 @@ PROOF = "proof"
 MEASUREMENT = "measurement"
 # The verdict words of each record type: (accepted, not accepted).
 _WORDS = {PROOF: ("VERIFIED", "NOT VERIFIED"), MEASUREMENT: ("REPRODUCED", "NOT REPRODUCED")}
-# Record types of kinds whose checker module is owned elsewhere and does not declare RECORD yet.
-# A module's own RECORD wins; a test checks that the two agree where both exist.
-_RECORD_FALLBACK = {"symreg-recovery": MEASUREMENT}
 
 
 def _discover_checkers() -> tuple[dict[str, Callable[[dict], str]], dict[str, str]]:
@@ -95,7 +92,7 @@ def _discover_checkers() -> tuple[dict[str, Callable[[dict], str]], dict[str, st
             continue  # a helper module, not a kind
         if kind in found:
             raise ImportError(f"two checker modules claim certificate kind {kind!r}")
-        record = getattr(module, "RECORD", _RECORD_FALLBACK.get(kind, PROOF))
+        record = getattr(module, "RECORD", PROOF)
         if record not in _WORDS:
             raise ImportError(f"checker of {kind!r}: RECORD must be {PROOF!r} or {MEASUREMENT!r}, got {record!r}")
         found[kind] = verify

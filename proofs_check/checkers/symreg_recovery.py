@@ -13,7 +13,7 @@ exported equations and the stated true system, in exact rational arithmetic:
 A term key is a product of factors joined by ``*``; a factor is a base, optionally followed by
 ``^k`` (a positive integer) or ``^(p/q)`` / ``^(-k)``; a base is a variable, a function of the
 variables such as ``sin(x)``, or a parenthesised expression such as ``(x^2 + 1)``.  ``"1"`` is the
-constant term.  See ``docs/certificates_symreg_recovery.md``.
+constant term.  See ``docs/certificates_symreg-recovery.md``.
 
 Examples
 --------
@@ -50,6 +50,7 @@ from ._common import (
 )
 
 KIND = "symreg-recovery"
+RECORD = "measurement"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 _FUNCTIONS = frozenset({"sin", "cos", "tan", "exp", "log", "tanh", "sqrt", "Abs", "sign"})
 _EXPONENT = re.compile(r"\^(?:([1-9][0-9]*)|\((-?[0-9]+(?:/[1-9][0-9]*)?)\))$", re.ASCII)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from fractions import Fraction
 
 import pytest
@@ -58,6 +60,20 @@ def test_write_and_load_round_trip(tmp_path):
     write_certificate(json.loads(first), path)
     assert path.read_bytes() == first  # stable output
     assert not list(path.parent.glob(".*.tmp"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_written_certificates_are_readable_by_others_as_the_umask_allows(tmp_path, umask, mode):
+    # Certificates are for anyone to re-check: 0666 less the umask, as open() gives (mkstemp gave 0600).
+    old = os.umask(umask)
+    try:
+        path = write_certificate(_cert(), tmp_path / "c.json")
+        rewritten = write_certificate(_cert(), path)  # replacing a file gives the same mode
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert stat.S_IMODE(rewritten.stat().st_mode) == mode
 
 
 def test_write_orders_envelope_keys(tmp_path):
