@@ -46,6 +46,7 @@ __all__ = [
     "estimate_search",
     "machine_memory_bytes",
     "max_representation",
+    "max_representation_arrays",
     "minimum_pairs",
     "published_n6_terms",
 ]
@@ -112,6 +113,21 @@ class MaxRepresentation:
     loops: bool = True
     sample: int | None = None
     seed: int = 0
+    shape: str = "multigraph"
+    max_vertices: int | None = None
+    solver: str = "flint"
+    peak_bytes: int = 0
+
+    @property
+    def restricted(self) -> bool:
+        """Whether the search used only part of the templates (a sample or a subclass): failing then proves nothing.
+
+        Examples
+        --------
+        >>> max_representation(4).restricted
+        False
+        """
+        return self.sample is not None or self.shape != "multigraph" or self.max_vertices is not None
 
     @property
     def directions(self) -> int:
@@ -450,6 +466,180 @@ def max_representation(
         loops=loops,
         sample=sample,
         seed=seed,
+    )
+
+
+class SearchLimit(UsageError):
+    """A search of :func:`max_representation_arrays` ran past ``time_limit`` or ``memory_limit``; nothing was found.
+
+    Examples
+    --------
+    >>> isinstance(SearchLimit("out of time"), UsageError)
+    True
+    """
+
+
+def _peak_rss_bytes() -> int:
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak) if sys.platform == "darwin" else int(peak) * 1024
+
+
+def _current_rss_bytes() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return _peak_rss_bytes()
+
+
+def max_representation_arrays(
+    n: int, k: int | None = None, *, shape: str = "side-forests", max_vertices: int | None = None,
+    loops: bool = True, templates: list | None = None, progress=None, time_limit: float | None = None,
+    memory_limit: float | None = None, block: int = 256,
+) -> MaxRepresentation:
+    """The frontier pipeline: template subclass -> vectorised CSC columns -> sparse modular solve -> exact answer.
+
+    Stages (each reported to ``progress(stage, done, total, info)``, e.g.
+    :class:`~lincomb.solvers.max_columns.StageProgress`): ``templates``
+    (:func:`~lincomb.solvers.max_templates.enumerate_templates` with ``shape`` / ``max_vertices``, sorted small
+    orbits first), ``columns`` (:func:`~lincomb.solvers.max_columns.template_column_arrays`), ``assemble`` (one
+    interned row table, CSC arrays), then the stages of
+    :func:`lincomb.solvers.modular_solve.modular_solve` (pivots modulo a prime < 2^22, CRT, rational
+    reconstruction, exact residual check over Q on every row). The solution is checked exactly once more here,
+    column by column with ``Fraction``, before it is returned.
+
+    A restricted search (``shape`` other than ``"multigraph"``, or ``max_vertices``) that finds a solution is a
+    complete proof (certify it with :func:`lincomb.proofs_check.max_two_hidden.representation_certificate`);
+    one that finds none proves nothing: ``feasible`` is False, ``left_kernel`` None, and no infeasibility
+    certificate may be written.
+
+    Parameters
+    ----------
+    n, k : int
+        Inputs and pairs per side (default :func:`minimum_pairs`).
+    shape, max_vertices, loops
+        The template subclass (:func:`~lincomb.solvers.max_templates.enumerate_templates`).
+    templates : list of Template, optional
+        Use these templates (in this order) instead of enumerating.
+    progress : callable, optional
+        ``progress(stage, done, total, info)``.
+    time_limit : float, optional
+        Seconds; checked between columns and between solver blocks; raises :class:`SearchLimit`.
+    memory_limit : float, optional
+        Bytes of resident memory; checked like ``time_limit``; raises :class:`SearchLimit`.
+    block : int
+        Columns per block of the modular pivot search.
+
+    Returns
+    -------
+    MaxRepresentation
+        With ``solver == "modular"``, ``rank`` the rank modulo the pivot prime of the columns read, and
+        ``seconds`` per stage.
+
+    Examples
+    --------
+    >>> r = max_representation_arrays(6, 2)
+    >>> r.feasible, r.shape, r.templates, r.rows
+    (True, 'side-forests', 25, 21)
+    >>> max_representation_arrays(6, 2, shape="forest").feasible     # proves nothing: a subclass
+    False
+    """
+    import numpy as np
+
+    from .max_columns import assemble_csc, template_column_arrays
+    from .max_sorted_cone import template_column as dict_column
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise UsageError(f"max_representation_arrays: n must be an integer >= 2 (the number of inputs), got {n!r}")
+    if k is None:
+        k = minimum_pairs(n)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise UsageError(f"max_representation_arrays: k must be an integer >= 1 (pairs per side), got {k!r}")
+    started = time.perf_counter()
+
+    def say(stage, done, total, info=""):
+        if progress is not None:
+            progress(stage, done, total, info)
+
+    def check_limits(where: str) -> None:
+        elapsed = time.perf_counter() - started
+        if time_limit is not None and elapsed > time_limit:
+            raise SearchLimit(f"max_representation_arrays: out of time after {elapsed:.0f} s (limit {time_limit:g} s) "
+                              f"during {where}; nothing was found")
+        if memory_limit is not None:
+            resident = _current_rss_bytes()
+            if resident > memory_limit:
+                raise SearchLimit(f"max_representation_arrays: resident memory {resident / 1e9:.2f} GB is over the "
+                                  f"limit {memory_limit / 1e9:.2f} GB during {where}; nothing was found")
+
+    seconds = {}
+    start = time.perf_counter()
+    if templates is None:
+        def enumeration_progress(message):
+            # "A-class i/N: T templates so far"
+            head, _, rest = message.partition(": ")
+            done, _, total = head.replace("A-class ", "").partition("/")
+            say("templates (A-classes)", int(done), int(total), rest)
+            check_limits("the template enumeration")
+
+        templates = enumerate_templates(n, k, loops=loops, shape=shape, max_vertices=max_vertices,
+                                        progress=enumeration_progress)
+        templates.sort(key=lambda t: (template_orbit_size(t, n), t))
+    seconds["templates"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    columns = []
+    total, stored = len(templates), 0
+    for number, template in enumerate(templates):
+        column = template_column_arrays(template, n)
+        columns.append(column)
+        stored += len(column[1]) + int(np.count_nonzero(column[0]))
+        if number % 64 == 63 or number + 1 == total:
+            say("columns", number + 1, total, f"{stored:,} nonzeros")
+            check_limits("the columns")
+    seconds["columns"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    say("assemble", 0, 1)
+    system = assemble_csc(columns, n)
+    del columns
+    say("assemble", 1, 1, f"{system.n_rows} rows, {system.columns} columns, {system.nnz} nonzeros")
+    seconds["assemble"] = time.perf_counter() - start
+    check_limits("the assembly")
+
+    start = time.perf_counter()
+    from .modular_solve import modular_solve
+
+    def solver_progress(stage, done, total, info=""):
+        say(f"solve: {stage}", done, total, info)
+        check_limits(f"the solve ({stage})")
+
+    solved = modular_solve(system.indptr, system.indices, system.data, system.n_rows, system.rhs(),
+                           block=block, progress=solver_progress)
+    seconds["solve"] = time.perf_counter() - start
+    terms = []
+    if solved.found:
+        start = time.perf_counter()
+        # An independent exact check on the dict columns of the old kernel: sum lam_t column_t = e_n.
+        total_column: dict = {}
+        for j, coefficient in solved.solution.items():
+            for key, value in dict_column(templates[j], n).items():
+                total_column[key] = total_column.get(key, 0) + coefficient * value
+        nonzero = {key: value for key, value in total_column.items() if value}
+        if nonzero != {(LINEAR, n - 1): 1}:
+            from lincomb.errors import CheckFailed
+
+            raise CheckFailed("max_representation_arrays: the modular solution does not satisfy the system exactly "
+                              "on the dict columns; nothing is returned")
+        terms = [(coefficient, templates[j]) for j, coefficient in sorted(solved.solution.items())]
+        seconds["check"] = time.perf_counter() - start
+    return MaxRepresentation(
+        n=n, k=k, feasible=solved.found, terms=terms, left_kernel=None, templates=len(templates),
+        rows=system.n_rows, nonzeros=system.nnz, rank=solved.rank, seconds=seconds, loops=loops, sample=None,
+        shape=shape, max_vertices=max_vertices, solver="modular", peak_bytes=_peak_rss_bytes(),
     )
 
 

@@ -34,9 +34,11 @@ from typing import Iterable, NamedTuple
 from lincomb.errors import UsageError
 
 __all__ = [
+    "SHAPES",
     "Template",
     "canonical_template",
     "enumerate_templates",
+    "in_shape",
     "sample_templates",
     "template_orbit_size",
     "template_vertices",
@@ -287,22 +289,138 @@ def _uses_prefix(pairs: tuple, start: int) -> int:
     return start + len(new)
 
 
-def _single_colour_classes(n: int, k: int, loops: bool) -> list:
+#: The template subclasses :func:`enumerate_templates` can restrict to (``shape``).
+SHAPES = ("multigraph", "simple", "side-forests", "forest")
+
+
+def _check_shape(shape, loops, max_vertices, name):
+    if shape not in SHAPES:
+        raise UsageError(f"{name}: shape must be one of {', '.join(SHAPES)}; got {shape!r}")
+    if max_vertices is not None and (isinstance(max_vertices, bool) or not isinstance(max_vertices, int)
+                                     or max_vertices < 1):
+        raise UsageError(f"{name}: max_vertices must be None or an integer >= 1, got {max_vertices!r}")
+    # A loop is a cycle, so a forest never has one, whatever `loops` says.
+    return loops and shape not in ("side-forests", "forest")
+
+
+def _acyclic(edges) -> bool:
+    """Whether the edges (pairs) form a forest: no loop, no repeated pair, no cycle."""
+    parent: dict = {}
+
+    def root(v):
+        while parent.get(v, v) != v:
+            v = parent[v]
+        return v
+
+    for i, j in edges:
+        ri, rj = root(i), root(j)
+        if ri == rj:  # a loop (i == j), a repeated pair, or an edge closing a cycle
+            return False
+        parent[ri] = rj
+    return True
+
+
+def in_shape(template: Template, shape: str) -> bool:
+    """Whether the template belongs to the subclass ``shape`` of :func:`enumerate_templates`.
+
+    ``"multigraph"``: always. ``"simple"``: no pair occurs twice in the multiset ``A + B`` (loops allowed).
+    ``"side-forests"``: A is a forest and B is a forest (no loop, no repeated pair, no cycle within a
+    side; A and B may share pairs and close cycles together). ``"forest"``: ``A + B`` together is a
+    forest. ``forest`` is inside both ``simple`` and ``side-forests``.
+
+    Examples
+    --------
+    >>> t = Template.from_pairs([(0, 1), (1, 2)], [(0, 2), (3, 4)])        # A + B holds a triangle
+    >>> [in_shape(t, shape) for shape in SHAPES]
+    [True, True, True, False]
+    >>> t = Template.from_pairs([(0, 1), (0, 1)], [(2, 3), (2, 3)])        # a pair twice within A
+    >>> [in_shape(t, shape) for shape in SHAPES]
+    [True, False, False, False]
+    """
+    if shape not in SHAPES:
+        raise UsageError(f"in_shape: shape must be one of {', '.join(SHAPES)}; got {shape!r}")
+    edges = template.a + template.b
+    if shape == "multigraph":
+        return True
+    if shape == "simple":
+        return len(set(edges)) == len(edges)
+    if shape == "side-forests":
+        return _acyclic(template.a) and _acyclic(template.b)
+    return _acyclic(edges)
+
+
+def _sides(pairs: list, k: int, shape: str, fixed: tuple = ()):
+    """k-multisets of ``pairs`` (in order) that keep ``fixed + side`` within ``shape``.
+
+    Multigraph: all multisets; simple: no pair repeated (in ``fixed`` or the side); forest: also no cycle in
+    ``fixed + side``; side-forests: no repeated pair and no cycle within the side. Cycles are tracked by a
+    union-find that is undone on backtracking.
+    """
+    if shape == "multigraph":
+        yield from combinations_with_replacement(pairs, k)
+        return
+    # Side-forests constrain each side on its own; simple and forest constrain A + B together.
+    within = shape == "side-forests"
+    taken = set() if within else set(fixed)
+    acyclic = shape in ("forest", "side-forests")
+    parent: dict = {}
+
+    def root(v):
+        while parent.get(v, v) != v:
+            v = parent[v]
+        return v
+
+    if shape == "forest":  # the union must stay acyclic: start from A's components
+        for i, j in fixed:
+            ri, rj = root(i), root(j)
+            if ri == rj:
+                return
+            parent[ri] = rj
+    chosen: list = []
+
+    def extend(start: int):
+        if len(chosen) == k:
+            yield tuple(chosen)
+            return
+        for position in range(start, len(pairs)):
+            pair = pairs[position]
+            if pair in taken:
+                continue
+            if acyclic:
+                ri, rj = root(pair[0]), root(pair[1])
+                if ri == rj:
+                    continue
+                parent[ri] = rj
+            chosen.append(pair)
+            yield from extend(position + 1)
+            chosen.pop()
+            if acyclic:
+                del parent[ri]
+
+    yield from extend(0)
+
+
+def _single_colour_classes(n: int, k: int, loops: bool, shape: str = "multigraph") -> list:
     """Multigraphs with k edges, every vertex used, up to relabelling (as the A side, B empty)."""
     classes = set()
     pairs = [p for p in _all_pairs(min(n, 2 * k)) if loops or p[0] != p[1]]
-    for side in combinations_with_replacement(pairs, k):
+    for side in _sides(pairs, k, shape):
         if _uses_prefix(side, 0) < 0:
             continue
         classes.add(canonical_template(side, ()).b)  # B holds the edges after the swap to the smaller encoding
     return sorted(classes)
 
 
-def enumerate_templates(n: int, k: int, *, loops: bool = True, progress=None) -> list:
-    """All templates with ``k`` pairs per side on at most ``n`` indices, one per class.
+def enumerate_templates(n: int, k: int, *, loops: bool = True, shape: str = "multigraph",
+                        max_vertices: int | None = None, progress=None) -> list:
+    """All templates with ``k`` pairs per side on at most ``n`` indices, one per class; optionally a subclass.
 
     Classes are isomorphism classes of 2-edge-coloured multigraphs (k edges of each colour, loops
     allowed unless ``loops=False``) up to swapping the colours; isolated vertices are not represented.
+
+    The subclass options restrict the search. A restricted search that finds a representation proves it
+    (the certificate is checked like any other); one that finds none proves nothing about the full class,
+    and no infeasibility certificate may be written for it.
 
     Parameters
     ----------
@@ -312,6 +430,14 @@ def enumerate_templates(n: int, k: int, *, loops: bool = True, progress=None) ->
         The number of pairs in A and in B.
     loops : bool
         Allow pairs ``(i, i)``.
+    shape : {"multigraph", "simple", "forest"}
+        ``"multigraph"`` (default): every template. ``"simple"``: no pair occurs twice in ``A + B``.
+        ``"side-forests"``: A and B are each a forest (no loops whatever ``loops`` says, no repeated pair and
+        no cycle within a side). ``"forest"``: ``A + B`` together is a forest (uses at least ``2k + 1``
+        vertices). See :func:`in_shape`. Measured: ``"forest"`` has no solution for n = 5..8 (k = 2, 2, 3,
+        3), ``"side-forests"`` has one for n = 5..8 (docs/max_representation.md).
+    max_vertices : int, optional
+        Keep only templates using at most this many indices (bounded support).
     progress : callable, optional
         Receives a progress string after each A-class.
 
@@ -326,17 +452,23 @@ def enumerate_templates(n: int, k: int, *, loops: bool = True, progress=None) ->
     ['[{11}|{11}]', '[{12}|{12}]', '[{12}|{22}]', '[{22}|{11}]']
     >>> len(enumerate_templates(6, 2)), len(enumerate_templates(6, 2, loops=False))
     (144, 37)
+    >>> [len(enumerate_templates(6, 2, shape=shape)) for shape in SHAPES]
+    [144, 71, 25, 11]
     """
     for name, value, low in (("n", n, 1), ("k", k, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise UsageError(f"enumerate_templates: {name} must be an integer >= {low}, got {value!r}")
-    a_classes = _single_colour_classes(n, k, loops)
+    loops = _check_shape(shape, loops, max_vertices, "enumerate_templates")
+    top = n if max_vertices is None else min(n, max_vertices)
+    a_classes = _single_colour_classes(top, k, loops, shape)
     found = set()
     for number, a_side in enumerate(a_classes):
         m_a = _uses_prefix(a_side, 0)
-        vertex_count = min(n, m_a + 2 * k)
+        if m_a > top:
+            continue
+        vertex_count = min(top, m_a + 2 * k)
         pairs = [p for p in _all_pairs(vertex_count) if loops or p[0] != p[1]]
-        for b_side in combinations_with_replacement(pairs, k):
+        for b_side in _sides(pairs, k, shape, a_side):
             if _uses_prefix(b_side, m_a) < 0:
                 continue
             found.add(canonical_template(a_side, b_side))
