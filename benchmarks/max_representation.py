@@ -27,6 +27,15 @@ Networks: ``python benchmarks/max_representation.py --networks [N ...]`` proves 
 to max_n by the symmetric argument (kind ``symmetric-network-identity``, one chamber) and, for n <= 6, by the
 anchor (``braid-chamber-identity`` of the one-orientation network, all n! chambers); times of search side and
 checker, widths, ratio anchor / symmetric; ``benchmarks/results/max_representation_networks.json``.
+
+Frontier pipeline: ``python benchmarks/max_representation.py --frontier [N ...] [--shape S]`` (default 5 6 7 8 9,
+shape ``side-forests``) runs :func:`lincomb.solvers.max_representation.max_representation_arrays` (template
+subclass -> vectorised CSC columns -> sparse modular solve -> exact check) for each n in its own process (so its peak
+memory is its own), with, in the same run, the previous pipeline on the same templates (dict columns of
+``template_column`` + ``solve_sparse_exact``, flint dense blocks) as the anchor where n <= 8, and the column
+kernels side by side on the same random templates (columns per second, old and new). Writes
+``benchmarks/results/max_representation_frontier.json`` and ``.png``: time and peak memory per stage, rows, columns,
+nonzeros, rank, terms, and the ratios anchor / new.
 """
 
 from __future__ import annotations
@@ -278,6 +287,107 @@ def networks(ns) -> None:
                                    indent=1) + "\n")
 
 
+def frontier_one(n: int, shape: str, time_limit: float = 3600.0) -> dict:
+    """One run of the array pipeline (``--frontier-one``, in a fresh process), with the previous pipeline beside it."""
+    import os
+
+    from lincomb.solvers.exact_sparse_solve import solve_sparse_exact
+    from lincomb.solvers.max_columns import StageProgress, template_column_arrays
+    from lincomb.solvers.max_representation import max_representation_arrays
+    from lincomb.solvers.max_templates import sample_templates
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    start = time.perf_counter()
+    result = max_representation_arrays(n, shape=shape, progress=StageProgress(interval=10),
+                                       time_limit=time_limit, memory_limit=12e9)
+    record = {
+        "n": n, "k": result.k, "shape": shape, "found": result.feasible, "terms": len(result.terms),
+        "columns": result.templates, "rows": result.rows, "directions": result.directions,
+        "nonzeros": result.nonzeros, "rank_mod_p": result.rank, "seconds": round(time.perf_counter() - start, 2),
+        "seconds_by_stage": {key: round(value, 2) for key, value in result.seconds.items()},
+        "peak_rss_mb": round(result.peak_bytes / 1e6, 1),
+    }
+    if result.feasible:
+        from lincomb.proofs_check.checkers import verify_certificate
+        from lincomb.proofs_check.max_two_hidden import representation_certificate
+
+        certificate = representation_certificate(result)
+        t0 = time.perf_counter()
+        record["verified"] = verify_certificate(json.loads(json.dumps(certificate))).status == "VERIFIED"
+        record["checker_seconds"] = round(time.perf_counter() - t0, 2)
+        if n > 8:  # new territory: keep the certificate beside the results
+            (RESULTS / f"max_representation_frontier_n{n}.json").write_text(json.dumps(certificate) + "\n")
+    # Column kernels side by side on the same random templates (all template shapes, loops allowed).
+    from lincomb.solvers.max_representation import minimum_pairs
+
+    sample = sample_templates(n, minimum_pairs(n), 60 if n >= 9 else 200, seed=5)
+    t0 = time.perf_counter()
+    for template in sample:
+        template_column_arrays(template, n)
+    new_rate = len(sample) / (time.perf_counter() - t0)
+    old_sample = sample[: 20 if n >= 9 else len(sample)]
+    t0 = time.perf_counter()
+    for template in old_sample:
+        template_column(template, n)
+    old_rate = len(old_sample) / (time.perf_counter() - t0)
+    record["kernel_columns_per_second"] = {"new": round(new_rate, 1), "old": round(old_rate, 1),
+                                           "ratio_new_over_old": round(new_rate / old_rate, 2)}
+    if n <= 8:  # the previous pipeline on the same templates: dict columns + flint dense blocks
+        templates = enumerate_templates(n, result.k, shape=shape)
+        t0 = time.perf_counter()
+        columns = [template_column(t, n) for t in templates]
+        t1 = time.perf_counter()
+        solved = solve_sparse_exact(columns, {(LINEAR, n - 1): 1}, want_left_kernel=False)
+        t2 = time.perf_counter()
+        ours = result.seconds["columns"] + result.seconds["assemble"] + result.seconds["solve"]
+        record["anchor_previous_pipeline"] = {
+            "found": solved.feasible, "columns_seconds": round(t1 - t0, 2), "solve_seconds": round(t2 - t1, 2),
+            "ratio_anchor_over_new": round((t2 - t0) / max(ours, 1e-6), 2)}
+    return record
+
+
+def frontier(ns, shape: str) -> None:
+    path = RESULTS / "max_representation_frontier.json"
+    records = json.loads(path.read_text())["records"] if path.exists() else []
+    for n in ns:
+        print(f"frontier n = {n}, shape {shape}", file=sys.stderr, flush=True)
+        done = subprocess.run([sys.executable, __file__, "--frontier-one", str(n), shape], stdout=subprocess.PIPE,
+                              text=True)
+        if done.returncode != 0:
+            record = {"n": n, "shape": shape, "found": False, "error": f"exit {done.returncode}"}
+        else:
+            record = json.loads(done.stdout.strip().splitlines()[-1])
+        records = [r for r in records if (r["n"], r["shape"]) != (n, shape)] + [record]
+        records.sort(key=lambda r: (r["n"], r["shape"]))
+        print(json.dumps(record), flush=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"benchmark": "max_representation_frontier",
+                                    "note": "measured under load on a shared 2-core machine (nice 10)",
+                                    "records": records}, indent=1) + "\n")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        done_records = [r for r in records if "seconds_by_stage" in r]
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+        for stage in ("templates", "columns", "assemble", "solve", "check"):
+            points = [(r["n"], r["seconds_by_stage"].get(stage)) for r in done_records
+                      if r["seconds_by_stage"].get(stage)]
+            if points:
+                left.semilogy(*zip(*points), "o-", label=stage)
+        left.set_xlabel("n"); left.set_ylabel("seconds"); left.set_title("array pipeline: time per stage")
+        left.legend(fontsize=7)
+        for key in ("columns", "rows", "nonzeros"):
+            right.semilogy([r["n"] for r in done_records], [r[key] for r in done_records], "o-", label=key)
+        right.set_xlabel("n"); right.set_title("system size (template subclass)"); right.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(RESULTS / "max_representation_frontier.png", dpi=100)
+    except ImportError:
+        print("matplotlib missing: no PNG", file=sys.stderr)
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--networks"]:
         networks([int(a) for a in sys.argv[2:]] or [5, 6, 7, 8])
@@ -293,6 +403,16 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["--one"]:
         n, sample = (int(part) for part in sys.argv[2].split(":"))
         print(json.dumps(attempt_one(n, sample)), flush=True)
+    elif sys.argv[1:2] == ["--frontier-one"]:
+        print(json.dumps(frontier_one(int(sys.argv[2]), sys.argv[3])), flush=True)
+    elif sys.argv[1:2] == ["--frontier"]:
+        arguments = sys.argv[2:]
+        shape = "side-forests"
+        if "--shape" in arguments:
+            at = arguments.index("--shape")
+            shape = arguments[at + 1]
+            del arguments[at:at + 2]
+        frontier([int(a) for a in arguments] or [5, 6, 7, 8, 9], shape)
     elif sys.argv[1:2] == ["--attempt"]:
         attempts(sys.argv[2:])
     else:

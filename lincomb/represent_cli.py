@@ -1,11 +1,14 @@
-"""``lincomb represent max --n N [--k K] [--sample S] [--out FILE] [--force] [--time-limit S] [--memory-limit GB]``: search, certify and summarize a max representation.
+"""``lincomb represent max --n N [--k K] [--sample S | --shape S [--max-vertices M]] [--out FILE] [--force] [--time-limit S] [--memory-limit GB]``: search, certify and summarize a max representation.
 
 Progress (templates enumerated, system size, rank) goes to stderr, the summary to stdout. With ``--out`` the
 certificate is written and re-verified by the standard-library checker. When k is too small the command
 reports the infeasibility, writes the left-kernel proof (kind ``max-representation-infeasible``) with ``--out``,
 and exits 1.  ``--sample S`` searches only S template classes drawn at random (``--seed``), for n >= 9
 where enumerating all of them is out of reach; it can find a representation (certified as usual) but
-finding none proves nothing, so no infeasibility certificate is written then.
+finding none proves nothing, so no infeasibility certificate is written then. ``--shape S`` (``simple``,
+``side-forests``, ``forest``; optionally ``--max-vertices M``) searches a template subclass with the array pipeline
+(:func:`lincomb.solvers.max_representation.max_representation_arrays`: vectorised columns, sparse modular solve,
+stage progress on stderr); likewise it certifies what it finds and proves nothing when it finds nothing.
 
 Before it starts, the search is sized (:func:`lincomb.solvers.max_representation.estimate_search`: template
 classes, nonzeros, rows, memory, column time); one whose estimated memory exceeds this machine's is refused with
@@ -106,6 +109,11 @@ def add_parser(subparsers) -> None:
                         help="use S template classes drawn at random instead of all (for n >= 9); can find a "
                         "representation, cannot prove that none exists")
     parser.add_argument("--seed", type=int, default=0, help="seed of --sample (default 0)")
+    parser.add_argument("--shape", default=None, choices=("multigraph", "simple", "side-forests", "forest"),
+                        help="search only this template subclass with the array pipeline (vectorised columns, sparse "
+                        "modular solve): side-forests = A and B each a forest; finding nothing proves nothing")
+    parser.add_argument("--max-vertices", type=int, default=None, metavar="M",
+                        help="with --shape: only templates using at most M indices")
     parser.add_argument("--out", default=None, metavar="FILE", help="write the certificate (JSON) here")
     parser.add_argument("--force", action="store_true",
                         help="start even when the size estimate says the search cannot fit this machine's memory")
@@ -150,6 +158,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"lincomb represent: {error}", file=sys.stderr)
             return 2
     sample = getattr(args, "sample", None)
+    shape = getattr(args, "shape", None)
+    if shape is not None:
+        return _run_arrays(args, shape)
     try:
         estimate = estimate_search(args.n, args.k, loops=not args.no_loops, sample=sample)
     except UsageError as error:
@@ -211,3 +222,44 @@ def run(args: argparse.Namespace) -> int:
         if not verdict.verified:
             return 1
     return 0 if result.feasible else 1
+
+
+def _run_arrays(args: argparse.Namespace, shape: str) -> int:
+    """``--shape``: the array pipeline on a template subclass; a certificate only when a representation is found."""
+    from lincomb.errors import CheckFailed, UsageError
+    from lincomb.proofs_check.max_two_hidden import representation_certificate
+    from lincomb.solvers.max_columns import StageProgress
+    from lincomb.solvers.max_representation import SearchLimit, max_representation_arrays
+
+    memory = getattr(args, "memory_limit", None)
+    try:
+        result = max_representation_arrays(
+            args.n, args.k, shape=shape, max_vertices=getattr(args, "max_vertices", None), loops=not args.no_loops,
+            progress=StageProgress(), time_limit=getattr(args, "time_limit", None),
+            memory_limit=None if memory is None else memory * 1e9)
+    except SearchLimit as error:
+        print(f"lincomb represent: stopped: {error}; nothing was written", file=sys.stderr)
+        return 1
+    except (UsageError, CheckFailed) as error:
+        print(f"lincomb represent: {error}", file=sys.stderr)
+        return 2 if isinstance(error, UsageError) else 1
+    subclass = shape + ("" if getattr(args, "max_vertices", None) is None else f", at most {args.max_vertices} indices")
+    if result.feasible:
+        print(f"n = {result.n}, k = {result.k}: feasible, {len(result.terms)} terms (subclass {subclass})")
+    else:
+        print(f"n = {result.n}, k = {result.k}: no solution found in the subclass {subclass} (modulo the pivot "
+              "primes); this proves nothing about all templates")
+    print(f"  system: {result.templates} templates, {result.directions} hinge directions, {result.rows} rows, "
+          f"{result.nonzeros} nonzeros, rank {result.rank} (mod p)")
+    if not result.feasible:
+        return 1
+    if args.out:
+        from lincomb.proofs_check.certificate import write_certificate
+        from lincomb.proofs_check.checkers import verify_file
+
+        path = write_certificate(representation_certificate(result), args.out)
+        verdict = verify_file(path)
+        print(f"  certificate: {path}: {verdict.line()}")
+        if not verdict.verified:
+            return 1
+    return 0

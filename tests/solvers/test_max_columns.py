@@ -135,3 +135,15 @@ def test_stage_progress_lines():
     assert text.count("\n") == 1 and "[solve] 1/2" in text        # a new stage ends the previous line
     show("solve", 2, 2)
     assert out.getvalue().endswith("\n")                           # a finished stage ends its line
+
+
+def test_represent_max_shape_certifies_or_says_nothing(tmp_path, capsys):
+    from lincomb.cli import main
+
+    out = tmp_path / "n6.json"
+    assert main(["represent", "max", "--n", "6", "--shape", "side-forests", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "feasible" in text and "VERIFIED" in text and out.exists()
+    missing = tmp_path / "none.json"
+    assert main(["represent", "max", "--n", "6", "--shape", "forest", "--out", str(missing)]) == 1
+    assert "proves nothing" in capsys.readouterr().out and not missing.exists()
