@@ -35,19 +35,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from ._common import (
-    FORMAT,
-    VERSION,
-    CertificateMalformed,
-    CertificateRejected,
-    MAX_BYTES,
-    check_envelope,
-    field_path,
-    load_json_file,
-    parse_json_text,
+    CertificateMalformed, CertificateRejected, FORMAT, MAX_BYTES, VERSION, check_envelope, field_path,
+    load_json_file, parse_json_text,
 )
 
 __all__ = [
@@ -201,16 +194,7 @@ class Verdict:
         >>> Verdict("VERIFIED", "", "k", "ok").to_dict()["line"]
         's VERIFIED'
         """
-        return {
-            "status": self.status,
-            "reason": self.reason,
-            "kind": self.kind,
-            "summary": self.summary,
-            "field": self.field,
-            "record": self.record,
-            "word": self.word,
-            "line": self.line(),
-        }
+        return {**asdict(self), "word": self.word, "line": self.line()}
 
 
 def _malformed(exc: CertificateMalformed, kind: str | None) -> Verdict:
@@ -265,13 +249,7 @@ def verify_certificate(cert: Any) -> Verdict:
     checker = CHECKERS.get(kind)
     if checker is None:
         known = ", ".join(sorted(CHECKERS)) or "(none)"
-        return Verdict(
-            MALFORMED,
-            f"malformed: kind: unknown certificate kind {kind!r}; known kinds: {known}",
-            kind,
-            "",
-            "kind",
-        )
+        return Verdict(MALFORMED, f"malformed: kind: unknown certificate kind {kind!r}; known kinds: {known}", kind, "", "kind")
     record = RECORD_OF.get(kind, PROOF)
     try:
         summary = checker(cert)

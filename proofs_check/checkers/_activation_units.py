@@ -9,7 +9,7 @@ Examples
 --------
 >>> net = {"type": "gated-units", "input_dimension": 1, "output_bias": "0", "units": [
 ...     {"coefficient": "1", "gate": "one", "activation": "relu", "weights": ["1"], "bias": "0"}]}
->>> parse_units(net, "claim.witness")[1][0]["activation"]
+>>> parse_units({"witness": net}, "witness", "claim")[1][0]["activation"]
 'relu'
 """
 
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import CertificateMalformed, field_path, get_int, get_list, get_object, get_rational, get_str, get_vector
+from ._common import (
+    CertificateMalformed, field_path, get_int, get_object, get_objects, get_rational, get_str, get_vector,
+)
 from ._exact import poly_derivative, poly_eval
 
 DICTIONARY = ("identity", "relu", "relu2", "leaky_relu", "gelu", "silu", "tanh")
@@ -100,41 +102,38 @@ def check_piecewise_premises() -> str:
     return "identity affine, relu and leaky_relu piecewise linear, relu2 C^1 (re-checked)"
 
 
-def parse_units(network: dict, path: str) -> tuple:
-    """Parse a gated-units network: ``(input_dimension, units, output_bias)``; units are dicts of Fractions.
+def parse_units(obj: dict, key: str, path: str) -> tuple:
+    """Parse the gated-units network ``obj[key]``: ``(input_dimension, units, output_bias)``; units are dicts of
+    Fractions.
 
     Examples
     --------
     >>> net = {"type": "gated-units", "input_dimension": 2, "output_bias": "1/2", "units": [
     ...     {"coefficient": "1", "gate": "tanh", "gate_weights": ["3", "0"], "gate_bias": "0",
     ...      "activation": "relu", "weights": ["0", "1"], "bias": "0"}]}
-    >>> dimension, units, bias = parse_units(net, "claim.witness")
+    >>> dimension, units, bias = parse_units({"witness": net}, "witness", "claim")
     >>> dimension, units[0]["gate_weights"], bias
     (2, (Fraction(3, 1), Fraction(0, 1)), Fraction(1, 2))
     """
-    if not isinstance(network, dict):
-        raise CertificateMalformed(path, "expected an object")
+    network, path = get_object(obj, key, path), field_path(path, key)
     kind = get_str(network, "type", path)
     if kind != "gated-units":
         raise CertificateMalformed(field_path(path, "type"), f"expected 'gated-units', got {kind!r}")
     dimension = get_int(network, "input_dimension", path, minimum=1)
     bias = get_rational(network, "output_bias", path)
     units = []
-    for index, raw in enumerate(get_list(network, "units", path)):
-        here = field_path(field_path(path, "units"), index)
-        if not isinstance(raw, dict):
-            raise CertificateMalformed(here, "expected an object")
+    for here, raw in get_objects(network, "units", path):
         name = get_str(raw, "activation", here)
         if name not in DICTIONARY:
             raise CertificateMalformed(field_path(here, "activation"), f"unknown activation {name!r}; expected one of {', '.join(DICTIONARY)}")
         gate = get_str(raw, "gate", here)
         if gate not in GATES:
             raise CertificateMalformed(field_path(here, "gate"), f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
-        weights = parse_vector(raw, "weights", here, dimension)
+        weights = tuple(get_vector(raw, "weights", here, dimension))
         if gate == "one":
             gate_weights, gate_bias = (Fraction(0),) * dimension, Fraction(0)
         else:
-            gate_weights = parse_vector(raw, "gate_weights", here, dimension)
+            gate_weights = tuple(get_vector(raw, "gate_weights", here, dimension))
             gate_bias = get_rational(raw, "gate_bias", here)
         slope = get_rational(raw, "leaky_slope", here) if "leaky_slope" in raw else DEFAULT_LEAKY_SLOPE
         units.append({
@@ -143,36 +142,3 @@ def parse_units(network: dict, path: str) -> tuple:
             "leaky_slope": slope,
         })
     return dimension, units, bias
-
-
-def parse_vector(obj: dict, key: str, path: str, dimension: int) -> tuple:
-    """A list of exactly ``dimension`` rationals.
-
-    Examples
-    --------
-    >>> parse_vector({"p": ["1/2", 3]}, "p", "data", 2)
-    (Fraction(1, 2), Fraction(3, 1))
-    """
-    return tuple(get_vector(obj, key, path, dimension))
-
-
-def count_neurons(units) -> int:
-    """The number of distinct pre-activations ``(weights, bias)`` (a lower bound on the width).
-
-    Examples
-    --------
-    >>> count_neurons([{"weights": (Fraction(1),), "bias": Fraction(0)}] * 2)
-    1
-    """
-    return len({(u["weights"], u["bias"]) for u in units})
-
-
-def get_network(obj: dict, key: str, path: str) -> dict:
-    """A required gated-units network object.
-
-    Examples
-    --------
-    >>> get_network({"witness": {"type": "gated-units"}}, "witness", "claim")["type"]
-    'gated-units'
-    """
-    return get_object(obj, key, path)

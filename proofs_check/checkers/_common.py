@@ -48,13 +48,17 @@ __all__ = [
     "get_int",
     "get_int_list",
     "get_list",
+    "get_matrix",
     "get_number",
     "get_object",
+    "get_objects",
     "get_rational",
+    "get_rational_fast",
     "get_str",
     "get_vector",
     "json_type_name",
     "load_json_file",
+    "open_certificate",
     "parse_json_text",
     "parse_matrix",
     "parse_rational",
@@ -76,6 +80,8 @@ _MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 1
 # ASCII digits only: \d would also accept e.g. Arabic-Indic digits, which int() happily parses.
 _RATIONAL_RE = re.compile(r"[+-]?[0-9]+(?:/[0-9]+)?", re.ASCII)
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+# bool before int: a JSON true is never an integer.
+_JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object"))
 
 
 class CertificateMalformed(Exception):
@@ -124,19 +130,7 @@ def json_type_name(value: Any) -> str:
     """
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
+    return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), type(value).__name__)
 
 
 def field_path(parent: str, key: str | int) -> str:
@@ -411,10 +405,11 @@ def get_rational(obj: dict, key: str, path: str) -> Fraction:
     return parse_rational(obj[key], path_here)
 
 
-def get_vector(obj: dict, key: str, path: str, length: int | None = None, note: str = "") -> list:
+def get_vector(obj: dict, key: str, path: str, length: int | None = None, note: str = "", fast: bool = False) -> list:
     """Fetch a required array of exact rationals, optionally of a given length.
 
-    ``note`` is appended to the length message (e.g. ``" (claim.context_length)"``).
+    ``note`` is appended to the length message (e.g. ``" (claim.context_length)"``); with ``fast`` the entries
+    are read by :func:`parse_rational_fast` (``int`` where integral).
 
     Examples
     --------
@@ -429,7 +424,60 @@ def get_vector(obj: dict, key: str, path: str, length: int | None = None, note: 
     here = field_path(path, key)
     if length is not None and len(values) != length:
         raise CertificateMalformed(here, f"has {len(values)} entries, expected {length}{note}")
-    return [parse_rational(v, field_path(here, i)) for i, v in enumerate(values)]
+    parse = parse_rational_fast if fast else parse_rational
+    return [parse(v, field_path(here, i)) for i, v in enumerate(values)]
+
+
+def get_rational_fast(obj: dict, key: str, path: str) -> int | Fraction:
+    """Fetch a required exact rational field as :func:`parse_rational_fast` reads it (an ``int`` when integral).
+
+    Examples
+    --------
+    >>> get_rational_fast({"bias": "4/2"}, "bias", "claim"), get_rational_fast({"bias": "1/3"}, "bias", "claim")
+    (2, Fraction(1, 3))
+    """
+    if key not in obj:
+        raise CertificateMalformed(field_path(path, key), "missing required field")
+    return parse_rational_fast(obj[key], field_path(path, key))
+
+
+def get_objects(obj: dict, key: str, path: str, message: str = "expected an object") -> list:
+    """A required array of JSON objects, as ``(path of the item, item)`` pairs.
+
+    An item that is not an object is malformed, with ``message`` at its path.
+
+    Examples
+    --------
+    >>> get_objects({"terms": [{"c": 1}]}, "terms", "data")
+    [('data.terms[0]', {'c': 1})]
+    >>> get_objects({"terms": [3]}, "terms", "data", "must be an object with c")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.terms[0]: must be an object with c
+    """
+    here = field_path(path, key)
+    items = [(field_path(here, index), item) for index, item in enumerate(get_list(obj, key, path))]
+    for where, item in items:
+        if not isinstance(item, dict):
+            raise CertificateMalformed(where, message)
+    return items
+
+
+def open_certificate(cert: Any, kind: str) -> tuple[dict, dict]:
+    """Check the envelope (:func:`check_envelope`) and that it is of ``kind``; return ``(claim, data)``.
+
+    Examples
+    --------
+    >>> open_certificate({"format": "lincomb-certificate", "version": 1, "kind": "a", "claim": {"statement": "s"},
+    ...                   "data": {}, "provenance": {"lincomb": "0", "solver": "hand", "seconds": 0}}, "b")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: kind: this checker reads 'b', not 'a'
+    """
+    found = check_envelope(cert)
+    if found != kind:
+        raise CertificateMalformed("kind", f"this checker reads {kind!r}, not {found!r}")
+    return cert["claim"], cert["data"]
 
 
 def parse_matrix(rows: Any, path: str, columns: int | None = None, row_count: int | None = None,
@@ -463,6 +511,24 @@ def parse_matrix(rows: Any, path: str, columns: int | None = None, row_count: in
             raise CertificateMalformed(row_path, f"has {len(row)} entries, expected {columns}{note}")
         matrix.append([parse_rational_fast(v, field_path(row_path, j)) for j, v in enumerate(row)])
     return matrix
+
+
+def get_matrix(obj: dict, key: str, path: str, columns: int | None = None, row_count: int | None = None) -> list:
+    """Fetch a required non-empty matrix field (see :func:`parse_matrix`).
+
+    Examples
+    --------
+    >>> get_matrix({"w": [["1", "2"]]}, "w", "data", 2)
+    [[1, 2]]
+    >>> get_matrix({"w": []}, "w", "data")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.w: must not be empty
+    """
+    rows = get_list(obj, key, path)
+    if row_count is None and not rows:
+        raise CertificateMalformed(field_path(path, key), "must not be empty")
+    return parse_matrix(rows, field_path(path, key), columns, row_count)
 
 
 def check_envelope(cert: Any) -> str:

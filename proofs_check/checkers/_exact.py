@@ -2,7 +2,8 @@
 
 * multivariate polynomials and rational functions (below);
 * univariate polynomials as coefficient tuples (``poly_*``);
-* integer lattice algebra: :func:`determinant`, :func:`minor_gcd`, :class:`Echelon`, :func:`dot`.
+* integer lattice algebra: :func:`determinant`, :func:`minor_gcd`, :class:`Echelon`, :func:`dot`;
+* affine functions: :func:`common_denominator`, :func:`affine_str`, :func:`hinges_str`.
 
 Parsing of certificate fields lives in ``_common``; this module computes.
 
@@ -16,8 +17,8 @@ Examples
 >>> p = mul(sub(one, t), sub(one, t))          # (1 - t)^2
 >>> sorted(p.items())
 [((0, 0), Fraction(1, 1)), ((1, 0), Fraction(-2, 1)), ((2, 0), Fraction(1, 1))]
->>> evaluate(p, [Fraction(3), Fraction(0)])
-Fraction(4, 1)
+>>> substitute(p, 0, 3)
+{(0, 0): Fraction(4, 1)}
 """
 
 from __future__ import annotations
@@ -162,23 +163,6 @@ def substitute(a: Poly, index: int, value) -> Poly:
     return out
 
 
-def evaluate(a: Poly, point) -> Fraction:
-    """The value at a rational point.
-
-    Examples
-    --------
-    >>> evaluate({(1, 1): Fraction(2)}, [Fraction(1, 2), 3])
-    Fraction(3, 1)
-    """
-    total = Fraction(0)
-    for key, coefficient in a.items():
-        term = coefficient
-        for x, e in zip(point, key):
-            term *= Fraction(x) ** e
-        total += term
-    return total
-
-
 def parse_poly(value: Any, nvars: int, field: str) -> Poly:
     """Read a polynomial ``[[exponents], "p/q"], ...`` over ``nvars`` variables.
 
@@ -212,29 +196,6 @@ def parse_poly(value: Any, nvars: int, field: str) -> Poly:
         if coefficient:
             out[key] = coefficient
     return out
-
-
-def poly_str(a: Poly, names) -> str:
-    """A short human-readable form, for messages.
-
-    Examples
-    --------
-    >>> poly_str({(2,): Fraction(1), (0,): Fraction(-1, 2)}, ["t"])
-    '-1/2 + t^2'
-    """
-    if not a:
-        return "0"
-    parts = []
-    for key in sorted(a):
-        monomial = "*".join(n if e == 1 else f"{n}^{e}" for n, e in zip(names, key) if e)
-        coefficient = a[key]
-        if not monomial:
-            parts.append(str(coefficient))
-        elif coefficient == 1:
-            parts.append(monomial)
-        else:
-            parts.append(f"{coefficient}*{monomial}")
-    return " + ".join(parts)
 
 
 # ----------------------------------------------------------------- univariate polynomials
@@ -309,6 +270,46 @@ def poly_scale_compose(coefficients, scale: Fraction, slope: Fraction, offset: F
 
 
 # ----------------------------------------------------------------- integer and rational linear algebra
+def common_denominator(values) -> int:
+    """The least common multiple of the denominators of rationals (``int`` entries count as 1).
+
+    Examples
+    --------
+    >>> common_denominator([Fraction(1, 4), 3, Fraction(5, 6)])
+    12
+    """
+    result = 1
+    for value in values:
+        if isinstance(value, Fraction):
+            result = result * value.denominator // math.gcd(result, value.denominator)
+    return result
+
+
+def affine_str(affine) -> str:
+    """An affine function ``(a_1, ..., a_n, constant)`` as text: ``2*x1 - 1*x3 + 1``.
+
+    Examples
+    --------
+    >>> affine_str((2, 0, -1, 1)), affine_str((0, 0))
+    ('2*x1 - 1*x3 + 1', '0')
+    """
+    parts = [f"{c}*x{j + 1}" if c != 1 else f"x{j + 1}" for j, c in enumerate(affine[:-1]) if c]
+    if affine[-1]:
+        parts.append(str(affine[-1]))
+    return " + ".join(parts).replace("+ -", "- ") or "0"
+
+
+def hinges_str(hinges: dict) -> str:
+    """A sum ``{affine: coefficient}`` of hinges as text: ``2*relu(x1 - x2)``, zero terms left out.
+
+    Examples
+    --------
+    >>> hinges_str({(1, -1, 0): 2, (0, 1, 0): 0, (1, 0, 1): 1})
+    '2*relu(x1 - 1*x2) + relu(x1 + 1)'
+    """
+    return " + ".join(f"{c}*relu({affine_str(h)})" if c != 1 else f"relu({affine_str(h)})" for h, c in hinges.items() if c)
+
+
 def dot(u, x) -> Fraction:
     """The exact inner product of two vectors of rationals.
 

@@ -16,8 +16,11 @@ Examples
 
 from __future__ import annotations
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_str, parse_rational_fast
-from ._relu_network import read_matrix, read_relu_network
+from ._common import (
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects, get_rational_fast,
+    get_str, get_vector,
+)
+from ._relu_network import read_relu_network
 
 # ---------------------------------------------------------------------------------------------
 def _pass_through_pairs(weights: list, biases: list, following: list) -> dict:
@@ -91,30 +94,38 @@ def _compile_network(layers: list, dimension: int, nodes: list) -> int:
     raise AssertionError("unreachable")
 
 
-def _read_max_combination(expression: dict, path: str, dimension: int) -> list:
-    terms_json = get_list(expression, "terms", path)
+def read_max_combination(claim: dict, side: str, dimension: int) -> list:
+    """``claim[side]``, a max-combination, as ``[(coefficient, [(linear, constant), ...]), ...]``; checks the
+    claim's optional shape fields of that side (``<side>_max_pieces``; ``<side>_hidden_layers`` is refused).
+
+    Examples
+    --------
+    >>> claim = {"rhs": {"type": "max-combination", "terms": [{"coefficient": "2", "pieces": [
+    ...     {"linear": ["1"], "constant": "0"}, {"linear": ["0"], "constant": "0"}]}]}}
+    >>> read_max_combination(claim, "rhs", 1)
+    [(2, [([1], 0), ([0], 0)])]
+    """
+    path = f"claim.{side}"
+    expression = get_object(claim, side, "claim")
+    if get_str(expression, "type", path) != "max-combination":
+        raise CertificateMalformed(field_path(path, "type"), 'must be "max-combination"')
     terms = []
-    for t, term in enumerate(terms_json):
-        term_path = field_path(field_path(path, "terms"), t)
-        if not isinstance(term, dict):
-            raise CertificateMalformed(term_path, "must be an object with coefficient and pieces")
-        if "coefficient" not in term:
-            raise CertificateMalformed(field_path(term_path, "coefficient"), "missing")
-        coefficient = parse_rational_fast(term["coefficient"], field_path(term_path, "coefficient"))
-        pieces_json = get_list(term, "pieces", term_path)
-        if not pieces_json:
+    for term_path, term in get_objects(expression, "terms", path, "must be an object with coefficient and pieces"):
+        coefficient = get_rational_fast(term, "coefficient", term_path)
+        if not get_list(term, "pieces", term_path):
             raise CertificateMalformed(field_path(term_path, "pieces"), "a maximum needs at least one piece")
-        pieces = []
-        for p, piece in enumerate(pieces_json):
-            piece_path = field_path(field_path(term_path, "pieces"), p)
-            if not isinstance(piece, dict):
-                raise CertificateMalformed(piece_path, "must be an object with linear and constant")
-            linear = read_matrix([get_list(piece, "linear", piece_path)], field_path(piece_path, "linear"), dimension)[0]
-            if "constant" not in piece:
-                raise CertificateMalformed(field_path(piece_path, "constant"), "missing")
-            constant = parse_rational_fast(piece["constant"], field_path(piece_path, "constant"))
-            pieces.append((linear, constant))
+        pieces = [(get_vector(piece, "linear", piece_path, dimension, fast=True),
+                   get_rational_fast(piece, "constant", piece_path))
+                  for piece_path, piece in get_objects(term, "pieces", term_path, "must be an object with linear and constant")]
         terms.append((coefficient, pieces))
+    if f"{side}_hidden_layers" in claim:
+        raise CertificateMalformed(f"claim.{side}_hidden_layers", f"applies to a relu-network, but {side} is a max-combination")
+    if f"{side}_max_pieces" in claim:
+        bound = get_int(claim, f"{side}_max_pieces", "claim", minimum=1)
+        for t, (_, pieces) in enumerate(terms):
+            if len(pieces) > bound:
+                raise CertificateRejected(f"claim.{side}_max_pieces says at most {bound} pieces per maximum, "
+                                          f"but {side} term {t} has {len(pieces)}")
     return terms
 
 
@@ -162,15 +173,5 @@ def compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
                 )
         return _compile_network(layers, dimension, nodes)
     if kind == "max-combination":
-        terms = _read_max_combination(expression, path, dimension)
-        if layers_key in claim:
-            raise CertificateMalformed(f"claim.{layers_key}", f"applies to a relu-network, but {side} is a max-combination")
-        if pieces_key in claim:
-            bound = get_int(claim, pieces_key, "claim", minimum=1)
-            for t, (_, pieces) in enumerate(terms):
-                if len(pieces) > bound:
-                    raise CertificateRejected(
-                        f"claim.{pieces_key} says at most {bound} pieces per maximum, but {side} term {t} has {len(pieces)}"
-                    )
-        return _compile_max_combination(terms, dimension, nodes)
+        return _compile_max_combination(read_max_combination(claim, side, dimension), dimension, nodes)
     raise CertificateMalformed(field_path(path, "type"), f'unknown expression type {kind!r}; expected "relu-network" or "max-combination"')

@@ -48,7 +48,7 @@ from fractions import Fraction
 from itertools import permutations
 from math import factorial, gcd
 
-from ._common import CertificateMalformed, CertificateRejected, check_envelope, get_int, get_str
+from ._common import CertificateMalformed, CertificateRejected, get_int, get_str, open_certificate
 from ._expressions import compile_side
 
 KIND = "braid-chamber-identity"
@@ -179,10 +179,7 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: 12! chambers is too many for this checker (at most n = 9)
     """
-    kind = check_envelope(cert)
-    if kind != KIND:
-        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
-    claim, data = cert["claim"], cert["data"]
+    claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "input_dimension", "claim", minimum=1)
     if n > MAX_DIMENSION:
         raise CertificateMalformed("claim.input_dimension",

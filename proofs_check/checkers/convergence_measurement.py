@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import math
 
-from ._common import (CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_rational,
-                      parse_rational)
+from ._common import (
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_rational, parse_rational,
+)
 
 KIND = "convergence-measurement"
 RECORD = "measurement"

@@ -38,12 +38,7 @@ import re
 import sys
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_int,
-    get_object,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_object, open_certificate,
     parse_rational_fast,
 )
 from ._expressions import compile_side
@@ -254,10 +249,7 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateRejected: leaf 1: lhs - rhs = -1*x1 + 0 is not zero, and the cell is not declared empty
     """
-    kind = check_envelope(cert)
-    if kind != KIND:
-        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
-    claim, data = cert["claim"], cert["data"]
+    claim, data = open_certificate(cert, KIND)
     dimension = get_int(claim, "input_dimension", "claim", minimum=1)
     nodes: list = []
     lhs_out = compile_side(claim, "lhs", dimension, nodes)

@@ -39,26 +39,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._activation_units import (
-    CLASS_OF,
-    DICTIONARY,
-    check_piecewise_premises,
-    get_network,
-    parse_units,
-    piecewise_activation,
-)
+from ._activation_units import CLASS_OF, DICTIONARY, check_piecewise_premises, parse_units, piecewise_activation
 from ._exact import poly_add, poly_derivative, poly_eval, poly_scale_compose
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_int,
-    get_list,
-    get_object,
-    get_rational,
-    get_str,
-    parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_rational, get_str,
+    open_certificate, parse_rational,
 )
 
 KIND = "fixed-activation-separation"
@@ -131,11 +116,8 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.witness: missing required field
     """
-    kind = check_envelope(cert)
-    if kind != KIND:
-        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
-    claim, data = cert["claim"], cert["data"]
-    dimension, units, bias = parse_units(get_network(claim, "witness", "claim"), "claim.witness")
+    claim, data = open_certificate(cert, KIND)
+    dimension, units, bias = parse_units(claim, "witness", "claim")
     if dimension != 1:
         raise CertificateMalformed("claim.witness.input_dimension", f"this kind is about functions on R, got dimension {dimension}")
     names = get_list(claim, "activations", "claim")

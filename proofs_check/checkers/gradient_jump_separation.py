@@ -42,17 +42,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._activation_units import derivative_jump_at_zero, get_network, parse_units, parse_vector
+from ._activation_units import derivative_jump_at_zero, parse_units
 from ._exact import dot
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_list,
-    get_object,
-    get_rational,
-    get_str,
+    CertificateMalformed, CertificateRejected, field_path, get_matrix, get_object, get_objects, get_rational,
+    get_str, get_vector, open_certificate,
 )
 
 KIND = "gradient-jump-separation"
@@ -107,13 +101,10 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: kind: this checker reads 'gradient-jump-separation', not 'cpwl-identity'
     """
-    kind = check_envelope(cert)
-    if kind != KIND:
-        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
-    claim, data = cert["claim"], cert["data"]
-    dimension, units, _ = parse_units(get_network(claim, "witness", "claim"), "claim.witness")
+    claim, data = open_certificate(cert, KIND)
+    dimension, units, _ = parse_units(claim, "witness", "claim")
     hyperplane = get_object(data, "hyperplane", "data")
-    normal = parse_vector(hyperplane, "normal", "data.hyperplane", dimension)
+    normal = tuple(get_vector(hyperplane, "normal", "data.hyperplane", dimension))
     offset = get_rational(hyperplane, "offset", "data.hyperplane")
     nonzero = [v for v in normal if v != 0]
     if not nonzero or nonzero[0] != 1:
@@ -121,15 +112,12 @@ def verify(cert: dict) -> str:
     terms = jump_terms(units, normal, offset)
 
     stated: dict = {}
-    for index, raw in enumerate(get_list(data, "jump_terms", "data")):
-        here = field_path("data.jump_terms", index)
-        if not isinstance(raw, dict):
-            raise CertificateMalformed(here, "expected an object")
+    for here, raw in get_objects(data, "jump_terms", "data"):
         gate = get_str(raw, "gate", here)
         if gate == "one":
             key = ("one", (), Fraction(0))
         elif gate in ("sigmoid", "tanh"):
-            key = (gate, parse_vector(raw, "gate_weights", here, dimension), get_rational(raw, "gate_bias", here))
+            key = (gate, tuple(get_vector(raw, "gate_weights", here, dimension)), get_rational(raw, "gate_bias", here))
         else:
             raise CertificateMalformed(field_path(here, "gate"), f"unknown gate {gate!r}")
         if key in stated:
@@ -139,10 +127,7 @@ def verify(cert: dict) -> str:
         shown = {f"{g}({[str(v) for v in u]}, {d})": str(c) for (g, u, d), c in terms.items()}
         raise CertificateRejected(f"data.jump_terms do not match the witness; recomputed {shown}")
 
-    points = get_list(data, "points", "data")
-    if len(points) != 2:
-        raise CertificateMalformed("data.points", f"expected two points, got {len(points)}")
-    p, q = (parse_vector({"point": v}, "point", field_path("data.points", i), dimension) for i, v in enumerate(points))
+    p, q = get_matrix(data, "points", "data", dimension, 2)
     for i, point in enumerate((p, q)):
         if dot(normal, point) + offset != 0:
             raise CertificateRejected(f"data.points[{i}] = {_fmt(point)} is not on the hyperplane")

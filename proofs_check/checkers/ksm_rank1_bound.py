@@ -40,32 +40,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_int,
-    get_list,
-    get_object,
-    get_rational,
-    get_str,
-    parse_matrix,
-    parse_rational_fast,
+    CertificateMalformed, CertificateRejected, get_int, get_list, get_matrix, get_object, get_rational, get_str,
+    get_vector, open_certificate, parse_matrix,
 )
 
 KIND = "ksm-rank1-bound"
-
-
-def _vector(values, path: str, length: int | None = None) -> list:
-    if not isinstance(values, list):
-        raise CertificateMalformed(path, "must be an array of rationals")
-    if length is not None and len(values) != length:
-        raise CertificateMalformed(path, f"has {len(values)} entries, expected {length}")
-    return [parse_rational_fast(v, field_path(path, i)) for i, v in enumerate(values)]
-
-
-def _square(obj: dict, key: str, path: str, size: int) -> list:
-    return parse_matrix(get_list(obj, key, path), field_path(path, key), size, size)
 
 
 def verify(cert: dict) -> str:
@@ -80,9 +59,7 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.kernel.type: only the exact 'polynomial' kernel is supported, got 'gaussian'
     """
-    check_envelope(cert)
-    claim = get_object(cert, "claim", "")
-    data = get_object(cert, "data", "")
+    claim, data = open_certificate(cert, KIND)
     kernel = get_object(claim, "kernel", "claim")
     kind = get_str(kernel, "type", "claim.kernel")
     if kind != "polynomial":
@@ -94,17 +71,12 @@ def verify(cert: dict) -> str:
     if degree > 16:
         raise CertificateMalformed("claim.kernel.degree", f"at most 16 is supported, got {degree}")
 
-    points_json = get_list(data, "points", "data")
-    if not points_json:
+    points = parse_matrix(get_list(data, "points", "data"), "data.points")
+    if not points:
         raise CertificateMalformed("data.points", "needs at least one point")
-    first = points_json[0] if isinstance(points_json[0], list) else None
-    if first is None or not first:
-        raise CertificateMalformed("data.points[0]", "must be a non-empty array of rationals")
-    n = len(first)
-    points = [_vector(p, field_path("data.points", i), n) for i, p in enumerate(points_json)]
-    t = len(points)
-    outputs = _vector(get_list(data, "outputs", "data"), "data.outputs", t)
-    landmark = _vector(get_list(data, "landmark", "data"), "data.landmark", n)
+    t, n = len(points), len(points[0])
+    outputs = get_vector(data, "outputs", "data", t, fast=True)
+    landmark = get_vector(data, "landmark", "data", n, fast=True)
 
     def f(x, y):
         return (offset + sum(a * b for a, b in zip(x, y))) ** degree
@@ -121,8 +93,8 @@ def verify(cert: dict) -> str:
     nodes = points + [landmark]
     size = t + 1
     ldl = get_object(data, "gram_ldl", "data")
-    lower = _square(ldl, "lower", "data.gram_ldl", size)
-    diagonal = _vector(get_list(ldl, "diagonal", "data.gram_ldl"), "data.gram_ldl.diagonal", size)
+    lower = get_matrix(ldl, "lower", "data.gram_ldl", size, size)
+    diagonal = get_vector(ldl, "diagonal", "data.gram_ldl", size, fast=True)
     for i in range(size):
         if lower[i][i] != 1 or any(lower[i][j] != 0 for j in range(i + 1, size)):
             raise CertificateRejected(f"data.gram_ldl.lower row {i} is not that of a unit lower triangular matrix")

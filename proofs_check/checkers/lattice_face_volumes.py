@@ -57,16 +57,8 @@ from __future__ import annotations
 
 from ._exact import Echelon, minor_gcd
 from ._common import (
-    get_int_list,
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_int,
-    get_list,
-    get_object,
-    get_str,
-    parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_str,
+    open_certificate, parse_rational,
 )
 
 KIND = "lattice-face-volumes"
@@ -389,10 +381,7 @@ def verify(cert: dict) -> str:
     >>> verify(point)
     'conv of 1 lattice points in Z^1 (HHL level 0): dimension 0, f-vector (1,), normalized volume 1'
     """
-    check_envelope(cert)
-    # parse
-    claim = get_object(cert, "claim", "")
-    data = get_object(cert, "data", "")
+    claim, data = open_certificate(cert, KIND)
     dimension = get_int(claim, "ambient_dimension", "claim", minimum=1)
     generators, level = _expand(get_object(claim, "construction", "claim"), "claim.construction", dimension)
     vertices = _parse_vertices(data, dimension)

@@ -36,15 +36,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    get_field,
-    get_int,
-    get_object,
-    get_rational,
-    get_str,
-    get_vector,
+    CertificateMalformed, CertificateRejected, check_envelope, get_field, get_int, get_object, get_rational,
+    get_str, get_vector,
 )
 
 KIND = "lifting-measurement"

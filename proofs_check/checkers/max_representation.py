@@ -27,13 +27,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    field_path,
-    get_int,
-    get_list,
-    get_object,
-    parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, open_certificate, parse_rational,
 )
 from ._max_template_math import decompose_ordering, ordering_counts
 
@@ -97,8 +91,7 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateRejected: the linear part is (0, 0, 6/5), not x3 = (0, 0, 1)
     """
-    claim = get_object(cert, "claim", "")
-    data = get_object(cert, "data", "")
+    claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "n", "claim", minimum=1)
     k = get_int(claim, "k", "claim", minimum=1)
     if n > 12:

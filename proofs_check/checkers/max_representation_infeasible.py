@@ -28,13 +28,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    field_path,
-    get_field,
-    get_int,
-    get_list,
-    get_object,
+    CertificateMalformed, CertificateRejected, field_path, get_field, get_int, get_list, open_certificate,
     parse_rational,
 )
 from ._max_template_math import decompose_ordering, is_reduced_direction, normal_form_templates, ordering_counts
@@ -67,8 +61,7 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateRejected: y . column(max) = y_linear[5] = 2, not 1
     """
-    claim = get_object(cert, "claim", "")
-    data = get_object(cert, "data", "")
+    claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "n", "claim", minimum=2)
     k = get_int(claim, "k", "claim", minimum=1)
     loops = get_field(claim, "loops", "claim", bool, "a boolean")

@@ -47,16 +47,8 @@ from fractions import Fraction
 
 from ._exact import dot
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_field,
-    get_list,
-    get_object,
-    get_rational,
-    get_str,
-    parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_object, get_rational, get_str,
+    open_certificate, parse_rational,
 )
 
 KIND = "min-width"
@@ -263,10 +255,7 @@ def verify(cert: dict) -> str:
     >>> verify(cert)
     "max(0,x1,x2): no one-hidden-layer relu network of any width (gradient jump across the line differs: ['1', '0'] vs ['0', '0'])"
     """
-    kind = check_envelope(cert)
-    if kind != KIND:
-        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
-    claim, data = cert["claim"], cert["data"]
+    claim, data = open_certificate(cert, KIND)
     family = get_str(claim, "family", "claim")
     if family not in FAMILIES:
         raise CertificateMalformed("claim.family", f"expected one of {', '.join(FAMILIES)}, got {family!r}")

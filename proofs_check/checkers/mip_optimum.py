@@ -30,13 +30,7 @@ from fractions import Fraction
 from itertools import combinations
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    field_path,
-    get_int,
-    get_list,
-    get_object,
-    get_str,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_str, open_certificate,
     parse_rational,
 )
 
@@ -408,16 +402,16 @@ def verify(cert: dict) -> str:
 
     Examples
     --------
-    >>> cert = {"claim": {"statement": "s", "model": {"family": FAMILY, "n": 2},
+    >>> cert = {"format": "lincomb-certificate", "version": 1, "kind": KIND,
+    ...         "claim": {"statement": "s", "model": {"family": FAMILY, "n": 2},
     ...                   "sense": "maximize", "lower_bound": "0", "upper_bound": "0"},
-    ...         "data": {}}
+    ...         "data": {}, "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}}
     >>> verify(cert)
     Traceback (most recent call last):
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: data.incumbent: missing required field
     """
-    claim = get_object(cert, "claim", "")
-    data = get_object(cert, "data", "")
+    claim, data = open_certificate(cert, KIND)
     model_spec = get_object(claim, "model", "claim")
     family = get_str(model_spec, "family", "claim.model")
     if family != FAMILY:

@@ -38,16 +38,10 @@ import re
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_int,
-    get_list,
-    get_object,
-    get_str,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_str, open_certificate,
     parse_rational_fast,
 )
+from ._exact import common_denominator
 from ._relu_network import read_relu_network
 
 KIND = "region-count"
@@ -59,6 +53,16 @@ def _read_point(value, path: str, dimension: int) -> list:
     if not isinstance(value, list) or len(value) != dimension:
         raise CertificateMalformed(path, f"must be an array of {dimension} rationals")
     return [parse_rational_fast(v, field_path(path, j)) for j, v in enumerate(value)]
+
+
+def _read_box(box: dict, k: int) -> tuple:
+    """``(lower, upper)`` of ``claim.box``: k rationals each, lower below upper on every side."""
+    lower = _read_point(get_list(box, "lower", "claim.box"), "claim.box.lower", k)
+    upper = _read_point(get_list(box, "upper", "claim.box"), "claim.box.upper", k)
+    for i in range(k):
+        if lower[i] >= upper[i]:
+            raise CertificateMalformed("claim.box", f"side {i}: lower {lower[i]} is not below upper {upper[i]}")
+    return lower, upper
 
 
 def _affine(row, bias, inputs, n):
@@ -95,8 +99,7 @@ def verify(cert: dict) -> str:
     ...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}})
     '1 activation regions on R^1: each with a rational interior point; 0 empty cells closed by Farkas multipliers'
     """
-    check_envelope(cert)
-    claim, data = cert["claim"], cert["data"]
+    claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "input_dimension", "claim", minimum=1)
     if "network" not in claim:
         raise CertificateMalformed("claim.network", "missing required field")
@@ -145,12 +148,7 @@ def _parse_partition_domain(claim: dict, n: int):
             _read_point(d, field_path("claim.slice.directions", i), n) for i, d in enumerate(directions_json)
         ]
         k = len(directions)
-    box = get_object(claim, "box", "claim")
-    lower = _read_point(get_list(box, "lower", "claim.box"), "claim.box.lower", k)
-    upper = _read_point(get_list(box, "upper", "claim.box"), "claim.box.upper", k)
-    for i in range(k):
-        if lower[i] >= upper[i]:
-            raise CertificateMalformed("claim.box", f"side {i}: lower {lower[i]} is not below upper {upper[i]}")
+    lower, upper = _read_box(get_object(claim, "box", "claim"), k)
     words = "the box " + " x ".join(f"({lower[i]}, {upper[i]})" for i in range(k))
     if directions is not None:
         words += f" of the {'path' if k == 1 else 'plane'} origin + " + " + ".join(f"u{i + 1} d{i + 1}" for i in range(k))
@@ -162,19 +160,13 @@ def _parse_partition_data(data: dict, k: int, widths: list):
     vertices = []
     for index, vertex in enumerate(get_list(data, "vertices", "data")):
         if type(vertex) is not list or len(vertex) != k + 1 or not set(map(type, vertex)) <= _INT or vertex[-1] <= 0:
-            path = field_path("data.vertices", index)
-        else:
-            vertices.append(tuple(vertex))
-            continue
-        if not isinstance(vertex, list) or len(vertex) != k + 1:
-            raise CertificateMalformed(path, f"must be {k + 1} integers (homogeneous coordinates, last > 0)")
-        for j, v in enumerate(vertex):
-            if type(v) is not int:
-                raise CertificateMalformed(field_path(path, j), "must be an integer")
-        vertex = tuple(vertex)
-        if vertex[-1] <= 0:
+            path = field_path("data.vertices", index)  # the slow path names the first malformed field
+            if not isinstance(vertex, list) or len(vertex) != k + 1:
+                raise CertificateMalformed(path, f"must be {k + 1} integers (homogeneous coordinates, last > 0)")
+            for j, v in enumerate(vertex):
+                _integer(v, field_path(path, j))
             raise CertificateMalformed(field_path(path, k), "the last (homogeneous) coordinate must be > 0")
-        vertices.append(vertex)
+        vertices.append(tuple(vertex))
     levels_json = get_list(data, "levels", "data")
     if len(levels_json) != len(widths):
         raise CertificateMalformed("data.levels", f"has {len(levels_json)} levels; the network has {len(widths)} hidden layers")
@@ -218,14 +210,6 @@ def _parse_partition_data(data: dict, k: int, widths: list):
     return vertices, levels
 
 
-def _lcm_denominators(values) -> int:
-    result = 1
-    for v in values:
-        if isinstance(v, Fraction):
-            result = result * v.denominator // math.gcd(result, v.denominator)
-    return result
-
-
 def _integer_layers(hidden: list, origin, directions) -> list:
     """The hidden layers composed with the slice and scaled to integers, with the same activation patterns.
 
@@ -241,7 +225,7 @@ def _integer_layers(hidden: list, origin, directions) -> list:
         )
     result, prefix = [], 1
     for weights, biases in layers:
-        scale = _lcm_denominators([v for row in weights for v in row] + list(biases))
+        scale = common_denominator([v for row in weights for v in row] + list(biases))
         prefix *= scale
         result.append(([[int(v * scale) for v in row] for row in weights], [int(v * prefix) for v in biases]))
     return result
@@ -250,9 +234,7 @@ def _integer_layers(hidden: list, origin, directions) -> list:
 def _box_cell(lower: list, upper: list, k: int) -> list:
     """The box's corners (counter-clockwise) or ends, as homogeneous integer vertices."""
     def point(*coordinates):
-        denominator = 1
-        for c in coordinates:
-            denominator = denominator * Fraction(c).denominator // math.gcd(denominator, Fraction(c).denominator)
+        denominator = common_denominator(coordinates)
         return tuple(int(c * denominator) for c in coordinates) + (denominator,)
 
     if k == 1:
@@ -337,21 +319,6 @@ def _edge_lines(polygon: list, k: int) -> list:
     return lines
 
 
-class _ParentName:
-    """The name of a parent cell in messages, formatted only when a message is made."""
-
-    __slots__ = ("level", "index")
-
-    def __init__(self, level: int, index: int):
-        self.level, self.index = level, index
-
-    def __str__(self) -> str:
-        return "the box" if self.level == 0 else f"cell {self.index} of level {self.level - 1}"
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-
 def _outside(edges: list, vertex: tuple, k: int) -> bool:
     """Whether some edge line of the parent cell is < 0 at the vertex."""
     if k == 2:
@@ -406,20 +373,9 @@ class _PackedLevel:
             byte += 1
         return result
 
-    def signs(self, packed: tuple, vertex: tuple):
-        """``(non-negative, positive)`` spread masks of the lines at a vertex."""
-        value = self.top
-        for m, v in enumerate(vertex):
-            value += v * packed[m]
-        return value & self.top, (value - self.ones) & self.top
-
     def neuron(self, spread_mask: int) -> int:
         """The lowest neuron whose bit is set in a spread mask."""
         return ((spread_mask & -spread_mask).bit_length() - 1) // self.shift
-
-    def rows(self, packed: tuple) -> "_Rows":
-        """The integer rows back from the packed form (read on demand)."""
-        return _Rows(self, packed)
 
 
 class _Rows:
@@ -559,10 +515,10 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             groups[parent].append(index)
         children = [None] * len(cells)
         for parent, group in enumerate(groups):
-            parent_name = _ParentName(level, parent)
+            parent_name = "the box" if level == 0 else (parent, level - 1)  # formatted by _name only in messages
             polygon, lines, parent_measure, parent_indices = parents[parent]
             if not group:
-                raise CertificateRejected(f"{parent_name} contains no cell of level {level}: the level does not cover it")
+                raise CertificateRejected(f"{_name(parent_name)} contains no cell of level {level}: the level does not cover it")
             # a parent that no line of this layer splits holds one cell with the parent's own vertex cycle: it
             # is the parent (convex, inside it, of its measure), so only its bits are checked
             unsplit = len(group) == 1 and cells[group[0]][2] == parent_indices
@@ -577,7 +533,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             for index in group:
                 _, bits, indices = cells[index]
                 if bits in seen:
-                    raise CertificateRejected(f"cell {index} of level {level}: {parent_name} holds two cells with the same activation bits")
+                    raise CertificateRejected(f"cell {index} of level {level}: {_name(parent_name)} holds two cells with the same activation bits")
                 seen.add(bits)
                 # the spread bits: from the previous sibling's by the few neurons in which they differ
                 differing = bits ^ previous_bits
@@ -595,8 +551,8 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                     if found is None:
                         vertex = vertices[v]
                         if vertex not in corners and _outside(edges or (edges := _edge_lines(polygon, k)), vertex, k):
-                            raise CertificateRejected(f"cell {index} of level {level}: vertex {v} lies outside {parent_name}")
-                        # the packed signs (see _PackedLevel.signs), inlined: this is the inner loop
+                            raise CertificateRejected(f"cell {index} of level {level}: vertex {v} lies outside {_name(parent_name)}")
+                        # the signs of the lines at the vertex (see _PackedLevel), inlined: this is the inner loop
                         if k == 2:
                             value = top + vertex[0] * lines[0] + vertex[1] * lines[1] + vertex[2] * lines[2]
                         else:
@@ -619,7 +575,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
                 total, parent_size = Fraction(total_numerator, total_denominator), Fraction(*parent_measure)
                 word, half = ("areas", 2) if k == 2 else ("lengths", 1)
                 raise CertificateRejected(
-                    f"the cells of level {level} in {parent_name} have total {word} {total / half}, "
+                    f"the cells of level {level} in {_name(parent_name)} have total {word} {total / half}, "
                     f"it has {parent_size / half}: they do not tile it"
                 )
         if level + 1 < len(levels):
@@ -629,7 +585,7 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
             for parent, group in enumerate(groups):
                 # siblings differ only in the neurons whose lines cross the parent: the first sibling's maps
                 # are computed in full, each next one from the one before by the differing neurons
-                rows = packed_level.rows(parents[parent][1])
+                rows = _Rows(packed_level, parents[parent][1])
                 reference_bits = children[group[0]][1]
                 reference = _next_packed(rows, reference_bits, weights, biases, following)
                 for index in group:
@@ -662,11 +618,8 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> str:
     if box is not None:
         if not isinstance(box, dict):
             raise CertificateMalformed("claim.box", "must be null or an object with lower and upper")
-        lower = _read_point(get_list(box, "lower", "claim.box"), "claim.box.lower", n)
-        upper = _read_point(get_list(box, "upper", "claim.box"), "claim.box.upper", n)
+        lower, upper = _read_box(box, n)
         for i in range(n):
-            if lower[i] >= upper[i]:
-                raise CertificateMalformed("claim.box", f"side {i}: lower {lower[i]} is not below upper {upper[i]}")
             constraints_root.append((f"b{2 * i}", [int(j == i) for j in range(n)], -lower[i]))
             constraints_root.append((f"b{2 * i + 1}", [-int(j == i) for j in range(n)], upper[i]))
         domain = "the open box " + " x ".join(f"({lower[i]}, {upper[i]})" for i in range(n))

@@ -40,28 +40,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_field,
-    get_list,
-    get_object,
-    get_rational,
-    parse_matrix,
+    CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix, get_rational,
+    open_certificate,
 )
 
 KIND = "soft-threshold-zero-target"
-
-
-def _matrix(obj: dict, key: str, path: str, rows: int | None = None, columns: int | None = None) -> list:
-    value = get_list(obj, key, path)
-    here = field_path(path, key)
-    if rows is not None and len(value) != rows:
-        raise CertificateMalformed(here, f"has {len(value)} rows, expected {rows}")
-    if not value:
-        raise CertificateMalformed(here, "must not be empty")
-    return parse_matrix(value, here, columns)
 
 
 def _text(vector) -> str:
@@ -80,18 +63,16 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.threshold: the soft-threshold must be >= 0, got -1
     """
-    check_envelope(cert)
-    claim = get_object(cert, "claim", "")
-    data = get_object(cert, "data", "")
+    claim, data = open_certificate(cert, KIND)
     xi = get_rational(claim, "threshold", "claim")
     if xi < 0:
         raise CertificateMalformed("claim.threshold", f"the soft-threshold must be >= 0, got {xi}")
     targets = get_list(claim, "target_rows", "claim")
     nonzero_claimed = get_field(claim, "softmax_output_nonzero", "claim", bool, "a boolean")
-    tokens = _matrix(data, "tokens", "data")
+    tokens = get_matrix(data, "tokens", "data")
     count, dim = len(tokens), len(tokens[0])
-    w = _matrix(data, "score_matrix", "data", dim, dim)
-    wv = _matrix(data, "value_matrix", "data", dim)
+    w = get_matrix(data, "score_matrix", "data", dim, dim)
+    wv = get_matrix(data, "value_matrix", "data", None, dim)
     out_dim = len(wv[0])
     if not targets:
         raise CertificateMalformed("claim.target_rows", "must name at least one target row")
@@ -100,10 +81,10 @@ def verify(cert: dict) -> str:
             raise CertificateMalformed(field_path("claim.target_rows", i), f"must be a row index 0..{count - 1}, got {t!r}")
     if len(set(targets)) != len(targets):
         raise CertificateMalformed("claim.target_rows", "has repeated rows")
-    codes = _matrix(data, "target_sparse_codes", "data", len(targets), count)
-    sparse_out = _matrix(data, "target_sparse_outputs", "data", len(targets), out_dim)
-    weights = _matrix(data, "target_softmax_weights", "data", len(targets), count)
-    softmax_out = _matrix(data, "target_softmax_outputs", "data", len(targets), out_dim)
+    codes = get_matrix(data, "target_sparse_codes", "data", count, len(targets))
+    sparse_out = get_matrix(data, "target_sparse_outputs", "data", out_dim, len(targets))
+    weights = get_matrix(data, "target_softmax_weights", "data", count, len(targets))
+    softmax_out = get_matrix(data, "target_softmax_outputs", "data", out_dim, len(targets))
 
     values = [[sum(tokens[s][k] * wv[k][j] for k in range(dim)) for j in range(out_dim)] for s in range(count)]
     average = [Fraction(sum(values[s][j] for s in range(count)), count) for j in range(out_dim)]

@@ -48,43 +48,18 @@ lincomb.proofs_check.checkers._common.CertificateRejected: on x1 >= x2 the netwo
 from __future__ import annotations
 
 from fractions import Fraction
-from math import gcd
+from math import gcd, lcm
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_int,
-    get_list,
-    get_object,
-    get_str,
-    parse_rational_fast,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_objects,
+    get_rational_fast, get_str, get_vector, open_certificate, parse_rational_fast,
 )
+from ._exact import affine_str, common_denominator, hinges_str
+from ._expressions import read_max_combination
 
 KIND = "symmetric-network-identity"
 #: Orbits have up to n! rows; beyond this the check would run for hours.
 MAX_DIMENSION = 10
-
-
-def _lcm(a: int, b: int) -> int:
-    return a * b // gcd(a, b)
-
-
-def _denominator(value) -> int:
-    return value.denominator if isinstance(value, Fraction) else 1
-
-
-def _rational(obj: dict, key: str, path: str):
-    if key not in obj:
-        raise CertificateMalformed(field_path(path, key), "missing required field")
-    return parse_rational_fast(obj[key], field_path(path, key))
-
-
-def _vector(values: list, path: str, length: int) -> tuple:
-    if len(values) != length:
-        raise CertificateMalformed(path, f"expected {length} entries, got {len(values)}")
-    return tuple(parse_rational_fast(v, field_path(path, i)) for i, v in enumerate(values))
 
 
 def _generators(n: int) -> list:
@@ -104,13 +79,6 @@ def _permuted(vector: tuple, s: tuple) -> tuple:
     for i, v in enumerate(vector):
         image[s[i]] = v
     return tuple(image)
-
-
-def _show(affine) -> str:
-    parts = [f"{c}*x{j + 1}" if c != 1 else f"x{j + 1}" for j, c in enumerate(affine[:-1]) if c]
-    if affine[-1]:
-        parts.append(str(affine[-1]))
-    return " + ".join(parts).replace("+ -", "- ") or "0"
 
 
 def _sign(affine) -> int:
@@ -133,16 +101,11 @@ def _sign(affine) -> int:
 
 
 def _read_first_layer(lhs: dict, n: int) -> list:
-    path = "claim.lhs.first_layer"
-    neurons = []
-    for k, neuron in enumerate(get_list(lhs, "first_layer", "claim.lhs")):
-        where = field_path(path, k)
-        if not isinstance(neuron, dict):
-            raise CertificateMalformed(where, "must be an object with weights and bias")
-        weights = _vector(get_list(neuron, "weights", where), field_path(where, "weights"), n)
-        neurons.append((weights, _rational(neuron, "bias", where)))
+    """The first layer's neurons ``(weights tuple, bias)``."""
+    neurons = [(tuple(get_vector(neuron, "weights", where, n, fast=True)), get_rational_fast(neuron, "bias", where))
+               for where, neuron in get_objects(lhs, "first_layer", "claim.lhs", "must be an object with weights and bias")]
     if not neurons:
-        raise CertificateMalformed(path, "the first layer needs at least one neuron")
+        raise CertificateMalformed("claim.lhs.first_layer", "the first layer needs at least one neuron")
     return neurons
 
 
@@ -161,32 +124,17 @@ def _first_layer_maps(neurons: list, n: int) -> list:
             if image not in index:
                 raise CertificateRejected(
                     f"the first layer is not closed under {name}: neuron {k} (0-based) maps to weights "
-                    f"{_show(image[0] + (bias,))}, which is not a neuron")
+                    f"{affine_str(image[0] + (bias,))}, which is not a neuron")
             pi.append(index[image])
         maps.append(tuple(pi))
     return maps
 
 
-def _read_max_combination(rhs: dict, n: int) -> dict:
-    """``{frozenset of pieces: coefficient}`` with pieces ``(linear..., constant)``."""
-    if get_str(rhs, "type", "claim.rhs") != "max-combination":
-        raise CertificateMalformed("claim.rhs.type", 'must be "max-combination"')
+def _read_rhs(claim: dict, n: int) -> dict:
+    """The right-hand side as ``{frozenset of pieces (linear + (constant,)): coefficient}``, zero terms dropped."""
     terms: dict = {}
-    for t, term in enumerate(get_list(rhs, "terms", "claim.rhs")):
-        where = field_path("claim.rhs.terms", t)
-        if not isinstance(term, dict):
-            raise CertificateMalformed(where, "must be an object with coefficient and pieces")
-        coefficient = _rational(term, "coefficient", where)
-        pieces = []
-        for p, piece in enumerate(get_list(term, "pieces", where)):
-            piece_path = field_path(field_path(where, "pieces"), p)
-            if not isinstance(piece, dict):
-                raise CertificateMalformed(piece_path, "must be an object with linear and constant")
-            linear = _vector(get_list(piece, "linear", piece_path), field_path(piece_path, "linear"), n)
-            pieces.append(linear + (_rational(piece, "constant", piece_path),))
-        if not pieces:
-            raise CertificateMalformed(field_path(where, "pieces"), "a maximum needs at least one piece")
-        key = frozenset(pieces)
+    for coefficient, pieces in read_max_combination(claim, "rhs", n):
+        key = frozenset(tuple(linear) + (constant,) for linear, constant in pieces)
         terms[key] = terms.get(key, 0) + coefficient
     return {key: c for key, c in terms.items() if c}
 
@@ -247,70 +195,10 @@ def _orbit(row: tuple, maps: list) -> list:
     return list(seen)
 
 
-def verify(cert: dict) -> str:
-    """Verify a ``symmetric-network-identity`` certificate; return a one-line summary.
-
-    Raises
-    ------
-    CertificateMalformed
-        When a field is missing or has the wrong type.
-    CertificateRejected
-        When a symmetry fails on a generator, a stated orbit size or width is wrong, or the two sides differ on
-        the chamber x1 >= ... >= xn.
-
-    Examples
-    --------
-    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": "symmetric-network-identity",
-    ...         "claim": {"statement": "f = g", "input_dimension": 11}, "data": {},
-    ...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}})
-    Traceback (most recent call last):
-    ...
-    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: orbits of up to 11! rows are too many for this checker (at most n = 10)
-    """
-    kind = check_envelope(cert)
-    if kind != KIND:
-        raise CertificateMalformed("kind", f"this checker reads {KIND!r}, not {kind!r}")
-    claim, data = cert["claim"], cert["data"]
-    n = get_int(claim, "input_dimension", "claim", minimum=1)
-    if n > MAX_DIMENSION:
-        raise CertificateMalformed("claim.input_dimension",
-                                   f"orbits of up to {n}! rows are too many for this checker (at most n = {MAX_DIMENSION})")
-    lhs = get_object(claim, "lhs", "claim")
-    if get_str(lhs, "type", "claim.lhs") != "symmetric-relu-network":
-        raise CertificateMalformed("claim.lhs.type", 'must be "symmetric-relu-network"')
-    neurons = _read_first_layer(lhs, n)
-    width = len(neurons)
-    orbits_json = get_list(lhs, "second_layer_orbits", "claim.lhs")
-    output_bias = _rational(lhs, "output_bias", "claim.lhs")
-    if "lhs_hidden_layers" in claim and get_int(claim, "lhs_hidden_layers", "claim") != 2:
-        raise CertificateRejected("claim.lhs_hidden_layers: a symmetric-relu-network has exactly 2 hidden layers")
-    stated_widths = get_list(claim, "lhs_widths", "claim")
-    if len(stated_widths) != 2 or not all(isinstance(w, int) and not isinstance(w, bool) for w in stated_widths):
-        raise CertificateMalformed("claim.lhs_widths", "must be [first-layer width, second-layer width]")
-    terms = _read_max_combination(get_object(claim, "rhs", "claim"), n)
-    # the optional shape fields of docs/certificates.md are part of the claim: check them, as compile_side does
-    if "lhs_max_pieces" in claim:
-        raise CertificateMalformed("claim.lhs_max_pieces", "applies to a max-combination, but lhs is a network")
-    if "rhs_hidden_layers" in claim:
-        raise CertificateMalformed("claim.rhs_hidden_layers", "applies to a relu-network, but rhs is a max-combination")
-    if "rhs_max_pieces" in claim:
-        bound = get_int(claim, "rhs_max_pieces", "claim", minimum=1)
-        for t, term in enumerate(claim["rhs"]["terms"]):
-            if len(term["pieces"]) > bound:
-                raise CertificateRejected(
-                    f"claim.rhs_max_pieces says at most {bound} pieces per maximum, but rhs term {t} has {len(term['pieces'])}")
-    stated_affine = _vector(get_list(data, "chamber_affine", "data"), "data.chamber_affine", n + 1)
-    stated_hinges = get_int(data, "chamber_hinges", "data", minimum=0)
-
-    # Symmetry, structurally, on the two generators.
-    maps = _first_layer_maps(neurons, n)
-    _check_rhs_symmetric(terms, n)
-
-    # The first layer on C, scaled to integers by the common denominator `scale1`.
-    scale1 = 1
-    for weights, bias in neurons:
-        for value in weights + (bias,):
-            scale1 = _lcm(scale1, _denominator(value))
+def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, n: int) -> tuple:
+    """The network on C as ``(affine tuple, {primitive hinge: coefficient}, second-layer width)``; checks the orbits
+    (sizes, no repeats) and that every first-layer neuron is affine on C or half of a used pass-through pair."""
+    scale1 = common_denominator(value for weights, bias in neurons for value in weights + (bias,))
     negated = {(tuple(-w for w in weights), -bias): k for k, (weights, bias) in enumerate(neurons)}
     first = []  # (sparse integer affine on C or None when 0 there, partner index or None)
     for k, (weights, bias) in enumerate(neurons):
@@ -328,14 +216,7 @@ def verify(cert: dict) -> str:
     hinges: dict = {}
     canonical_seen: dict = {}
     second_width = 0
-    for o, orbit in enumerate(orbits_json):
-        where = field_path("claim.lhs.second_layer_orbits", o)
-        if not isinstance(orbit, dict):
-            raise CertificateMalformed(where, "must be an object with weights, bias, output and orbit_size")
-        row = _read_row(orbit, where, width)
-        bias = _rational(orbit, "bias", where)
-        output = _rational(orbit, "output", where)
-        stated_size = get_int(orbit, "orbit_size", where, minimum=1)
+    for o, (where, row, bias, output, stated_size) in enumerate(orbits):
         members = _orbit(row, maps)
         if len(members) != stated_size:
             raise CertificateRejected(f"{where}: the orbit of this row under the generators has {len(members)} rows, "
@@ -346,10 +227,7 @@ def verify(cert: dict) -> str:
                                       "merge them")
         canonical_seen[canonical] = o
         second_width += len(members)
-        scale = scale1
-        for _, v in row:
-            scale = _lcm(scale, _denominator(v) * scale1)
-        scale = _lcm(scale, _denominator(bias))
+        scale = lcm(scale1 * common_denominator(v for _, v in row), common_denominator((bias,)))
         factor = scale // scale1  # row entries times factor are integers
         integer_bias = int(bias * scale)
         affine_sum = [0] * (n + 1)
@@ -392,19 +270,74 @@ def verify(cert: dict) -> str:
         for h, c in hinge_sum.items():
             hinges[h] = hinges.get(h, 0) + weight * c
 
+    return tuple(total), hinges, second_width
+
+
+def verify(cert: dict) -> str:
+    """Verify a ``symmetric-network-identity`` certificate; return a one-line summary.
+
+    Raises
+    ------
+    CertificateMalformed
+        When a field is missing or has the wrong type.
+    CertificateRejected
+        When a symmetry fails on a generator, a stated orbit size or width is wrong, or the two sides differ on
+        the chamber x1 >= ... >= xn.
+
+    Examples
+    --------
+    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": "symmetric-network-identity",
+    ...         "claim": {"statement": "f = g", "input_dimension": 11}, "data": {},
+    ...         "provenance": {"lincomb": "0.1.0", "solver": "hand", "seconds": 0}})
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: orbits of up to 11! rows are too many for this checker (at most n = 10)
+    """
+    # -- parse
+    claim, data = open_certificate(cert, KIND)
+    n = get_int(claim, "input_dimension", "claim", minimum=1)
+    if n > MAX_DIMENSION:
+        raise CertificateMalformed("claim.input_dimension",
+                                   f"orbits of up to {n}! rows are too many for this checker (at most n = {MAX_DIMENSION})")
+    lhs = get_object(claim, "lhs", "claim")
+    if get_str(lhs, "type", "claim.lhs") != "symmetric-relu-network":
+        raise CertificateMalformed("claim.lhs.type", 'must be "symmetric-relu-network"')
+    neurons = _read_first_layer(lhs, n)
+    width = len(neurons)
+    # read orbit by orbit as the network is recomputed (a broken symmetry is reported before a bad orbit)
+    orbits = ((where, _read_row(orbit, where, width), get_rational_fast(orbit, "bias", where),
+               get_rational_fast(orbit, "output", where), get_int(orbit, "orbit_size", where, minimum=1))
+              for where, orbit in get_objects(lhs, "second_layer_orbits", "claim.lhs",
+                                              "must be an object with weights, bias, output and orbit_size"))
+    output_bias = get_rational_fast(lhs, "output_bias", "claim.lhs")
+    if "lhs_hidden_layers" in claim and get_int(claim, "lhs_hidden_layers", "claim") != 2:
+        raise CertificateRejected("claim.lhs_hidden_layers: a symmetric-relu-network has exactly 2 hidden layers")
+    stated_widths = get_int_list(claim, "lhs_widths", "claim")
+    if len(stated_widths) != 2:
+        raise CertificateMalformed("claim.lhs_widths", "must be [first-layer width, second-layer width]")
+    if "lhs_max_pieces" in claim:  # the optional shape fields of docs/certificates.md are part of the claim
+        raise CertificateMalformed("claim.lhs_max_pieces", "applies to a max-combination, but lhs is a network")
+    terms = _read_rhs(claim, n)
+    stated_affine = tuple(get_vector(data, "chamber_affine", "data", n + 1, fast=True))
+    stated_hinges = get_int(data, "chamber_hinges", "data", minimum=0)
+
+    # -- recompute: both sides symmetric on the generators; the network on C as affine + hinges
+    maps = _first_layer_maps(neurons, n)
+    _check_rhs_symmetric(terms, n)
+    left, hinges, second_width = _network_on_chamber(neurons, orbits, output_bias, maps, n)
+    right = _rhs_on_chamber(terms, n)
+
+    # -- compare
+    chamber = " >= ".join(f"x{i + 1}" for i in range(n))
     if [width, second_width] != stated_widths:
         raise CertificateRejected(f"claim.lhs_widths says {stated_widths}, the network has widths [{width}, {second_width}]")
-    chamber = " >= ".join(f"x{i + 1}" for i in range(n))
-    left = tuple(total)
     if any(hinges.values()):
-        shown = " + ".join(f"{c}*relu({_show(h)})" if c != 1 else f"relu({_show(h)})" for h, c in hinges.items() if c)
-        raise CertificateRejected(f"on {chamber} the network is {_show(left)} + {shown}".replace("+ -", "- ")
-                                  + f", data.chamber_affine says {_show(stated_affine)}")
+        raise CertificateRejected(f"on {chamber} the network is {affine_str(left)} + {hinges_str(hinges)}".replace("+ -", "- ")
+                                  + f", data.chamber_affine says {affine_str(stated_affine)}")
     if left != stated_affine:
-        raise CertificateRejected(f"on {chamber} the network is {_show(left)}, data.chamber_affine says {_show(stated_affine)}")
-    right = _rhs_on_chamber(terms, n)
+        raise CertificateRejected(f"on {chamber} the network is {affine_str(left)}, data.chamber_affine says {affine_str(stated_affine)}")
     if tuple(right) != stated_affine:
-        raise CertificateRejected(f"on {chamber} the right-hand side is {_show(right)}, the network is {_show(left)}")
+        raise CertificateRejected(f"on {chamber} the right-hand side is {affine_str(right)}, the network is {affine_str(left)}")
     if len(hinges) != stated_hinges:
         raise CertificateRejected(f"data.chamber_hinges says {stated_hinges}, {len(hinges)} hinge hyperplanes cross the chamber")
     return (f"lhs = rhs on R^{n}: both symmetric under S_{n} (checked on generators), equal on {chamber} "

@@ -38,15 +38,8 @@ import re
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed,
-    CertificateRejected,
-    check_envelope,
-    field_path,
-    get_list,
-    get_object,
-    get_rational,
-    get_str,
-    parse_rational,
+    CertificateMalformed, CertificateRejected, check_envelope, field_path, get_list, get_object, get_rational,
+    get_str, parse_rational,
 )
 
 KIND = "symreg-recovery"

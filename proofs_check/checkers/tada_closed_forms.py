@@ -27,7 +27,7 @@ import math
 from fractions import Fraction
 
 from . import _exact as P
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, open_certificate
 
 KIND = "tada-closed-forms"
 VARIABLES = ["t", "k"]
@@ -139,12 +139,13 @@ def verify(cert: dict) -> str:
 
     Examples
     --------
-    >>> verify({"claim": {"N": [1]}, "data": {"cases": []}})
+    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": KIND, "claim": {"statement": "s", "N": [1]},
+    ...         "data": {"cases": []}, "provenance": {"lincomb": "0", "solver": "hand", "seconds": 0}})
     Traceback (most recent call last):
     ...
     lincomb.proofs_check.checkers._common.CertificateRejected: claim.N lists [1] but the data has cases for []
     """
-    claim, data = cert["claim"], cert["data"]
+    claim, data = open_certificate(cert, KIND)
     claimed = get_list(claim, "N", "claim")
     if not claimed:  # "for every N in []" would be an empty claim
         raise CertificateMalformed("claim.N", "name at least one value")

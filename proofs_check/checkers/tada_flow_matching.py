@@ -23,7 +23,9 @@ Examples
 from __future__ import annotations
 
 from . import _exact as P
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object
+from ._common import (
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, open_certificate,
+)
 
 KIND = "tada-flow-matching"
 VARIABLES = ["t", "x", "D", "c"]
@@ -122,12 +124,13 @@ def verify(cert: dict) -> str:
 
     Examples
     --------
-    >>> verify({"claim": {"N": 2}, "data": {}})
+    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": KIND, "claim": {"statement": "s", "N": 2},
+    ...         "data": {}, "provenance": {"lincomb": "0", "solver": "hand", "seconds": 0}})
     Traceback (most recent call last):
     ...
     lincomb.proofs_check.checkers._common.CertificateRejected: claim.N must be 1 for this kind, got 2
     """
-    claim, data = cert["claim"], cert["data"]
+    claim, data = open_certificate(cert, KIND)
     if get_int(claim, "N", "claim") != 1:
         raise CertificateRejected(f"claim.N must be 1 for this kind, got {claim.get('N')!r}")
     if data.get("variables") != VARIABLES:

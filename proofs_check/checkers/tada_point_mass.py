@@ -26,7 +26,10 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_vector, parse_rational
+from ._common import (
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_vector,
+    open_certificate, parse_rational,
+)
 
 
 def _mul(a: list, b: list) -> list:
@@ -123,12 +126,13 @@ def verify(cert: dict) -> str:
 
     Examples
     --------
-    >>> verify({"claim": {"N": [1], "orders": [1]}, "data": {"cases": []}})
+    >>> verify({"format": "lincomb-certificate", "version": 1, "kind": KIND, "claim": {"statement": "s", "N": [1], "orders": [1]},
+    ...         "data": {"cases": []}, "provenance": {"lincomb": "0", "solver": "hand", "seconds": 0}})
     Traceback (most recent call last):
     ...
     lincomb.proofs_check.checkers._common.CertificateRejected: no case for N = 1, order 1
     """
-    claim, data = cert["claim"], cert["data"]
+    claim, data = open_certificate(cert, KIND)
     Ns, orders = get_int_list(claim, "N", "claim", minimum=1), get_int_list(claim, "orders", "claim", minimum=1)
     for key, values in (("N", Ns), ("orders", orders)):
         if not values:  # "for every N in []" would be an empty claim
