@@ -43,9 +43,7 @@ def decompose_ordering(alpha, beta) -> tuple:
         return tuple(alpha), 0, None
     if high <= 0:
         return tuple(beta), 0, None
-    g = 0
-    for value in delta:
-        g = gcd(g, value)
+    g = gcd(*delta)
     first = next(value for value in delta if value)
     if first > 0:
         return tuple(beta), g, tuple(value // g for value in delta)
@@ -64,10 +62,7 @@ def is_reduced_direction(direction) -> bool:
     if sum(values) != 0 or not any(values):
         # sum != 0: d . x is unbounded both ways along the all-ones line, but templates never produce it.
         return False
-    g = 0
-    for value in values:
-        g = gcd(g, value)
-    if g != 1 or next(v for v in values if v) < 0:
+    if gcd(*values) != 1 or next(v for v in values if v) < 0:
         return False
     suffix = low = high = 0
     for value in reversed(values):

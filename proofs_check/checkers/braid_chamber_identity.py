@@ -49,6 +49,7 @@ from itertools import permutations
 from math import factorial, gcd
 
 from ._common import CertificateMalformed, CertificateRejected, get_int, get_str, open_certificate
+from ._exact import affine_str, common_denominator, hinges_str
 from ._expressions import compile_side
 
 KIND = "braid-chamber-identity"
@@ -73,25 +74,12 @@ def _sign(affine: tuple, rays: list) -> int:
 
 def _normal_form(affine: tuple) -> tuple[tuple, Fraction]:
     """(h, t): affine = t h, h primitive integer with first non-zero entry positive, t != 0 of either sign."""
-    common = 1
-    for a in affine:
-        d = Fraction(a).denominator
-        common = common * d // gcd(common, d)
+    common = common_denominator(affine)
     integers = [int(a * common) for a in affine]
-    divisor = 0
-    for a in integers:
-        divisor = gcd(divisor, a)
-    lead = next(a for a in integers if a)
-    if lead < 0:
+    divisor = gcd(*integers)
+    if next(a for a in integers if a) < 0:
         divisor = -divisor
     return tuple(a // divisor for a in integers), Fraction(divisor, common)
-
-
-def _show(affine: tuple) -> str:
-    parts = [f"{c}*x{j + 1}" if c != 1 else f"x{j + 1}" for j, c in enumerate(affine[:-1]) if c]
-    if affine[-1]:
-        parts.append(str(affine[-1]))
-    return " + ".join(parts).replace("+ -", "- ") or "0"
 
 
 def _chamber(nodes: list, n: int, lhs_out: int, rhs_out: int, order: tuple) -> int:
@@ -153,9 +141,8 @@ def _chamber(nodes: list, n: int, lhs_out: int, rhs_out: int, order: tuple) -> i
                     residual[j] += c * t * v
             sums[primitive] = sums.get(primitive, 0) + c * abs(t)
     if any(residual) or any(sums.values()):
-        hinges = " + ".join(f"{c}*relu({_show(h)})" if c != 1 else f"relu({_show(h)})"
-                            for h, c in sums.items() if c)
-        text = " + ".join(part for part in (_show(tuple(residual)) if any(residual) else "", hinges) if part)
+        hinges = hinges_str(sums)
+        text = " + ".join(part for part in (affine_str(tuple(residual)) if any(residual) else "", hinges) if part)
         raise CertificateRejected(f"chamber {name}: lhs - rhs = {text.replace('+ -', '- ')}, not zero")
     return len(sums)
 

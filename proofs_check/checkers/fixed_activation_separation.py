@@ -43,7 +43,7 @@ from ._activation_units import CLASS_OF, DICTIONARY, check_piecewise_premises, p
 from ._exact import poly_add, poly_derivative, poly_eval, poly_scale_compose
 from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_rational, get_str,
-    open_certificate, parse_rational,
+    get_vector, open_certificate, parse_rational,
 )
 
 KIND = "fixed-activation-separation"
@@ -130,8 +130,7 @@ def verify(cert: dict) -> str:
     points, pieces = restriction(units, bias)
 
     stated = get_object(data, "restriction", "data")
-    stated_points = tuple(parse_rational(v, field_path("data.restriction.breakpoints", i))
-                          for i, v in enumerate(get_list(stated, "breakpoints", "data.restriction")))
+    stated_points = tuple(get_vector(stated, "breakpoints", "data.restriction"))
     stated_pieces = []
     for i, piece in enumerate(get_list(stated, "pieces", "data.restriction")):
         if not isinstance(piece, list) or not piece:

@@ -57,8 +57,8 @@ from __future__ import annotations
 
 from ._exact import Echelon, minor_gcd
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_str,
-    open_certificate, parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object,
+    get_rational, get_str, get_vector, open_certificate, parse_rational,
 )
 
 KIND = "lattice-face-volumes"
@@ -118,18 +118,20 @@ def _expand(expression, path: str, dimension: int) -> tuple:
     raise CertificateMalformed(field_path(path, "type"), f"unknown expression type {kind!r}; use point, hull or sum")
 
 
-def _as_int(value, path: str) -> int:
-    number = parse_rational(value, path)
+def _integer(number, path: str) -> int:
+    """A rational that must be an integer (``"3"`` or ``"6/2"``)."""
     if number.denominator != 1:
         raise CertificateMalformed(path, f"expected an integer, got {number}")
     return int(number)
 
 
-def _read_int(obj: dict, key: str, path: str) -> int:
-    here = field_path(path, key)
-    if key not in obj:
-        raise CertificateMalformed(here, "missing required field")
-    return _as_int(obj[key], here)
+def _indices(obj: dict, key: str, path: str, bound: int, what: str) -> list:
+    """A list of indices ``0 <= i < bound`` (JSON integers)."""
+    values = get_list(obj, key, path)
+    for i, j in enumerate(values):
+        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < bound:
+            raise CertificateMalformed(field_path(field_path(path, key), i), f"expected a {what} index in 0..{bound - 1}")
+    return values
 
 
 def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
@@ -142,24 +144,16 @@ def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
         path = field_path("data.faces", index)
         if not isinstance(raw, dict):
             raise CertificateMalformed(path, "expected an object")
-        indices = get_list(raw, "vertices", path)
-        for i, j in enumerate(indices):
-            if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < vertex_count:
-                raise CertificateMalformed(field_path(field_path(path, "vertices"), i), f"expected a vertex index in 0..{vertex_count - 1}")
+        indices = _indices(raw, "vertices", path, vertex_count, "vertex")
         if not indices or any(a >= b for a, b in zip(indices, indices[1:])):
             raise CertificateMalformed(field_path(path, "vertices"), "expected a non-empty, strictly increasing list of vertex indices")
         key = tuple(indices)
         if key in seen:
             raise CertificateRejected(f"{path}: the same vertex set as data.faces[{seen[key]}]; every face is listed once")
         seen[key] = index
-        normal_raw = get_list(raw, "normal", path)
-        if len(normal_raw) != dimension:
-            raise CertificateMalformed(field_path(path, "normal"), f"has {len(normal_raw)} entries, the ambient dimension is {dimension}")
-        normal = tuple(_as_int(value, field_path(field_path(path, "normal"), i)) for i, value in enumerate(normal_raw))
-        facets = get_list(raw, "facets", path)
-        for i, j in enumerate(facets):
-            if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < len(raw_faces):
-                raise CertificateMalformed(field_path(field_path(path, "facets"), i), f"expected a face index in 0..{len(raw_faces) - 1}")
+        normal = get_vector(raw, "normal", path, dimension, " (the ambient dimension)")
+        normal = tuple(_integer(v, field_path(field_path(path, "normal"), i)) for i, v in enumerate(normal))
+        facets = _indices(raw, "facets", path, len(raw_faces), "face")
         if len(set(facets)) != len(facets):
             raise CertificateMalformed(field_path(path, "facets"), "lists a facet twice")
         faces.append({
@@ -168,7 +162,7 @@ def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
             "vertex_set": frozenset(key),
             "dimension": get_int(raw, "dimension", path, minimum=0),
             "normal": normal,
-            "offset": _read_int(raw, "offset", path),
+            "offset": _integer(get_rational(raw, "offset", path), field_path(path, "offset")),
             "facets": list(facets),
             "volume": get_int(raw, "volume", path, minimum=1),
         })

@@ -27,7 +27,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, open_certificate, parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_objects, get_rational,
+    open_certificate,
 )
 from ._max_template_math import decompose_ordering, ordering_counts
 
@@ -103,13 +104,8 @@ def verify(cert: dict) -> str:
         raise CertificateMalformed("data.terms", "expected at least one term")
     linear = [Fraction(0)] * n
     hinges: dict = {}
-    for number, term in enumerate(terms):
-        here = field_path("data.terms", number)
-        if not isinstance(term, dict):
-            raise CertificateMalformed(here, "expected an object {coefficient, pair}")
-        if "coefficient" not in term:
-            raise CertificateMalformed(field_path(here, "coefficient"), "missing required field")
-        coefficient = parse_rational(term["coefficient"], field_path(here, "coefficient"))
+    for here, term in get_objects(data, "terms", "data", "expected an object {coefficient, pair}"):
+        coefficient = get_rational(term, "coefficient", here)
         pair = get_list(term, "pair", here)
         if len(pair) != 2:
             raise CertificateMalformed(field_path(here, "pair"), "expected [A, B], two lists of pairs")

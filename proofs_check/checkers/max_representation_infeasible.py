@@ -28,8 +28,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_field, get_int, get_list, open_certificate,
-    parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_field, get_int, get_list, get_objects, get_rational,
+    get_vector, open_certificate,
 )
 from ._max_template_math import decompose_ordering, is_reduced_direction, normal_form_templates, ordering_counts
 
@@ -67,15 +67,9 @@ def verify(cert: dict) -> str:
     loops = get_field(claim, "loops", "claim", bool, "a boolean")
     if n > 9 or k > 4:
         raise CertificateMalformed("claim", f"n = {n}, k = {k} is beyond what this checker enumerates (n <= 9, k <= 4)")
-    raw_linear = get_list(data, "linear", "data")
-    if len(raw_linear) != n:
-        raise CertificateMalformed("data.linear", f"expected n = {n} rationals, got {len(raw_linear)}")
-    linear = [parse_rational(v, field_path("data.linear", i)) for i, v in enumerate(raw_linear)]
+    linear = get_vector(data, "linear", "data", n, " (claim.n)")
     hinges: dict = {}
-    for number, entry in enumerate(get_list(data, "hinges", "data")):
-        here = field_path("data.hinges", number)
-        if not isinstance(entry, dict):
-            raise CertificateMalformed(here, "expected an object {direction, value}")
+    for here, entry in get_objects(data, "hinges", "data", "expected an object {direction, value}"):
         direction = get_list(entry, "direction", here)
         if len(direction) != n or any(isinstance(v, bool) or not isinstance(v, int) for v in direction):
             raise CertificateMalformed(field_path(here, "direction"), f"expected n = {n} integers")
@@ -88,9 +82,7 @@ def verify(cert: dict) -> str:
         key = tuple(direction)
         if key in hinges:
             raise CertificateMalformed(field_path(here, "direction"), "direction listed twice")
-        if "value" not in entry:
-            raise CertificateMalformed(field_path(here, "value"), "missing required field")
-        hinges[key] = parse_rational(entry["value"], field_path(here, "value"))
+        hinges[key] = get_rational(entry, "value", here)
     if linear[n - 1] != 1:
         raise CertificateRejected(f"y . column(max) = y_linear[{n}] = {linear[n - 1]}, not 1")
     checked = 0

@@ -47,8 +47,8 @@ from fractions import Fraction
 
 from ._exact import dot
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_object, get_rational, get_str,
-    open_certificate, parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix, get_object, get_objects,
+    get_rational, get_str, get_vector, open_certificate, parse_rational,
 )
 
 KIND = "min-width"
@@ -115,13 +115,10 @@ def _network(data: dict, family: str, slope: Fraction) -> tuple:
     """(width, value at 0, slope at -inf, kinks) of ``data.network``."""
     network = get_object(data, "network", "data")
     bias = get_rational(network, "output_bias", "data.network")
-    neurons = get_list(network, "neurons", "data.network")
+    neurons = get_objects(network, "neurons", "data.network")
     value, slope_left, kinks = bias, Fraction(0), {}
     jump = 1 - slope if family == "leaky_relu" else Fraction(1)
-    for i, raw in enumerate(neurons):
-        here = field_path("data.network.neurons", i)
-        if not isinstance(raw, dict):
-            raise CertificateMalformed(here, "expected an object")
+    for here, raw in neurons:
         w, b = get_rational(raw, "weight", here), get_rational(raw, "bias", here)
         v, beta = get_rational(raw, "v", here), get_rational(raw, "beta", here)
         if w == 0:
@@ -200,32 +197,18 @@ def _jump_2d(pieces, normal, offset, point, where: str) -> tuple:
 
 def _verify_2d(claim: dict, data: dict, family: str) -> str:
     target = get_object(claim, "target", "claim")
-    pieces = []
-    for i, raw in enumerate(get_list(target, "pieces", "claim.target")):
-        here = field_path("claim.target.pieces", i)
-        if not isinstance(raw, dict):
-            raise CertificateMalformed(here, "expected an object")
-        gradient = tuple(parse_rational(v, field_path(field_path(here, "gradient"), j))
-                         for j, v in enumerate(get_list(raw, "gradient", here)))
-        pieces.append((gradient, get_rational(raw, "constant", here)))
+    pieces = [(tuple(get_vector(raw, "gradient", here)), get_rational(raw, "constant", here))
+              for here, raw in get_objects(target, "pieces", "claim.target")]
     if not pieces or len({len(g) for g, _ in pieces}) != 1:
         raise CertificateMalformed("claim.target.pieces", "need pieces of one common dimension")
     n = len(pieces[0][0])
     line = get_object(data, "line", "data")
-    normal = tuple(parse_rational(v, field_path("data.line.normal", j)) for j, v in enumerate(get_list(line, "normal", "data.line")))
+    normal = tuple(get_vector(line, "normal", "data.line"))
     if len(normal) != n or all(v == 0 for v in normal):
         raise CertificateMalformed("data.line.normal", f"expected {n} entries, not all zero")
     offset = get_rational(line, "offset", "data.line")
-    points = get_list(data, "points", "data")
-    if len(points) != 2:
-        raise CertificateMalformed("data.points", "expected two points")
-    jumps = []
-    for i, raw in enumerate(points):
-        here = field_path("data.points", i)
-        if not isinstance(raw, list) or len(raw) != n:
-            raise CertificateMalformed(here, f"expected {n} coordinates")
-        point = tuple(parse_rational(v, field_path(here, j)) for j, v in enumerate(raw))
-        jumps.append(_jump_2d(pieces, normal, offset, point, here))
+    jumps = [_jump_2d(pieces, normal, offset, tuple(point), field_path("data.points", i))
+             for i, point in enumerate(get_matrix(data, "points", "data", n, 2))]
     if jumps[0] == jumps[1]:
         raise CertificateRejected(f"the gradient jumps at both points are equal ({[str(v) for v in jumps[0]]})")
     name = get_str(target, "name", "claim.target") if "name" in target else "target"

@@ -26,12 +26,14 @@ Examples
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 from itertools import combinations
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_str, open_certificate,
-    parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_rational, get_str,
+    open_certificate, parse_rational,
 )
 
 KIND = "mip-optimum"
@@ -39,6 +41,7 @@ FAMILY = "hbdss-conforming-relu"
 MAX_N = 8
 
 
+@dataclass
 class Model:
     """The HBDSS MIP rebuilt from ``n``: names, bounds, binaries, objective and ``<=`` rows.
 
@@ -49,28 +52,25 @@ class Model:
     (74, 30, 390)
     """
 
-    def __init__(self, n, variables, lower, upper, binary, objective, rows, big_m):
-        self.n = n
-        self.variables = variables
-        self.lower = lower
-        self.upper = upper
-        self.binary = binary
-        self.objective = objective
-        self.rows = rows  # name -> (dict variable -> int, int rhs)
-        self.big_m = big_m
-        self._row_keys = None
+    n: int
+    variables: list
+    lower: dict
+    upper: dict
+    binary: dict
+    objective: dict
+    rows: dict  # name -> (dict variable -> int, int rhs)
+    big_m: int
 
+    @cached_property
     def row_keys(self) -> frozenset:
         """The rows as a set of canonical keys (sorted coefficients, rhs), for symmetry checks.
 
         Examples
         --------
-        >>> len(build_model(2).row_keys())
+        >>> len(build_model(2).row_keys)
         30
         """
-        if self._row_keys is None:
-            self._row_keys = frozenset(_row_key(c, b) for c, b in self.rows.values())
-        return self._row_keys
+        return frozenset(_row_key(c, b) for c, b in self.rows.values())
 
 
 def _row_key(coefficients: dict, rhs) -> tuple:
@@ -185,7 +185,7 @@ def check_symmetry(model: Model, permutation: list, where: str) -> dict:
         mapping[v] = image
     images = frozenset(_row_key({mapping[k]: c for k, c in coefficients.items()}, rhs)
                        for coefficients, rhs in model.rows.values())
-    if images != model.row_keys():
+    if images != model.row_keys:
         raise CertificateRejected(f"{where}: the permutation {permutation} does not map the rows onto the rows")
     return mapping
 
@@ -422,12 +422,7 @@ def verify(cert: dict) -> str:
     sense = get_str(claim, "sense", "claim")
     if sense != "maximize":
         raise CertificateMalformed("claim.sense", f"expected 'maximize', got {sense!r}")
-    if "lower_bound" not in claim:
-        raise CertificateMalformed("claim.lower_bound", "missing required field")
-    if "upper_bound" not in claim:
-        raise CertificateMalformed("claim.upper_bound", "missing required field")
-    lower_bound = parse_rational(claim["lower_bound"], "claim.lower_bound")
-    upper_bound = parse_rational(claim["upper_bound"], "claim.upper_bound")
+    lower_bound, upper_bound = get_rational(claim, "lower_bound", "claim"), get_rational(claim, "upper_bound", "claim")
     if lower_bound > upper_bound:
         raise CertificateRejected(f"claim.lower_bound {lower_bound} exceeds claim.upper_bound {upper_bound}")
     incumbent = get_object(data, "incumbent", "data")

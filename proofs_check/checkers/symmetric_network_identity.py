@@ -255,9 +255,7 @@ def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, n:
                 for j, a in enumerate(pre):
                     affine_sum[j] += a
             elif sign == 0:
-                divisor = 0
-                for a in pre:
-                    divisor = gcd(divisor, a)
+                divisor = gcd(*pre)
                 h = tuple(a // divisor for a in pre)
                 if next(a for a in h if a) < 0:  # relu(-h) = relu(h) - h
                     h = tuple(-a for a in h)

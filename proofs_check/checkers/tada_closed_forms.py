@@ -27,7 +27,10 @@ import math
 from fractions import Fraction
 
 from . import _exact as P
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, open_certificate
+from ._common import (
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_objects,
+    open_certificate,
+)
 
 KIND = "tada-closed-forms"
 VARIABLES = ["t", "k"]
@@ -146,20 +149,13 @@ def verify(cert: dict) -> str:
     lincomb.proofs_check.checkers._common.CertificateRejected: claim.N lists [1] but the data has cases for []
     """
     claim, data = open_certificate(cert, KIND)
-    claimed = get_list(claim, "N", "claim")
+    claimed = get_int_list(claim, "N", "claim", minimum=1)
     if not claimed:  # "for every N in []" would be an empty claim
         raise CertificateMalformed("claim.N", "name at least one value")
-    for i, n in enumerate(claimed):
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise CertificateMalformed(field_path("claim.N", i), "expected an integer >= 1")
     if "variables" in data and data["variables"] != VARIABLES:
         raise CertificateMalformed("data.variables", f"expected {VARIABLES}")
-    cases = get_list(data, "cases", "data")
     seen = []
-    for i, case in enumerate(cases):
-        path = field_path("data.cases", i)
-        if not isinstance(case, dict):
-            raise CertificateMalformed(path, "expected an object")
+    for path, case in get_objects(data, "cases", "data"):
         N = get_int(case, "N", path, minimum=1)
         mu = _read_matrix(case, "mu", N, None, path)
         M = _read_matrix(case, "M", N, N, path)

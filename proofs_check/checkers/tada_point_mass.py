@@ -27,8 +27,8 @@ import math
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_vector,
-    open_certificate, parse_rational,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_matrix, get_objects,
+    get_vector, open_certificate, parse_rational,
 )
 
 
@@ -91,16 +91,10 @@ def check_case(case: dict, path: str) -> tuple[int, int]:
     point = parse_rational(case.get("point"), field_path(path, "point"))
     z = get_vector(case, "z_init", path, N)
     forces_recorded = get_vector(case, "forces", path, len(times) - 1)
-    states = get_list(case, "states", path)
-    if len(states) != len(times):
-        raise CertificateMalformed(field_path(path, "states"), f"expected {len(times)} states")
+    states = get_matrix(case, "states", path, N, len(times))
     forces: list = []
     for i in range(len(times)):
-        recorded = [parse_rational(v, field_path(field_path(field_path(path, "states"), i), j))
-                    for j, v in enumerate(states[i])] if isinstance(states[i], list) else None
-        if recorded is None or len(recorded) != N:
-            raise CertificateMalformed(field_path(field_path(path, "states"), i), f"expected a list of {N} rationals")
-        if recorded != z:
+        if states[i] != z:
             raise CertificateRejected(f"{path}: recorded state {i} differs from the exact recomputation")
         if i == len(times) - 1:
             break
@@ -137,13 +131,8 @@ def verify(cert: dict) -> str:
     for key, values in (("N", Ns), ("orders", orders)):
         if not values:  # "for every N in []" would be an empty claim
             raise CertificateMalformed(f"claim.{key}", "name at least one value")
-    cases = get_list(data, "cases", "data")
-    covered = set()
-    for i, case in enumerate(cases):
-        path = field_path("data.cases", i)
-        if not isinstance(case, dict):
-            raise CertificateMalformed(path, "expected an object")
-        covered.add(check_case(case, path))
+    cases = get_objects(data, "cases", "data")
+    covered = {check_case(case, path) for path, case in cases}
     for N in Ns:
         for order in orders:
             if (N, order) not in covered:
