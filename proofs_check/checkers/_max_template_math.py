@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations_with_replacement, permutations
-from math import gcd
+from math import factorial, gcd
 
 __all__ = ["decompose_ordering", "ordering_counts", "is_reduced_direction", "normal_form_templates"]
 
@@ -99,10 +99,7 @@ def ordering_counts(a_pairs, b_pairs, n: int) -> tuple:
             p, q = positions[i], positions[j]
             beta[p if p > q else q] += 1
         counts[tuple(alpha), tuple(beta)] += 1
-    multiplier = 1
-    for factor in range(2, n - len(used) + 1):
-        multiplier *= factor
-    return counts, multiplier
+    return counts, factorial(n - len(used))
 
 
 def _prefix_end(pairs, start: int) -> int:

@@ -9,22 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from ._common import CertificateMalformed, field_path, get_list, get_str, parse_matrix, parse_rational_fast
-
-
-def read_matrix(rows, path: str, columns: int) -> list:
-    """A list of rows of exact rationals (ints where integral), each with ``columns`` entries.
-
-    Examples
-    --------
-    >>> read_matrix([["1/2", 3]], "w", 2)
-    [[Fraction(1, 2), 3]]
-    >>> read_matrix([["1"]], "w", 2)
-    Traceback (most recent call last):
-    ...
-    lincomb.proofs_check.checkers._common.CertificateMalformed: w[0]: has 1 entries, expected 2 (the width of the layer below)
-    """
-    return parse_matrix(rows, path, columns, note=" (the width of the layer below)")
+from ._common import CertificateMalformed, field_path, get_list, get_objects, get_str, get_vector, parse_matrix
 
 
 def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = True) -> list:
@@ -49,20 +34,12 @@ def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = T
         raise CertificateMalformed(field_path(path, "layers"), "a network needs at least one layer")
     layers = []
     width = dimension
-    for index, layer in enumerate(layers_json):
-        layer_path = field_path(field_path(path, "layers"), index)
-        if not isinstance(layer, dict):
-            raise CertificateMalformed(layer_path, "must be an object with weights and biases")
-        weights = read_matrix(get_list(layer, "weights", layer_path), field_path(layer_path, "weights"), width)
-        biases_json = get_list(layer, "biases", layer_path)
+    for layer_path, layer in get_objects(expression, "layers", path, "must be an object with weights and biases"):
+        weights = parse_matrix(get_list(layer, "weights", layer_path), field_path(layer_path, "weights"), width,
+                               note=" (the width of the layer below)")
         if not weights:
             raise CertificateMalformed(field_path(layer_path, "weights"), "a layer needs at least one neuron")
-        if len(biases_json) != len(weights):
-            raise CertificateMalformed(
-                field_path(layer_path, "biases"), f"has {len(biases_json)} entries for {len(weights)} neurons"
-            )
-        biases = [parse_rational_fast(v, field_path(field_path(layer_path, "biases"), j)) for j, v in enumerate(biases_json)]
-        layers.append((weights, biases))
+        layers.append((weights, get_vector(layer, "biases", layer_path, len(weights), " (one per neuron)", fast=True)))
         width = len(weights)
     if scalar and width != 1:
         raise CertificateMalformed(field_path(path, "layers"), f"the last layer has {width} neurons; exactly 1 is required")
