@@ -788,7 +788,7 @@ def _solve_support(indptr, indices, data, n_rows, rhs, pivot_columns, pivot_rows
         if len(columns) < rank:  # q divides the determinant: skip it
             continue
         x = np.zeros(rank, dtype=np.int64)
-        x[np.asarray(columns)] = g[np.asarray(rows), rank].astype(np.int64)
+        x[np.asarray(columns, dtype=np.int64)] = g[np.asarray(rows, dtype=np.int64), rank].astype(np.int64)
         if not _residual_mod(indptr, indices, data, pivot_columns, x, rhs, n_rows, q):
             return "not in span", None, used + [q]
         # Incremental CRT.
@@ -812,8 +812,9 @@ def _lift_support(indptr, indices, data, n_rows, rhs, pivot_columns, pivot_rows,
     mod p``, ``r_(i+1) = (r_i - A x_i) / p`` (exact, int64), ``x = sum x_i p^i``; rational reconstruction after each
     digit, accepted under the same rule as CRT (stable over one more digit, exact residual zero on every row).
 
-    Returns ('solution', dict, [p]), ('not in span', None, [p]) when a reconstruction stable over four more digits
-    still fails the exact check, or None when int64 could overflow or A is singular modulo p (use CRT then).
+    Returns ('solution', dict, [p]); ('not in span', None, [p]) when the expansion ends (``r_i = 0``: the square
+    system has an integer solution) or a reconstruction stable over four more digits still fails the exact check
+    on all rows (t is then not in the span of these columns over Q: the pivot prime was unlucky); or None when int64 could overflow or A is singular modulo p (use CRT then).
     """
     rank = len(pivot_columns)
     square = _support_system(indptr, indices, data, pivot_columns, pivot_rows, n_rows)
@@ -853,8 +854,11 @@ def _lift_support(indptr, indices, data, n_rows, rhs, pivot_columns, pivot_rows,
         else:
             stable = 0
         previous = current
-        if not residual.any() and current is not None and stable:
-            break
+        if not residual.any():  # the expansion is finite: A total = b exactly, total is the solution of the square
+            solution = {pivot_columns[j]: Fraction(int(v)) for j, v in enumerate(total) if v != 0}
+            if _exact_residual_is_zero(indptr, indices, data, solution, rhs, n_rows):
+                return "solution", solution, [p]
+            return "not in span", None, [p]
     raise CheckFailed(f"modular_solve: no exactly verified solution after {max_digits} p-adic digits "
                       f"({power.bit_length()} bits); raise max_primes")
 
