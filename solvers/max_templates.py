@@ -400,6 +400,30 @@ def _sides(pairs: list, k: int, shape: str, fixed: tuple = ()):
     yield from extend(0)
 
 
+def _new_vertices_in_order(pairs: tuple, start: int) -> bool:
+    """Whether the vertices >= start first occur in increasing order when the sorted pairs are read in order.
+
+    Relabelling the new vertices among themselves gives the same class; of the t! labellings of t new vertices
+    this keeps those whose first occurrences are in order, which skips most repeats before the (costly)
+    canonical form. Completeness: label the new vertices in breadth-first order, fresh labels increasing: first
+    the new neighbours of old vertex 0, 1, ... (in each old vertex's block of sorted pairs ``(i, v)`` the already
+    labelled v come before the fresh ones), then the new neighbours of the new vertices in label order, starting
+    a fresh label at a still unlabelled vertex when the queue runs dry. Each vertex first occurs in the block of
+    the vertex that labelled it, after the earlier blocks, so first occurrences are in increasing order; so every
+    side has a relabelling that passes. Tested: equal class counts with and without the filter for every shape
+    at n = 5..7 (tests/solvers/test_max_columns.py).
+    """
+    expected = start
+    for pair in pairs:
+        for v in pair:
+            if v >= start:
+                if v > expected:
+                    return False
+                if v == expected:
+                    expected += 1
+    return True
+
+
 def _single_colour_classes(n: int, k: int, loops: bool, shape: str = "multigraph") -> list:
     """Multigraphs with k edges, every vertex used, up to relabelling (as the A side, B empty)."""
     classes = set()
@@ -469,7 +493,7 @@ def enumerate_templates(n: int, k: int, *, loops: bool = True, shape: str = "mul
         vertex_count = min(top, m_a + 2 * k)
         pairs = [p for p in _all_pairs(vertex_count) if loops or p[0] != p[1]]
         for b_side in _sides(pairs, k, shape, a_side):
-            if _uses_prefix(b_side, m_a) < 0:
+            if _uses_prefix(b_side, m_a) < 0 or not _new_vertices_in_order(b_side, m_a):
                 continue
             found.add(canonical_template(a_side, b_side))
         if progress is not None:

@@ -147,3 +147,13 @@ def test_represent_max_shape_certifies_or_says_nothing(tmp_path, capsys):
     missing = tmp_path / "none.json"
     assert main(["represent", "max", "--n", "6", "--shape", "forest", "--out", str(missing)]) == 1
     assert "proves nothing" in capsys.readouterr().out and not missing.exists()
+
+
+@pytest.mark.parametrize("n, k", [(5, 2), (6, 2), pytest.param(6, 3, marks=pytest.mark.slow)])
+def test_new_vertex_order_filter_loses_no_class(n, k, monkeypatch):
+    from lincomb.solvers import max_templates
+
+    filtered = {shape: enumerate_templates(n, k, shape=shape) for shape in SHAPES}
+    monkeypatch.setattr(max_templates, "_new_vertices_in_order", lambda pairs, start: True)
+    for shape in SHAPES:
+        assert enumerate_templates(n, k, shape=shape) == filtered[shape], shape
