@@ -399,10 +399,7 @@ def get_rational(obj: dict, key: str, path: str) -> Fraction:
     >>> get_rational({"coefficient": "1/2"}, "coefficient", "claim.rhs.terms[0]")
     Fraction(1, 2)
     """
-    path_here = field_path(path, key)
-    if key not in obj:
-        raise CertificateMalformed(path_here, "missing required field")
-    return parse_rational(obj[key], path_here)
+    return Fraction(get_rational_fast(obj, key, path))
 
 
 def get_vector(obj: dict, key: str, path: str, length: int | None = None, note: str = "", fast: bool = False) -> list:

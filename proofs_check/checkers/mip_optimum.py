@@ -25,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 from fractions import Fraction
@@ -35,6 +34,7 @@ from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_rational, get_str,
     open_certificate, parse_rational,
 )
+from ._exact import common_denominator
 
 KIND = "mip-optimum"
 FAMILY = "hbdss-conforming-relu"
@@ -219,9 +219,7 @@ def _check_incumbent(model: Model, incumbent: dict, lower_bound: Fraction) -> No
 
 def _leaf_bound(model: Model, fixings: dict, multipliers: dict, where: str) -> Fraction | None:
     """The safe bound of multipliers at a node (None when infinite); integer arithmetic throughout."""
-    scale = 1
-    for lam in multipliers.values():
-        scale = scale * lam.denominator // math.gcd(scale, lam.denominator)
+    scale = common_denominator(multipliers.values())
     reduced = {v: c * scale for v, c in model.objective.items()}
     total = 0
     for name, lam in multipliers.items():

@@ -38,8 +38,8 @@ import re
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_str, open_certificate,
-    parse_rational_fast,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects, get_str,
+    open_certificate, parse_rational_fast,
 )
 from ._exact import common_denominator
 from ._relu_network import read_relu_network
@@ -624,12 +624,8 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> str:
             constraints_root.append((f"b{2 * i + 1}", [-int(j == i) for j in range(n)], upper[i]))
         domain = "the open box " + " x ".join(f"({lower[i]}, {upper[i]})" for i in range(n))
 
-    regions_json = get_list(data, "regions", "data")
     listed = {}
-    for index, region in enumerate(regions_json):
-        path = field_path(field_path("data", "regions"), index)
-        if not isinstance(region, dict):
-            raise CertificateMalformed(path, "must be an object with pattern and point")
+    for path, region in get_objects(data, "regions", "data", "must be an object with pattern and point"):
         pattern = get_str(region, "pattern", path)
         if len(pattern) != total_neurons or not _PATTERN.fullmatch(pattern):
             raise CertificateMalformed(field_path(path, "pattern"), f"must be {total_neurons} characters 0/1")
