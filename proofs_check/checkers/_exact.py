@@ -3,7 +3,8 @@
 * multivariate polynomials and rational functions (below);
 * univariate polynomials as coefficient tuples (``poly_*``);
 * integer lattice algebra: :func:`determinant`, :func:`minor_gcd`, :class:`Echelon`, :func:`dot`;
-* affine functions: :func:`common_denominator`, :func:`affine_str`, :func:`hinges_str`.
+* affine functions: :func:`common_denominator`, :func:`affine_str`, :func:`hinges_str`; Farkas multipliers of an
+  empty cell: :func:`check_farkas`.
 
 Parsing of certificate fields lives in ``_common``; this module computes.
 
@@ -28,7 +29,7 @@ from itertools import combinations
 from fractions import Fraction
 from typing import Any
 
-from ._common import CertificateMalformed, field_path, parse_rational
+from ._common import CertificateMalformed, CertificateRejected, field_path, parse_rational
 
 Poly = dict
 
@@ -308,6 +309,42 @@ def hinges_str(hinges: dict) -> str:
     '2*relu(x1 - 1*x2) + relu(x1 + 1)'
     """
     return " + ".join(f"{c}*relu({affine_str(h)})" if c != 1 else f"relu({affine_str(h)})" for h, c in hinges.items() if c)
+
+
+def check_farkas(cell: str, multipliers, width: int) -> None:
+    """Check that Farkas multipliers close an empty cell; reject, naming the failed condition, otherwise.
+
+    The cell's constraints are strict, ``a . (x, 1) > 0`` for vectors ``a`` of length ``width``.  Multipliers
+    ``y >= 0``, not all zero, whose combination ``sum y a`` has linear part 0 and constant ``<= 0`` show that no x
+    satisfies them all.  ``multipliers`` yields ``(name, y, a)``, with ``a`` None when ``name`` is no constraint of
+    the cell.
+
+    Examples
+    --------
+    >>> check_farkas("0.1", [("x > 0", 1, (1, 0)), ("-x > 0", 1, (-1, 0))], 2)
+    >>> check_farkas("0.1", [("x > 0", 1, (1, 0)), ("x - 1 > 0", 1, (1, -1))], 2)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateRejected: empty cell 0.1: the multipliers combine the constraints' linear parts to (2), not 0
+    """
+    combination = [0] * width
+    nonzero = False
+    for name, y, vector in multipliers:
+        if y < 0:
+            raise CertificateRejected(f"empty cell {cell}: multiplier {name} is negative")
+        if vector is None:
+            raise CertificateRejected(f"empty cell {cell}: multiplier {name} names no constraint of this cell")
+        if y:
+            nonzero = True
+            for j in range(width):
+                combination[j] += y * vector[j]
+    if not nonzero:
+        raise CertificateRejected(f"empty cell {cell}: the multipliers are all zero")
+    if any(combination[:-1]):
+        shown = ", ".join(str(v) for v in combination[:-1])
+        raise CertificateRejected(f"empty cell {cell}: the multipliers combine the constraints' linear parts to ({shown}), not 0")
+    if combination[-1] > 0:
+        raise CertificateRejected(f"empty cell {cell}: the multipliers combine the constants to {combination[-1]} > 0")
 
 
 def dot(u, x) -> Fraction:

@@ -18,10 +18,16 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
-from itertools import combinations_with_replacement, permutations
+from itertools import accumulate, combinations_with_replacement, permutations
 from math import factorial, gcd
 
 __all__ = ["decompose_ordering", "ordering_counts", "is_reduced_direction", "normal_form_templates"]
+
+
+def _suffix_range(values) -> tuple:
+    """``(min, max)`` of 0 and the suffix sums of ``values``: the range of ``values . x`` on the cone's rays."""
+    sums = tuple(accumulate(reversed(values)))
+    return min(0, *sums), max(0, *sums)
 
 
 def decompose_ordering(alpha, beta) -> tuple:
@@ -35,10 +41,7 @@ def decompose_ordering(alpha, beta) -> tuple:
     ((0, 1), 0, None)
     """
     delta = [a - b for a, b in zip(alpha, beta)]
-    suffix = low = high = 0
-    for value in reversed(delta):
-        suffix += value
-        low, high = min(low, suffix), max(high, suffix)
+    low, high = _suffix_range(delta)
     if low >= 0:
         return tuple(alpha), 0, None
     if high <= 0:
@@ -64,10 +67,7 @@ def is_reduced_direction(direction) -> bool:
         return False
     if gcd(*values) != 1 or next(v for v in values if v) < 0:
         return False
-    suffix = low = high = 0
-    for value in reversed(values):
-        suffix += value
-        low, high = min(low, suffix), max(high, suffix)
+    low, high = _suffix_range(values)
     return low < 0 < high
 
 

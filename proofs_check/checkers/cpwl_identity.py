@@ -41,6 +41,7 @@ from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_object, open_certificate,
     parse_rational_fast,
 )
+from ._exact import check_farkas
 from ._expressions import compile_side
 
 KIND = "cpwl-identity"
@@ -72,10 +73,6 @@ def _read_empty_cells(data: dict) -> dict:
             parsed[(int(match.group(1)), int(match.group(2)))] = (parse_rational_fast(value, entry_path), entry_path)
         cells[key] = parsed
     return cells
-
-
-def _vector(values) -> str:
-    return "(" + ", ".join(str(v) for v in values) + ")"
 
 
 def _describe(vector) -> str:
@@ -133,28 +130,6 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
                         vector[j] += coefficient * source[j]
             values[index] = tuple(vector)
 
-    def check_empty(key: str, depth: int) -> None:
-        combination = [0] * width
-        nonzero = False
-        for (d, i), (y, entry_path) in cells[key].items():
-            if y < 0:
-                raise CertificateRejected(f"empty cell {key}: multiplier {entry_path} is negative")
-            if (d, i) not in constraints or d >= depth:
-                raise CertificateRejected(f"empty cell {key}: multiplier {entry_path} names no constraint of this cell")
-            if y:
-                nonzero = True
-                vector = constraints[(d, i)]
-                for j in range(width):
-                    combination[j] += y * vector[j]
-        if not nonzero:
-            raise CertificateRejected(f"empty cell {key}: the multipliers are all zero")
-        if any(combination[:-1]):
-            raise CertificateRejected(
-                f"empty cell {key}: the multipliers combine the constraints' linear parts to {_vector(combination[:-1])}, not 0"
-            )
-        if combination[-1] > 0:
-            raise CertificateRejected(f"empty cell {key}: the multipliers combine the constants to {combination[-1]} > 0")
-
     def explore(depth: int, trie: dict) -> None:
         # A max node with one representative has one child with the same cell and adds no constraint:
         # follow such chains in this loop instead of recursing (a layer of 20,000 zero neurons is one chain).
@@ -201,7 +176,8 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
                     entry = trie.get(chosen)
                     if entry is not None and entry[1] is not None:
                         used.add(entry[1])
-                        check_empty(entry[1], depth + 1)
+                        check_farkas(entry[1], ((path_, y, constraints.get(di) if di[0] <= depth else None)
+                                                for di, (y, path_) in cells[entry[1]].items()), width)
                         counts["empty"] += 1
                     else:
                         values[position] = arguments[chosen]

@@ -41,7 +41,7 @@ from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects, get_str,
     open_certificate, parse_rational_fast,
 )
-from ._exact import common_denominator
+from ._exact import check_farkas, common_denominator
 from ._relu_network import read_relu_network
 
 KIND = "region-count"
@@ -186,25 +186,20 @@ def _parse_partition_data(data: dict, k: int, widths: list):
                 if not bits >> width:
                     parsed.append((cell[0], bits, tuple(cell[2])))
                     continue
-            # the slow path names the first malformed field
+            # the slow path (never returns) names the first malformed field
             cell_path = field_path(path, index)
             if not isinstance(cell, list) or len(cell) != 3 or not isinstance(cell[1], str) or not isinstance(cell[2], list):
                 raise CertificateMalformed(cell_path, 'must be [parent index, "hex bits", [vertex indices]]')
-            parent = _integer(cell[0], field_path(cell_path, 0))
-            if not 0 <= parent < previous:
-                raise CertificateMalformed(field_path(cell_path, 0), f"parent {parent} is not a cell of the level above ({previous} cells)")
+            if not 0 <= _integer(cell[0], field_path(cell_path, 0)) < previous:
+                raise CertificateMalformed(field_path(cell_path, 0), f"parent {cell[0]} is not a cell of the level above ({previous} cells)")
             if not _HEX.fullmatch(cell[1]):
                 raise CertificateMalformed(field_path(cell_path, 1), "must be lower-case hexadecimal without leading zeros")
-            bits = int(cell[1], 16)
-            if bits >> width:
+            if int(cell[1], 16) >> width:
                 raise CertificateMalformed(field_path(cell_path, 1), f"has bits beyond the layer's {width} neurons")
-            indices = tuple(_integer(v, field_path(field_path(cell_path, 2), j)) for j, v in enumerate(cell[2]))
-            if (len(indices) < corners) if k == 2 else (len(indices) != 2):
-                raise CertificateMalformed(field_path(cell_path, 2), "a polygon needs at least 3 vertices" if k == 2 else "an interval has 2 ends")
-            for j, v in enumerate(indices):
-                if not 0 <= v < len(vertices):
+            for j, v in enumerate(cell[2]):
+                if not 0 <= _integer(v, field_path(field_path(cell_path, 2), j)) < len(vertices):
                     raise CertificateMalformed(field_path(field_path(cell_path, 2), j), f"vertex {v} is not in data.vertices")
-            parsed.append((parent, bits, indices))
+            raise CertificateMalformed(field_path(cell_path, 2), "a polygon needs at least 3 vertices" if k == 2 else "an interval has 2 ends")
         levels.append(parsed)
         previous = len(parsed)
     return vertices, levels
@@ -688,7 +683,9 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> str:
             child_prefix = prefix + sign
             child_constraints = constraints + [constraint]
             if child_prefix in empty:
-                _check_farkas(child_prefix, empty[child_prefix], child_constraints, n)
+                by_label = {label: (*linear, constant) for label, linear, constant in child_constraints}
+                check_farkas(child_prefix, ((label, y, by_label.get(label)) for label, y in empty[child_prefix].items()),
+                             n + 1)
                 used_empty.add(child_prefix)
                 continue
             stack.append((layer, neuron + 1, inputs, outputs + [output], child_constraints, child_prefix))
@@ -730,25 +727,3 @@ def _compare_count(claim: dict, claimed: int, count: int, hidden: list, n: int) 
         value = _zaslavsky(hyperplanes, dimension)
         if value != count:
             raise CertificateRejected(f"sum_(i<={dimension}) C({hyperplanes}, i) = {value}, but there are {count} regions")
-
-
-def _check_farkas(prefix: str, multipliers: dict, constraints: list, n: int) -> None:
-    by_label = {label: (linear, constant) for label, linear, constant in constraints}
-    linear_sum = [0] * n
-    constant_sum = 0
-    for label, y in multipliers.items():
-        if label not in by_label:
-            raise CertificateRejected(f"empty cell {prefix}: multiplier for {label}, which is not a constraint of this cell")
-        if y < 0:
-            raise CertificateRejected(f"empty cell {prefix}: multiplier {label} is negative ({y})")
-        linear, constant = by_label[label]
-        for k, a in enumerate(linear):
-            linear_sum[k] += y * a
-        constant_sum += y * constant
-    if all(y == 0 for y in multipliers.values()):
-        raise CertificateRejected(f"empty cell {prefix}: all multipliers are zero")
-    if any(linear_sum):
-        shown = ", ".join(str(v) for v in linear_sum)
-        raise CertificateRejected(f"empty cell {prefix}: the multipliers combine the linear parts to ({shown}), not 0")
-    if constant_sum > 0:
-        raise CertificateRejected(f"empty cell {prefix}: the multipliers combine the constants to {constant_sum} > 0")
