@@ -6,9 +6,10 @@ condition (400 samples, 512 for 3-state systems), multiplicative noise ``x (1 + 
 ``e ~ N(0, 1)`` and ``g`` in 0 / 0.01 / 0.05, several noise seeds.  Methods, all with fixed settings
 and no per-system option anywhere:
 
-* ``lincomb-network``: ``default_regressor(seed=seed)`` of :mod:`lincomb.learn.symreg` (the class's
+* ``lincomb``: ``default_regressor(seed=seed)`` of :mod:`lincomb.learn.symreg` (the class's
   defaults, the same as ``lincomb symreg fit``); ``SymbolicODERegressor(seed=seed)`` on versions
-  without ``default_regressor``;
+  without ``default_regressor``; the column was called ``lincomb-network`` before, but the
+  default does not train the network (``network=False``), so the name said more than the method did;
 * ``pysindy-poly2`` / ``pysindy-poly3``: PySINDy 2.x, polynomial library of degree 2 / 3, STLSQ
   (ridge ``alpha`` 0.05) with the threshold chosen by hold-out (:func:`fit_pysindy`: 3 of 10
   blocks of the trajectory held out, derivative R^2, the best threshold refitted on all of it);
@@ -63,7 +64,7 @@ if "symreg_systems" not in sys.modules:
     _zoo_spec = importlib.util.spec_from_file_location("symreg_systems", HERE / "symreg_systems.py")
     sys.modules["symreg_systems"] = importlib.util.module_from_spec(_zoo_spec)
     _zoo_spec.loader.exec_module(sys.modules["symreg_systems"])
-METHODS = ("lincomb-network", "pysindy-poly2", "pysindy-poly3", "pysindy-poly-fourier")
+METHODS = ("lincomb", "pysindy-poly2", "pysindy-poly3", "pysindy-poly-fourier")
 NOISES = (0.0, 0.01, 0.05)
 #: Threshold grid of the PySINDy hold-out choice.
 THRESHOLDS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -179,7 +180,7 @@ def deterministic(method: str) -> bool:
     PySINDy's STLSQ is deterministic; lincomb's default is when it does not train the network
     (``network`` False: the seed only seeds the network's initial weights).
     """
-    if method != "lincomb-network":
+    if method != "lincomb":
         return True
     import lincomb.learn.symreg as symreg
 
@@ -244,7 +245,7 @@ def run_case(case: tuple) -> dict:
     try:
         if previous is not None:
             signal.setitimer(signal.ITIMER_REAL, FIT_SECONDS)
-        if method == "lincomb-network":
+        if method == "lincomb":
             equations = fit_network(t, X, system.names, seed)
         else:
             equations, threshold = fit_pysindy(method, t, X, system.names)
@@ -366,9 +367,9 @@ def markdown(table: list[dict], rows: list[dict]) -> str:
                              f"{c['recall']:.2f} | {c['median_coefficient_error']:.3g} | {c['median_terms']:g} | "
                              f"{c['median_seconds']:.2f} ({c['median_cpu_seconds']:.2f}) | "
                              f"{c['max_seconds']:.1f} ({c['max_cpu_seconds']:.1f}) |")
-    three = [r for r in rows if r["method"] == "lincomb-network" and r["states"] == 3]
+    three = [r for r in rows if r["method"] == "lincomb" and r["states"] == 3]
     if three:
-        lines += ["", f"lincomb-network, 3-state systems ({three[0]['samples']} points): max fit "
+        lines += ["", f"lincomb, 3-state systems ({three[0]['samples']} points): max fit "
                       f"{max(r['seconds'] for r in three):.1f} s wall, "
                       f"{max(r.get('cpu_seconds', r['seconds']) for r in three):.1f} s CPU over {len(three)} fits"]
     return "\n".join(lines)
@@ -480,6 +481,8 @@ def main(argv=None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--systems", default="", help="comma-separated names (default: the whole zoo)")
+    parser.add_argument("--half", choices=("even", "odd"), default=None,
+                        help="only the zoo's systems of even (development half) or odd (held-out half) index")
     parser.add_argument("--noises", default=",".join(f"{n:g}" for n in NOISES))
     parser.add_argument("--seeds", type=int, default=3, help="noise seeds 0..SEEDS-1 (default 3)")
     parser.add_argument("--methods", default=",".join(METHODS))
@@ -496,6 +499,9 @@ def main(argv=None) -> int:
     rows = previous.get("runs", [])
     if not args.report:
         systems = [s for s in args.systems.split(",") if s] or zoo_names()
+        if args.half:
+            # the development protocol: changes are tried on the even half, the odd half is looked at last
+            systems = [s for s in systems if zoo_names().index(s) % 2 == (0 if args.half == "even" else 1)]
         noises = [float(v) for v in args.noises.split(",") if v]
         methods = [m for m in args.methods.split(",") if m]
         unknown = [m for m in methods if m not in METHODS]

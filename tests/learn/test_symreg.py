@@ -252,3 +252,51 @@ def test_non_polynomial_recovery_checks_pass_on_several_noise_seeds(check_id, no
     comparison = compare_equations(model.equations(), system.equations(), system.symbols)
     assert comparison.structure_equal, [str(e) for e in model.equations()]
     assert comparison.max_relative_error < 0.02
+
+
+def test_window_validation_drops_a_term_that_does_not_predict_held_out_windows():
+    # A spurious column (independent of the target) lowers the in-sample residual a little by fitting
+    # noise; fitted on four of five time windows it does not predict the fifth, so the blocked
+    # cross-validation of the chosen set drops it and keeps the term that predicts every window.
+    from lincomb.learn.symreg_library import Unit
+    from lincomb.learn.weak_selection import WeakCriterion
+
+    rng = np.random.default_rng(5)
+    rows = 200
+    signal = np.sin(np.linspace(0, 12, rows)) + 1.5
+    spurious = rng.standard_normal(rows)
+    b = 2.0 * signal + 0.05 * rng.standard_normal(rows)
+    real, fake = Unit("poly", 0, (1,), None), Unit("poly", 0, (2,), None)
+    columns = {real: signal, fake: spurious}
+    model = SymbolicODERegressor()
+    model._column = lambda unit, theta: columns[unit]
+    crit = WeakCriterion(np.c_[signal, spurious], b, effective=100, library_size=2)
+    both = tuple(sorted([real, fake], key=repr))
+    refined = {both: (-100.0, [real, fake], [(), ()], np.array([2.0, 0.0]))}
+    chosen = model._prune_by_windows(crit, refined, both)
+    assert chosen == (real,) and refined[chosen][1] == [real]
+    assert abs(refined[chosen][3][0] - 2.0) < 0.01
+    # the real term predicts every window: it stays
+    assert model._prune_by_windows(crit, refined, chosen) == chosen
+    assert SymbolicODERegressor(window_validation=False).window_validation is False
+
+
+def test_two_state_units_read_out_exactly():
+    # hill2: x/(K + x + c y) (Beddington-DeAngelis, competitive inhibition); logistic2: the sigmoid of
+    # a combination of two states (Wilson-Cowan); ratio: a monomial over a positive state (Leslie-Gower).
+    from lincomb.learn.symreg_library import Unit, build_library
+
+    x, y = sympy.symbols("x y")
+    X = np.array([[1.0, 2.0], [3.0, 0.5]])
+    hill2 = Unit("hill2", 0, 1, 1, (2.0, 0.5))
+    assert hill2.expression([x, y], (2, sympy.Rational(1, 2))) == x * y / (x + y / 2 + 2)
+    assert np.allclose(hill2.values(X), [1 * 2 / (2 + 1 + 1), 3 * 0.5 / (2 + 3 + 0.25)])
+    logistic2 = Unit("logistic2", 0, 1, None, (-2.0, -1.0, 1.0))
+    assert logistic2.expression([x, y], (-2, -1, 1)) == 1 / (1 + sympy.exp(-2 * x + 2 * y + 2))
+    assert np.allclose(logistic2.values(X), 1 / (1 + np.exp(-2 * (X[:, 0] - X[:, 1] - 1))))
+    ratio = Unit("ratio", 0, (0, 2), None)
+    assert ratio.expression([x, y], ()) == y**2 / x and np.allclose(ratio.values(X), [4.0, 0.25 / 3])
+    signed = np.c_[np.linspace(-1, 1, 50), np.linspace(1, 2, 50)]
+    library = build_library(signed, 1, ("poly", "ratio", "hill2", "logistic2"))
+    assert {u.state for u in library if u.family in ("ratio", "hill2")} == {1}  # positive states only
+    assert {(u.state, u.power) for u in library if u.family == "logistic2"} == {(0, 1)}  # one unit per pair

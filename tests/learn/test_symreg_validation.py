@@ -130,7 +130,7 @@ def test_benchmark_noise_is_multiplicative_and_summary_splits_by_class():
     noisy = bench.multiplicative_noise(X, 0.05, seed=1)
     assert np.allclose((noisy / X - 1).std(axis=0), 0.05, rtol=0.05)
 
-    def row(system, states, polynomial, structure, r2, method="lincomb-network"):
+    def row(system, states, polynomial, structure, r2, method="lincomb"):
         return {"system": system, "noise": 0.01, "seed": 0, "method": method, "states": states, "polynomial": polynomial,
                 "structure": structure, "r2_test": r2, "r2_train": r2, "status_test": "ok" if r2 is not None else "diverged",
                 "precision": 1.0, "recall": 1.0, "max_relative_error": 0.01, "terms": 3, "seconds": 1.0, "samples": 400}
@@ -139,9 +139,9 @@ def test_benchmark_noise_is_multiplicative_and_summary_splits_by_class():
             row("a", 1, True, False, 0.95, method="pysindy-poly2")]
     table = bench.summarize(rows)
     cells = {(r["method"], r["group"]): r for r in table}
-    assert cells[("lincomb-network", "all")]["exact"] == pytest.approx(2 / 3)
-    assert cells[("lincomb-network", "non-polynomial")]["r2_test_gt_0.9"] == 0
-    assert cells[("lincomb-network", "non-polynomial")]["diverged"] == 0.5
-    assert cells[("lincomb-network", "1-state poly")]["exact"] == 1 and ("lincomb-network", "2-state poly") not in cells
+    assert cells[("lincomb", "all")]["exact"] == pytest.approx(2 / 3)
+    assert cells[("lincomb", "non-polynomial")]["r2_test_gt_0.9"] == 0
+    assert cells[("lincomb", "non-polynomial")]["diverged"] == 0.5
+    assert cells[("lincomb", "1-state poly")]["exact"] == 1 and ("lincomb", "2-state poly") not in cells
     text = bench.markdown(table, rows)
     assert "| 3-state non-poly (1) | 100 % |" in text and "pysindy-poly2" in text
