@@ -518,6 +518,13 @@ class _Pivoting:
         self.slabs: list = []  # [array (rows >= n_free) x _SLAB float32, columns used]
         self.sketch_basis = np.zeros((_SKETCH_ROWS, 0), dtype=np.int64)  # W e_i for every basis vector
         self.basis_bytes = 0
+        # Pending vectors (lazy update): the newest basis vectors N, reduced among themselves and zero on the stored
+        # pivot rows, and EQ = stored basis rows on their pivot rows; flushed into the slabs every _SLAB vectors, so
+        # a block that adds few pivots does not pass over the whole stored basis.
+        self.stored = 0
+        self.n_pending = 0
+        self.pending = np.zeros((0, _SLAB), dtype=np.float64)
+        self.pending_old = np.zeros((0, 0), dtype=np.float64)
 
     @property
     def rank(self) -> int:
@@ -548,12 +555,17 @@ class _Pivoting:
         return out
 
     def reduce_dense(self, indptr, rows, values, selected) -> np.ndarray:
-        """Full residuals ``c - E c[pivot rows]`` on the free rows of the selected columns of a block."""
+        """Full residuals ``c - E c[pivot rows]`` on the free rows of the selected columns of a block.
+
+        With pending vectors ``N`` (pivot rows ``Q``) and the stale stored basis ``E_old`` (pivot rows ``P``), the true
+        basis is ``[E_old - N EQ, N]`` with ``EQ = E_old[Q]``, so the residual is
+        ``(c - E_old c[P]) - N (c[Q] - EQ c[P])``.
+        """
         p = self.p
-        rank, n_free = self.rank, self.n_free
+        stored, n_free = self.stored, self.n_free
         width = len(selected)
         residual = np.zeros((n_free, width), dtype=np.float64)
-        on_pivots = np.zeros((rank, width), dtype=np.float64)
+        on_pivots = np.zeros((self.rank, width), dtype=np.float64)
         for j, local in enumerate(selected):
             r = rows[indptr[local]:indptr[local + 1]]
             v = values[indptr[local]:indptr[local + 1]]
@@ -570,10 +582,17 @@ class _Pivoting:
                 part = residual[r0:r1]
                 part -= slab[r0:r1, :used].astype(np.float64, copy=False) @ coefficients
                 np.remainder(part, p, out=part)
+        if self.n_pending:
+            pending = self.pending[:n_free, : self.n_pending]
+            coefficients = on_pivots[stored:]
+            if stored:
+                coefficients = np.remainder(coefficients - _matmul_mod(self.pending_old, on_pivots[:stored], p), p)
+            residual -= _matmul_mod(pending, coefficients, p)
+            np.remainder(residual, p, out=residual)
         return residual
 
     def add_block(self, residual: np.ndarray, column_ids: list) -> int:
-        """Find the pivots among the residual columns, add them to the basis; return how many were added."""
+        """Find the pivots among the residual columns, add them as pending vectors; return how many were added."""
         p = self.p
         local, chosen = _block_pivots(residual, p, self.row_weight[self.free[: self.n_free]], self.rng)
         if not local:
@@ -583,37 +602,34 @@ class _Pivoting:
         new = _matmul_mod(residual[:, local], _inverse_matrix_mod(square, p), p)
         new[chosen] = 0.0
         new[chosen, np.arange(len(local))] = 1.0
-        added = len(local)
-        # The old basis vectors must vanish on the new pivot rows: E -= N E[chosen], slab by slab.
+        added, stored, waiting = len(local), self.stored, self.n_pending
+        # Rows of the true basis [E_old - N EQ, N] on the new pivot rows, for the sketch; the stale E_old rows there
+        # join EQ (the new vectors join N, whose old vectors must vanish on the new pivot rows).
+        old_rows = np.zeros((added, stored), dtype=np.float64)
+        for slab, offset, used in self._slab_columns():
+            old_rows[:, offset:offset + used] = slab[chosen, :used]
+        pending_rows = self.pending[chosen, :waiting].copy() if waiting else np.zeros((added, 0))
+        true_rows = old_rows
+        if waiting and stored:
+            true_rows = np.remainder(old_rows - _matmul_mod(pending_rows, self.pending_old, p), p)
         sketch_new = self._sketch_of(new)
-        for index, (slab, offset, used) in enumerate(self._slab_columns()):
-            old_on_new = slab[chosen, :used].astype(np.float64)
-            for r0 in range(0, self.n_free, _ROW_CHUNK):
-                r1 = min(self.n_free, r0 + _ROW_CHUNK)
-                if slab.dtype == np.float64:  # in place
-                    part = slab[r0:r1, :used]
-                    part -= new[r0:r1] @ old_on_new
-                    np.remainder(part, p, out=part)
-                else:
-                    part = slab[r0:r1, :used].astype(np.float64)
-                    part -= new[r0:r1] @ old_on_new
-                    np.remainder(part, p, out=part)
-                    slab[r0:r1, :used] = part
-            # The sketch of the basis follows: W e_i -= (W N) E[chosen, i].
-            correction = _matmul_mod(sketch_new.astype(np.float64), old_on_new, p).astype(np.int64)
-            self.sketch_basis[:, offset:offset + used] = (self.sketch_basis[:, offset:offset + used] - correction) % p
+        if self.rank:
+            correction = _matmul_mod(sketch_new.astype(np.float64), np.concatenate([true_rows, pending_rows], axis=1), p)
+            self.sketch_basis = (self.sketch_basis - correction.astype(np.int64)) % p
         self.sketch_basis = np.concatenate([self.sketch_basis, sketch_new], axis=1)
-        # Append the new vectors: fill the last slab, then open new ones.
-        done = 0
-        while done < added:
-            if not self.slabs or self.slabs[-1][1] == _SLAB:
-                self.slabs.append([np.zeros((self.n_free, _SLAB), dtype=self.dtype), 0])
-            slab = self.slabs[-1]
-            take = min(_SLAB - slab[1], added - done)
-            slab[0][: self.n_free, slab[1]:slab[1] + take] = new[:, done:done + take]
-            slab[1] += take
-            done += take
-        self.basis_bytes = max(self.basis_bytes, sum(slab[0].nbytes for slab in self.slabs))
+        if waiting:
+            block = self.pending[: self.n_free, :waiting]
+            block -= _matmul_mod(new, pending_rows, p)
+            np.remainder(block, p, out=block)
+        if waiting + added > self.pending.shape[1]:
+            grown = np.zeros((self.pending.shape[0], waiting + added + _SLAB), dtype=np.float64)
+            grown[:, :waiting] = self.pending[:, :waiting]
+            self.pending = grown
+        if self.pending.shape[0] < self.n_free:
+            self.pending = np.zeros((self.n_free, self.pending.shape[1]), dtype=np.float64)
+        self.pending[: self.n_free, waiting:waiting + added] = new
+        self.pending_old = np.concatenate([self.pending_old, old_rows], axis=0)
+        self.n_pending += added
         # Record the pivots, then move the pivot rows out of the free rows (swap with the last free row).
         for j, q in zip(local, chosen):
             row = int(self.free[q])
@@ -627,14 +643,53 @@ class _Pivoting:
                 moved = int(self.free[last])
                 for slab in self.slabs:
                     slab[0][q] = slab[0][last]
+                self.pending[q] = self.pending[last]
                 self.free[q] = moved
                 self.free_position[moved] = q
             self.free_position[row] = -1
             self.n_free -= 1
+        if self.n_pending >= _SLAB:
+            self.flush()
+        self.basis_bytes = max(self.basis_bytes, sum(slab[0].nbytes for slab in self.slabs) + self.pending.nbytes)
+        return added
+
+    def flush(self) -> None:
+        """Apply the pending vectors to the stored basis (``E_old -= N EQ``) and store them: one pass over it."""
+        p, waiting = self.p, self.n_pending
+        if not waiting:
+            return
+        pending = self.pending[: self.n_free, :waiting]
+        for slab, offset, used in self._slab_columns():
+            factors = self.pending_old[:, offset:offset + used]
+            for r0 in range(0, self.n_free, _ROW_CHUNK):
+                r1 = min(self.n_free, r0 + _ROW_CHUNK)
+                if slab.dtype == np.float64:  # in place
+                    part = slab[r0:r1, :used]
+                    part -= _matmul_mod(pending[r0:r1], factors, p)
+                    np.remainder(part, p, out=part)
+                else:
+                    part = slab[r0:r1, :used].astype(np.float64)
+                    part -= _matmul_mod(pending[r0:r1], factors, p)
+                    np.remainder(part, p, out=part)
+                    slab[r0:r1, :used] = part
+        done = 0
+        while done < waiting:  # fill the last slab, then open new ones
+            if not self.slabs or self.slabs[-1][1] == _SLAB:
+                self.slabs.append([np.zeros((self.n_free, _SLAB), dtype=self.dtype), 0])
+            slab = self.slabs[-1]
+            take = min(_SLAB - slab[1], waiting - done)
+            slab[0][: self.n_free, slab[1]:slab[1] + take] = pending[:, done:done + take]
+            slab[1] += take
+            done += take
+        self.stored += waiting
+        self.n_pending = 0
+        self.pending_old = np.zeros((0, self.stored), dtype=np.float64)
         for slab in self.slabs:  # give back the rows of departed pivots once they are a quarter of a slab
             if slab[0].shape[0] > 1.25 * self.n_free + 64:
                 slab[0] = slab[0][: self.n_free].copy()
-        return added
+        if self.pending.shape[0] > 1.25 * self.n_free + 64:
+            self.pending = np.zeros((self.n_free, self.pending.shape[1]), dtype=np.float64)
+        self.basis_bytes = max(self.basis_bytes, sum(slab[0].nbytes for slab in self.slabs) + self.pending.nbytes)
 
     def _sketch_of(self, vectors: np.ndarray) -> np.ndarray:
         """``W v`` modulo p for vectors given on the current free rows (int64, shape sketch x width)."""
@@ -648,6 +703,7 @@ class _Pivoting:
         return not self.sketch_residuals(indptr, rows, rhs_mod[rows]).any()
 
     def density(self) -> float:
+        self.flush()
         if not self.rank or not self.n_free:
             return 0.0
         nonzero = sum(int(np.count_nonzero(slab[: self.n_free, :used])) for slab, _, used in self._slab_columns())
@@ -655,6 +711,7 @@ class _Pivoting:
 
     def release(self) -> None:
         self.slabs = []
+        self.pending = np.zeros((0, 0))
 
 
 def _pivot_search(indptr, indices, data, n_rows, rhs_mod, p, block, row_weight, seed, stop_early, say, dtype):

@@ -203,3 +203,18 @@ def test_agrees_with_solve_sparse_exact_on_max_n(n):
 @pytest.mark.parametrize("n", [7, 8])
 def test_agrees_with_solve_sparse_exact_on_max_n_large(n):
     _agree_on_max(n)
+
+
+@pytest.mark.parametrize("slab", [1, 3, 8])
+def test_small_slabs_exercise_the_lazy_basis_updates(monkeypatch, slab):
+    # Slabs (and the flush of pending vectors) every few pivots instead of 256: many flushes, partial slabs.
+    import lincomb.solvers.modular_solve as module
+
+    columns = random_columns(150, 70, 35, 8, 21)
+    target = {r: int(v) for r, v in combine(columns, {1: 3, 40: -2, 66: 1}).items()}
+    reference = solve_dicts(columns, target, 150, stop_early=False)
+    monkeypatch.setattr(module, "_SLAB", slab)
+    for dtype in ("float64", "float32"):
+        other = solve_dicts(columns, target, 150, stop_early=False, block=6, basis_dtype=dtype)
+        assert other.rank == reference.rank == solve_sparse_exact(columns, target).rank
+        assert other.solution == reference.solution
