@@ -598,10 +598,33 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> str:
 
 def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> str:
     """The ``walk`` layout (the default): the cell tree with Farkas multipliers for the empty cells."""
+    # -- parse
     claimed = get_int(claim, "regions", "claim", minimum=1)
     hidden = layers[:-1]
-    total_neurons = sum(len(w) for w, _ in hidden)
+    constraints_root, domain, listed, empty = _parse_walk(claim, data, n, sum(len(w) for w, _ in hidden))
+    # -- recompute: walk the cells, each listed region's point inside, each empty cell closed
+    reached, used_empty, pieces = _walk_cells(layers, n, constraints_root, listed, empty)
+    # -- compare
+    unreached = sorted(set(listed) - reached)
+    if unreached:
+        raise CertificateRejected(f"data.regions lists pattern {unreached[0]}, which the cell walk never reaches")
+    unused = sorted(set(empty) - used_empty)
+    if unused:
+        raise CertificateRejected(f"data.empty_cells lists {unused[0]}, which is not a cell of the walk")
+    count = len(reached)
+    if "distinct_pieces" in claim:
+        distinct = get_int(claim, "distinct_pieces", "claim", minimum=1)
+        if distinct != len(pieces):
+            raise CertificateRejected(f"claim.distinct_pieces is {distinct}, but the regions carry {len(pieces)} distinct affine outputs")
+    _compare_count(claim, claimed, count, hidden, n)
+    return (
+        f"{count} activation regions on {domain}: each with a rational interior point; "
+        f"{len(empty)} empty cells closed by Farkas multipliers"
+    )
 
+
+def _parse_walk(claim: dict, data: dict, n: int, total_neurons: int) -> tuple:
+    """``(box constraints, domain words, {pattern: point}, {empty prefix: {label: multiplier}})`` of the walk."""
     constraints_root = []
     if claim.get("slice") is not None:
         # the walk counts on R^n or claim.box in the inputs' coordinates; a slice would change the claim's meaning
@@ -642,6 +665,13 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> str:
             parsed[label] = parse_rational_fast(value, field_path(path, label))
         empty[prefix] = parsed
 
+    return constraints_root, domain, listed, empty
+
+
+def _walk_cells(layers: list, n: int, constraints_root: list, listed: dict, empty: dict) -> tuple:
+    """Walk the cell tree: ``(patterns reached, empty cells used, distinct output pieces)``; rejects a reached pattern
+    that is not listed or whose point is outside, and an empty cell whose multipliers do not close it."""
+    hidden = layers[:-1]
     reached, used_empty = set(), set()
     pieces = set()
     # Iterative depth-first walk; a stack entry is (layer, neuron, inputs, outputs, constraints, prefix).
@@ -690,22 +720,7 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> str:
                 continue
             stack.append((layer, neuron + 1, inputs, outputs + [output], child_constraints, child_prefix))
 
-    unreached = sorted(set(listed) - reached)
-    if unreached:
-        raise CertificateRejected(f"data.regions lists pattern {unreached[0]}, which the cell walk never reaches")
-    unused = sorted(set(empty) - used_empty)
-    if unused:
-        raise CertificateRejected(f"data.empty_cells lists {unused[0]}, which is not a cell of the walk")
-    count = len(reached)
-    if "distinct_pieces" in claim:
-        distinct = get_int(claim, "distinct_pieces", "claim", minimum=1)
-        if distinct != len(pieces):
-            raise CertificateRejected(f"claim.distinct_pieces is {distinct}, but the regions carry {len(pieces)} distinct affine outputs")
-    _compare_count(claim, claimed, count, hidden, n)
-    return (
-        f"{count} activation regions on {domain}: each with a rational interior point; "
-        f"{len(empty)} empty cells closed by Farkas multipliers"
-    )
+    return reached, used_empty, pieces
 
 
 def _compare_count(claim: dict, claimed: int, count: int, hidden: list, n: int) -> None:
