@@ -80,6 +80,8 @@ _EXACT = 2.0**53
 _ROW_CHUNK = 8192
 #: Rows of the random sketch used for the dependence test.
 _SKETCH_ROWS = 3
+#: Entries per chunk when the whole index array is scanned.
+_ENTRY_CHUNK = 1 << 24
 #: Columns per slab of the stored basis.
 _SLAB = 256
 #: Above this rank the support is solved by p-adic lifting instead of CRT.
@@ -321,6 +323,26 @@ def csc_from_dict_columns(columns: list, target: dict, row_keys: list | None = N
     return indptr, np.array(indices, dtype=np.int64), np.array(data, dtype=np.int64), len(row_keys), rhs, row_keys
 
 
+def _sorted_unique_nonzero(indptr, indices, data) -> bool:
+    """Whether rows increase strictly inside every column and no entry is zero, checked in chunks (no copy of the
+    whole index array: at n = 9 it has ~4e8 entries)."""
+    nnz = indices.size
+    for c0 in range(0, nnz, _ENTRY_CHUNK):
+        c1 = min(nnz, c0 + _ENTRY_CHUNK)
+        if not np.all(data[c0:c1]):
+            return False
+        first = max(c0 - 1, 0)  # overlap one entry with the previous chunk
+        segment = indices[first:c1].astype(np.int64)
+        if segment.size < 2:
+            continue
+        increasing = np.diff(segment) > 0  # position i compares entries first + i and first + i + 1
+        lo, hi = np.searchsorted(indptr, [first + 1, c1], side="left")
+        increasing[indptr[lo:hi] - (first + 1)] = True  # a column starts there
+        if not increasing.all():
+            return False
+    return True
+
+
 def _canonical(indptr, indices, data, n_rows: int) -> tuple:
     indptr = np.asarray(indptr)
     indices = np.asarray(indices)
@@ -337,12 +359,7 @@ def _canonical(indptr, indices, data, n_rows: int) -> tuple:
     if nnz and (indices.min() < 0 or indices.max() >= n_rows):
         raise ShapeError(f"modular_solve: row indices must lie in [0, {n_rows})")
     # Sorted, unique rows inside each column; otherwise sort and sum duplicates (costs a copy).
-    step = np.diff(indices.astype(np.int64)) if nnz > 1 else np.zeros(0, dtype=np.int64)
-    starts = np.zeros(max(nnz - 1, 0), dtype=bool)
-    inner_starts = indptr[1:-1]
-    inner_starts = inner_starts[(inner_starts > 0) & (inner_starts < nnz)]
-    starts[inner_starts - 1] = True
-    if np.any((step <= 0) & ~starts) or np.any(data == 0):
+    if not _sorted_unique_nonzero(indptr, indices, data):
         column = np.repeat(np.arange(indptr.size - 1, dtype=np.int64), np.diff(indptr))
         key = column * n_rows + indices.astype(np.int64)
         order = np.argsort(key, kind="stable")
@@ -1008,7 +1025,9 @@ def modular_solve(
         if progress is not None:
             progress(stage, done, total, info)
 
-    row_weight = np.bincount(np.asarray(indices, dtype=np.int64), minlength=n_rows).astype(np.float64)
+    row_weight = np.zeros(n_rows, dtype=np.float64)  # nonzeros per row, counted in chunks
+    for c0 in range(0, nnz, _ENTRY_CHUNK):
+        row_weight += np.bincount(indices[c0:c0 + _ENTRY_CHUNK], minlength=n_rows)
     seconds = {"pivots": 0.0, "solve": 0.0}
     notes: list = []
     basis_bytes, density = 0, 0.0

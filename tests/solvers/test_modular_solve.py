@@ -218,3 +218,20 @@ def test_small_slabs_exercise_the_lazy_basis_updates(monkeypatch, slab):
         other = solve_dicts(columns, target, 150, stop_early=False, block=6, basis_dtype=dtype)
         assert other.rank == reference.rank == solve_sparse_exact(columns, target).rank
         assert other.solution == reference.solution
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 24])
+def test_canonical_check_in_chunks(monkeypatch, chunk):
+    import lincomb.solvers.modular_solve as module
+
+    monkeypatch.setattr(module, "_ENTRY_CHUNK", chunk)
+    indptr = np.array([0, 2, 2, 5, 6])                  # an empty column, starts inside and at chunk borders
+    good = np.array([0, 3, 1, 2, 4, 0])
+    assert module._sorted_unique_nonzero(indptr, good, np.ones(6, dtype=np.int32))
+    assert not module._sorted_unique_nonzero(indptr, np.array([0, 3, 1, 2, 2, 0]), np.ones(6))   # repeated row
+    assert not module._sorted_unique_nonzero(indptr, np.array([0, 3, 2, 1, 4, 0]), np.ones(6))   # unsorted
+    assert not module._sorted_unique_nonzero(indptr, good, np.array([1, 1, 1, 0, 1, 1]))          # explicit zero
+    # columns e0 + e3, 0, 2 e1 + e2 + e4, 5 e0 (int32 arrays): t = (1, 2, 1, 1, 1) = column 0 + column 2 only.
+    result = modular_solve(indptr, good.astype(np.int32), np.array([1, 1, 2, 1, 1, 5], dtype=np.int32), 5,
+                           np.array([1, 2, 1, 1, 1]), stop_early=False)
+    assert result.found and result.solution == {0: Fraction(1), 2: Fraction(1)}
