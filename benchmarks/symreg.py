@@ -65,6 +65,9 @@ if "symreg_systems" not in sys.modules:
     sys.modules["symreg_systems"] = importlib.util.module_from_spec(_zoo_spec)
     _zoo_spec.loader.exec_module(sys.modules["symreg_systems"])
 METHODS = ("lincomb", "pysindy-poly2", "pysindy-poly3", "pysindy-poly-fourier")
+#: Methods run only when named: ``lincomb-network`` is the defaults with the trained network on
+#: (``network=True``: its pruning path adds starting sets to the search), to measure what it adds.
+EXTRA_METHODS = ("lincomb-network",)
 NOISES = (0.0, 0.01, 0.05)
 #: Threshold grid of the PySINDy hold-out choice.
 THRESHOLDS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -160,12 +163,12 @@ def fit_pysindy(method: str, t, X, names):
     return _pysindy_equations(model, names), best[1]
 
 
-def fit_network(t, X, names, seed: int):
-    """lincomb's network method with its defaults (only the seed set)."""
+def fit_network(t, X, names, seed: int, network: bool = False):
+    """lincomb's method with its defaults (only the seed set; ``network`` True also trains the network)."""
     import lincomb.learn.symreg as symreg
 
     if hasattr(symreg, "default_regressor"):
-        model = symreg.default_regressor(seed=seed)
+        model = symreg.default_regressor(seed=seed, **({"network": True} if network else {}))
     else:
         model = symreg.SymbolicODERegressor(seed=seed)
     if "progress" in getattr(model, "__dict__", {}):
@@ -180,6 +183,8 @@ def deterministic(method: str) -> bool:
     PySINDy's STLSQ is deterministic; lincomb's default is when it does not train the network
     (``network`` False: the seed only seeds the network's initial weights).
     """
+    if method == "lincomb-network":
+        return False
     if method != "lincomb":
         return True
     import lincomb.learn.symreg as symreg
@@ -245,8 +250,8 @@ def run_case(case: tuple) -> dict:
     try:
         if previous is not None:
             signal.setitimer(signal.ITIMER_REAL, FIT_SECONDS)
-        if method == "lincomb":
-            equations = fit_network(t, X, system.names, seed)
+        if method in ("lincomb", "lincomb-network"):
+            equations = fit_network(t, X, system.names, seed, network=method == "lincomb-network")
         else:
             equations, threshold = fit_pysindy(method, t, X, system.names)
             row["threshold"] = threshold
@@ -336,6 +341,33 @@ def _percent(value: float) -> str:
     return f"{100 * value:.0f} %"
 
 
+def half_rates(rows: list[dict], method: str = "lincomb") -> dict:
+    """Exact-structure and R^2 > 0.9 rates of ``method`` per noise on the zoo's even and odd halves.
+
+    Changes to the defaults are tried on the even half (``--half even``); the odd half is the check
+    on systems the change was not tried on.
+
+    Examples
+    --------
+    >>> rows = [{"system": "lorenz63_b", "method": "lincomb", "noise": 0.0, "structure": True, "r2_test": 1.0}]
+    >>> half_rates(rows)["even"]
+    (1, {0.0: 1.0}, {0.0: 1.0})
+    """
+    from symreg_systems import zoo_names
+
+    index = {name: k for k, name in enumerate(zoo_names())}
+    found = {}
+    for half, parity in (("even", 0), ("odd", 1)):
+        cell = [r for r in rows if r["method"] == method and index.get(r["system"], -1) % 2 == parity]
+        if not cell:
+            continue
+        noises = sorted({r["noise"] for r in cell})
+        exact = {n: float(np.mean([r["structure"] for r in cell if r["noise"] == n])) for n in noises}
+        good = {n: float(np.mean([_good(r["r2_test"]) for r in cell if r["noise"] == n])) for n in noises}
+        found[half] = (len({r["system"] for r in cell}), exact, good)
+    return found
+
+
 def markdown(table: list[dict], rows: list[dict]) -> str:
     """The README tables: exact structure and R^2 > 0.9 from the held-out start, by class and noise."""
     noises = sorted({r["noise"] for r in table})
@@ -367,6 +399,14 @@ def markdown(table: list[dict], rows: list[dict]) -> str:
                              f"{c['recall']:.2f} | {c['median_coefficient_error']:.3g} | {c['median_terms']:g} | "
                              f"{c['median_seconds']:.2f} ({c['median_cpu_seconds']:.2f}) | "
                              f"{c['max_seconds']:.1f} ({c['max_cpu_seconds']:.1f}) |")
+    halves = half_rates(rows)
+    if halves:
+        lines += ["", "**development half (even zoo index) vs held-out half (odd index)**, lincomb", "",
+                  "| half (systems) | exact g = " + " / ".join(f"{n:g}" for n in noises)
+                  + " | R^2 > 0.9 second IC g = " + " / ".join(f"{n:g}" for n in noises) + " |", "| --- | --- | --- |"]
+        for half, (count, exact, good) in halves.items():
+            lines.append(f"| {half} ({count}) | " + " / ".join(_percent(exact[n]) for n in noises) + " | "
+                         + " / ".join(_percent(good[n]) for n in noises) + " |")
     three = [r for r in rows if r["method"] == "lincomb" and r["states"] == 3]
     if three:
         lines += ["", f"lincomb, 3-state systems ({three[0]['samples']} points): max fit "
@@ -504,9 +544,9 @@ def main(argv=None) -> int:
             systems = [s for s in systems if zoo_names().index(s) % 2 == (0 if args.half == "even" else 1)]
         noises = [float(v) for v in args.noises.split(",") if v]
         methods = [m for m in args.methods.split(",") if m]
-        unknown = [m for m in methods if m not in METHODS]
+        unknown = [m for m in methods if m not in METHODS + EXTRA_METHODS]
         if unknown:
-            parser.error(f"unknown methods {unknown}; choose from {', '.join(METHODS)}")
+            parser.error(f"unknown methods {unknown}; choose from {', '.join(METHODS + EXTRA_METHODS)}")
         for name in systems:
             get_benchmark_system(name)
         done = {_key(r) for r in rows}
