@@ -27,7 +27,8 @@ Ratios are anchor / modular (time, and peak memory above the loaded system). BLA
 machine is shared (2 cores, several other jobs): the times are measured under load and only ratios within one
 run mean much.
 
-Usage: ``python benchmarks/modular_solve.py [CASE ...]`` (default: all). Writes
+Usage: ``python benchmarks/modular_solve.py [CASE ...] [--merge]`` (default: all cases; ``--merge`` keeps the other
+cases of the existing JSON). Writes
 ``benchmarks/results/modular_solve.json`` and ``.png``.
 """
 
@@ -215,13 +216,18 @@ def run_case(name: str, spec: dict, folder: Path) -> dict:
     return record
 
 
-def main(names) -> None:
+def main(names, merge: bool = False) -> None:
     records = []
+    previous = []
+    if merge and (RESULTS / "modular_solve.json").exists():  # keep the other cases of an earlier run
+        previous = [r for r in json.loads((RESULTS / "modular_solve.json").read_text())["records"] if r["case"] not in names]
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
             records.append(run_case(name, CASES[name], Path(folder)))
             print(json.dumps(records[-1]), flush=True)
-    out = {"benchmark": "modular_solve", "load_note": "2 shared cores, other jobs running (load average ~6-7)",
+    order = list(CASES)
+    records = sorted(previous + records, key=lambda r: order.index(r["case"]) if r["case"] in order else len(order))
+    out = {"benchmark": "modular_solve", "load_note": "2 shared cores, other jobs running (load average ~6-8)",
            "blas_threads": 1, "records": records}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "modular_solve.json").write_text(json.dumps(out, indent=1) + "\n")
@@ -252,7 +258,9 @@ if __name__ == "__main__":
     if arguments[:1] == ["--child"]:
         print(json.dumps(child(arguments[1], arguments[2])))
     else:
+        merge = "--merge" in arguments
+        arguments = [a for a in arguments if a != "--merge"]
         unknown = [a for a in arguments if a not in CASES]
         if unknown:
             sys.exit(f"unknown case(s) {unknown}; choose from {list(CASES)}")
-        main(arguments or list(CASES))
+        main(arguments or list(CASES), merge)

@@ -85,7 +85,7 @@ _ENTRY_CHUNK = 1 << 24
 #: Columns per slab of the stored basis.
 _SLAB = 256
 #: Above this rank the support is solved by p-adic lifting instead of CRT.
-_DIXON_FROM_RANK = 400
+_DIXON_FROM_RANK = 100
 
 
 def _is_prime(value: int) -> bool:
@@ -979,7 +979,7 @@ def modular_solve(
         How the square system on the support is solved over Q: CRT over ``max_primes`` primes (one
         ``O(rank^3)`` solve per prime), or p-adic lifting (one ``O(rank^3)`` inverse, then ``O(rank^2)`` per
         22-bit digit, at most ``max_primes`` digits; falls back to CRT when int64 could overflow). "auto" lifts
-        above rank 400.
+        above rank 100 (measured on max_n n = 7, rank 316: lifting 0.2 s, CRT 0.6 s).
     basis_dtype : {"float64", "float32"}
         Storage of the reduced basis: float32 halves its memory (still exact, residues are below 2^24) at the
         cost of conversions in every product.
