@@ -312,15 +312,18 @@ def frontier_one(n: int, shape: str, time_limit: float = 3600.0) -> dict:
         from lincomb.proofs_check.max_two_hidden import representation_certificate
 
         certificate = representation_certificate(result)
-        t0 = time.perf_counter()
-        record["verified"] = verify_certificate(json.loads(json.dumps(certificate))).status == "VERIFIED"
-        record["checker_seconds"] = round(time.perf_counter() - t0, 2)
-        if n > 8:  # new territory: keep the certificate beside the results
+        if n <= 8:
+            t0 = time.perf_counter()
+            record["verified"] = verify_certificate(json.loads(json.dumps(certificate))).status == "VERIFIED"
+            record["checker_seconds"] = round(time.perf_counter() - t0, 2)
+        else:  # the stdlib checker needs n!/(n-m)! orderings per term (minutes to hours): run `lincomb verify` apart
             (RESULTS / f"max_representation_frontier_n{n}.json").write_text(json.dumps(certificate) + "\n")
+            record["certificate"] = f"benchmarks/results/max_representation_frontier_n{n}.json (verify apart)"
     # Column kernels side by side on the same random templates (all template shapes, loops allowed).
     from lincomb.solvers.max_representation import minimum_pairs
 
-    sample = sample_templates(n, minimum_pairs(n), 60 if n >= 9 else 200, seed=5)
+    k = minimum_pairs(n)
+    sample = sample_templates(n, k, 60 if n >= 9 else 100, seed=5) if n >= 7 else enumerate_templates(n, k)
     t0 = time.perf_counter()
     for template in sample:
         template_column_arrays(template, n)
