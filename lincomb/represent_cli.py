@@ -240,6 +240,10 @@ def _run_arrays(args: argparse.Namespace, shape: str) -> int:
     except SearchLimit as error:
         print(f"lincomb represent: stopped: {error}; nothing was written", file=sys.stderr)
         return 1
+    except MemoryError:
+        print("lincomb represent: stopped, out of memory; the search did not finish and nothing was written",
+              file=sys.stderr)
+        return 1
     except (UsageError, CheckFailed) as error:
         print(f"lincomb represent: {error}", file=sys.stderr)
         return 2 if isinstance(error, UsageError) else 1

@@ -157,3 +157,12 @@ def test_new_vertex_order_filter_loses_no_class(n, k, monkeypatch):
     monkeypatch.setattr(max_templates, "_new_vertices_in_order", lambda pairs, start: True)
     for shape in SHAPES:
         assert enumerate_templates(n, k, shape=shape) == filtered[shape], shape
+
+
+def test_represent_max_shape_time_limit_writes_nothing(tmp_path, capsys):
+    from lincomb.cli import main
+
+    out = tmp_path / "n7.json"
+    assert main(["represent", "max", "--n", "7", "--shape", "side-forests", "--time-limit", "0",
+                 "--out", str(out)]) == 1
+    assert "out of time" in capsys.readouterr().err and not out.exists()
