@@ -752,7 +752,11 @@ def _pivot_search(indptr, indices, data, n_rows, rhs_mod, p, block, row_weight, 
                 reached = state.in_span(rhs_mod)
         read = end
         start = end
-        say("pivots", read, ncols, f"rank {state.rank} (prime {p})")
+        if end < ncols and not (reached and stop_early):
+            say("pivots", read, ncols, f"rank {state.rank} (prime {p})")
+    # The last report has done == total so that a progress display closes the stage (total = columns read).
+    say("pivots", read, read, f"rank {state.rank} (prime {p}); t {'in' if reached else 'not in'} the span"
+        + (f"; stopped after {read} of {ncols} columns" if read < ncols else ""))
     return state, reached, read
 
 
@@ -864,6 +868,7 @@ def _solve_support(indptr, indices, data, n_rows, rhs, pivot_columns, pivot_rows
         x = np.zeros(rank, dtype=np.int64)
         x[np.asarray(columns, dtype=np.int64)] = g[np.asarray(rows, dtype=np.int64), rank].astype(np.int64)
         if not _residual_mod(indptr, indices, data, pivot_columns, x, rhs, n_rows, q):
+            say("solve", len(used) + 1, len(used) + 1, "not in the span over Q")
             return "not in span", None, used + [q]
         # Incremental CRT.
         factor = pow(modulus % q, q - 2, q)
@@ -875,6 +880,7 @@ def _solve_support(indptr, indices, data, n_rows, rhs, pivot_columns, pivot_rows
         if current is not None and current == previous:
             solution = {pivot_columns[j]: v for j, v in enumerate(current) if v != 0}
             if _exact_residual_is_zero(indptr, indices, data, solution, rhs, n_rows):
+                say("solve", len(used), len(used), f"{modulus.bit_length()} bits: solution")
                 return "solution", solution, used
         previous = current
     raise CheckFailed(f"modular_solve: no exactly verified solution after {len(used)} primes "
@@ -917,22 +923,26 @@ def _lift_support(indptr, indices, data, n_rows, rhs, pivot_columns, pivot_rows,
         total += x.astype(object) * power
         power *= p
         say("lift", digit + 1, max_digits, f"{power.bit_length()} bits")
+
+        def finish(outcome, solution):  # closes the progress stage (done == total)
+            say("lift", digit + 1, digit + 1, f"{power.bit_length()} bits: {outcome}")
+            return outcome, solution, [p]
         current = _reconstruct([int(v) % power for v in total], power)
         if current is not None and current == previous:
             stable += 1
             solution = {pivot_columns[j]: v for j, v in enumerate(current) if v != 0}
             if stable == 1 and _exact_residual_is_zero(indptr, indices, data, solution, rhs, n_rows):
-                return "solution", solution, [p]
+                return finish("solution", solution)
             if stable >= 4:
-                return "not in span", None, [p]
+                return finish("not in span", None)
         else:
             stable = 0
         previous = current
         if not residual.any():  # the expansion is finite: A total = b exactly, total is the solution of the square
             solution = {pivot_columns[j]: Fraction(int(v)) for j, v in enumerate(total) if v != 0}
             if _exact_residual_is_zero(indptr, indices, data, solution, rhs, n_rows):
-                return "solution", solution, [p]
-            return "not in span", None, [p]
+                return finish("solution", solution)
+            return finish("not in span", None)
     raise CheckFailed(f"modular_solve: no exactly verified solution after {max_digits} p-adic digits "
                       f"({power.bit_length()} bits); raise max_primes")
 

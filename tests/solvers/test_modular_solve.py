@@ -235,3 +235,18 @@ def test_canonical_check_in_chunks(monkeypatch, chunk):
     result = modular_solve(indptr, good.astype(np.int32), np.array([1, 1, 2, 1, 1, 5], dtype=np.int32), 5,
                            np.array([1, 2, 1, 1, 1]), stop_early=False)
     assert result.found and result.solution == {0: Fraction(1), 2: Fraction(1)}
+
+
+@pytest.mark.parametrize("method", ["crt", "dixon"])
+def test_every_progress_stage_ends_with_done_equal_total(method):
+    columns = random_columns(120, 60, 30, 8, 3)
+    target = {r: int(v) for r, v in combine(columns, {2: 1, 30: 2}).items()}
+    messages = []
+    result = solve_dicts(columns, target, 120, block=8, method=method, progress=lambda *a: messages.append(a))
+    assert result.found
+    last = {}
+    for stage, done, total, _ in messages:
+        assert 0 <= done <= total
+        last[stage] = (done, total)
+    assert set(last) == {"pivots", "lift" if method == "dixon" else "solve"}
+    assert all(done == total for done, total in last.values())
