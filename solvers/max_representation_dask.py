@@ -258,7 +258,10 @@ def a_side_classes(n: int, k: int, *, loops: bool = True, shape: str = "multigra
 def enumerate_a_block(task: tuple) -> tuple:
     """The templates of a block of A-classes, with their orbit sizes: the enumeration task a worker runs.
 
-    ``task = (n, k, loops, shape, max_vertices, a_sides)``. Returns ``(pairs, candidates, cpu)``: the sorted
+    ``task = (n, k, loops, shape, max_vertices, a_sides)`` or the same with ``(stripe, stripes)`` appended: then
+    only the B-side candidates numbered ``stripe`` modulo ``stripes`` (in each A-class's generation order) are put in
+    canonical form, which splits one A-class over several tasks (generation is repeated, canonical forms -- the
+    cost -- are not). Returns ``(pairs, candidates, cpu)``: the sorted
     ``(template_orbit_size(t, n), t)`` of the distinct canonical templates found with A among ``a_sides`` (the
     same loop as :func:`~lincomb.solvers.max_templates.enumerate_templates`), the number of B-sides put in
     canonical form, and the task's CPU seconds.
@@ -277,11 +280,12 @@ def enumerate_a_block(task: tuple) -> tuple:
                                 canonical_template, template_orbit_size)
 
     started = time.process_time()
-    n, k, loops, shape, max_vertices, a_sides = task
+    n, k, loops, shape, max_vertices, a_sides = task[:6]
+    stripe, stripes = task[6] if len(task) > 6 else (0, 1)
     loops = _check_shape(shape, loops, max_vertices, "enumerate_a_block")
     top = n if max_vertices is None else min(n, max_vertices)
     found = set()
-    candidates = 0
+    candidates = seen = 0
     for a_side in a_sides:
         a_side = tuple(tuple(pair) for pair in a_side)
         m_a = _uses_prefix(a_side, 0)
@@ -290,6 +294,9 @@ def enumerate_a_block(task: tuple) -> tuple:
         pairs = [p for p in _all_pairs(min(top, m_a + 2 * k)) if loops or p[0] != p[1]]
         for b_side in _sides(pairs, k, shape, a_side):
             if _uses_prefix(b_side, m_a) < 0 or not _new_vertices_in_order(b_side, m_a):
+                continue
+            seen += 1
+            if seen % stripes != stripe:
                 continue
             candidates += 1
             found.add(canonical_template(a_side, b_side))
@@ -309,7 +316,7 @@ def _chunks(count: int, pieces: int) -> list:
 
 
 def enumerate_templates_dask(n: int, k: int, client: Any = None, *, loops: bool = True, shape: str = "multigraph",
-                             max_vertices: int | None = None, tasks: int | None = None,
+                             max_vertices: int | None = None, tasks: int | None = None, stripes: int = 1,
                              stats: DaskRunStats | None = None) -> list:
     """The templates of :func:`~lincomb.solvers.max_templates.enumerate_templates`, split by A-class into keyed tasks.
 
@@ -324,7 +331,10 @@ def enumerate_templates_dask(n: int, k: int, client: Any = None, *, loops: bool 
     client : distributed.Client, optional
         Without it everything runs here.
     tasks : int, optional
-        Number of enumeration tasks (default: 4 per worker, at most one per A-class).
+        Number of groups of A-classes (default: 4 per worker, at most one per A-class).
+    stripes : int
+        Split every group further into this many tasks by candidate number (:func:`enumerate_a_block`): there are
+        only 16 A-classes of 5-edge forests, so a cluster larger than that needs ``stripes > 1``.
     stats : DaskRunStats, optional
         Filled with the measured CPU time and counts.
 
@@ -339,6 +349,8 @@ def enumerate_templates_dask(n: int, k: int, client: Any = None, *, loops: bool 
     >>> mine = enumerate_templates_dask(6, 2, shape="side-forests", tasks=2)
     >>> mine == sorted(enumerate_templates(6, 2, shape="side-forests"), key=lambda t: (template_orbit_size(t, 6), t))
     True
+    >>> enumerate_templates_dask(6, 2, shape="side-forests", tasks=1, stripes=3) == mine
+    True
     """
     from .keyed_tasks import map_keyed
 
@@ -346,11 +358,15 @@ def enumerate_templates_dask(n: int, k: int, client: Any = None, *, loops: bool 
     a_sides = a_side_classes(n, k, loops=loops, shape=shape, max_vertices=max_vertices)
     if tasks is None:
         tasks = 4 * (_worker_count(client) if client is not None else 1)
-    tasks = max(1, min(tasks, len(a_sides)))
-    dealt = [a_sides[i::tasks] for i in range(tasks)]
-    digest = _digest(n, k, loops, shape, max_vertices, tasks)
-    keys = [f"max-enumerate-n{n}-k{k}-{shape}-{max_vertices}-{digest}-{i}of{tasks}" for i in range(tasks)]
-    pieces = map_keyed(enumerate_a_block, [(n, k, loops, shape, max_vertices, d) for d in dealt], keys, client)
+    if isinstance(stripes, bool) or not isinstance(stripes, int) or stripes < 1:
+        raise UsageError(f"enumerate_templates_dask: stripes must be an integer >= 1, got {stripes!r}")
+    groups = max(1, min(tasks, len(a_sides)))
+    dealt = [a_sides[i::groups] for i in range(groups)]
+    digest = _digest(n, k, loops, shape, max_vertices, groups, stripes)
+    items = [(n, k, loops, shape, max_vertices, d, (s, stripes)) for d in dealt for s in range(stripes)]
+    keys = [f"max-enumerate-n{n}-k{k}-{shape}-{max_vertices}-{digest}-{g}of{groups}-{s}of{stripes}"
+            for g in range(groups) for s in range(stripes)]
+    pieces = map_keyed(enumerate_a_block, items, keys, client)
     merged = set()
     for pairs, candidates, cpu in pieces:
         merged.update(pairs)
@@ -358,7 +374,7 @@ def enumerate_templates_dask(n: int, k: int, client: Any = None, *, loops: bool 
             stats.enumeration_cpu += cpu
             stats.candidates += candidates
     if stats is not None:
-        stats.enumeration_tasks += tasks
+        stats.enumeration_tasks += len(items)
         stats.a_classes = len(a_sides)
         stats.enumeration_wall += time.perf_counter() - started
     return [t for _, t in sorted(merged)]

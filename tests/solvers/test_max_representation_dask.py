@@ -22,6 +22,19 @@ def test_split_enumeration_equals_enumerate_templates(shape, tasks):
     assert enumerate_templates_dask(6, 2, shape=shape, tasks=tasks) == local
 
 
+@pytest.mark.parametrize("stripes", [2, 5])
+def test_striped_enumeration_equals_enumerate_templates(stripes):
+    local = sorted(enumerate_templates(7, 3, shape="side-forests"), key=lambda t: (template_orbit_size(t, 7), t))
+    stats = DaskRunStats()
+    assert enumerate_templates_dask(7, 3, shape="side-forests", tasks=2, stripes=stripes, stats=stats) == local
+    assert stats.enumeration_tasks == 2 * stripes
+
+
+def test_bad_stripes():
+    with pytest.raises(UsageError):
+        enumerate_templates_dask(6, 2, stripes=0)
+
+
 def test_split_enumeration_with_max_vertices():
     local = enumerate_templates(7, 3, shape="side-forests", max_vertices=5)
     assert sorted(enumerate_templates_dask(7, 3, shape="side-forests", max_vertices=5, tasks=4)) == local
