@@ -4,13 +4,16 @@ The method of Boddupalli, Matchen and Moehlis ("Symbolic regression via neural n
 the network *is* the expression.  Its layers, for states ``x = (x_1, ..., x_n)``:
 
 1. **unary units**: the states and functions of them (``sin``, ``cos``, ``log``, ``|x|``, and the
-   fractional powers ``x**(1/2)`` and ``x**(2/3)`` of positive states);
+   fractional powers ``x**(1/2)`` and ``x**(2/3)`` of positive states), and monomials over a positive
+   state (power -1: Leslie-Gower's ``y**2/x``);
 2. **power-product units**: monomials ``prod x_j ** e_j`` of total degree at most ``degree``, and
    products of a state with any other unit (``x * sin(y)``, ``x * y / (K + y)``);
 3. **depth-2 units** (a sum unit followed by a power or an exponential unit), each with *inner
    parameters*: ``x**h / (K**h + x**h)`` and ``K**h / (K**h + x**h)`` (Michaelis-Menten for h = 1,
    Hill for h = 2..5), ``exp(a x)``, ``exp(-a / x)`` (Arrhenius), ``1 / (1 + exp(a (x - c)))``
-   (logistic); see :mod:`lincomb.learn.symreg_library`;
+   (logistic); and with a sum unit of *two* states: ``x / (K + x + c y)`` (Beddington-DeAngelis,
+   competitive inhibition) and ``1 / (1 + exp(a (x + c y - d)))`` (Wilson-Cowan firing rates); see
+   :mod:`lincomb.learn.symreg_library`;
 4. an **addition unit** per equation: a sparse linear combination of everything above.
 
 **How it is fitted** (every step has one default; the defaults are :data:`DEFAULT_OPTIONS`, shared
@@ -32,6 +35,10 @@ with ``lincomb symreg fit``):
   parameters and for the size of the space searched.  Among the sets within 2 of the best criterion
   (no evidence either way, Kass and Raftery 1995) the simplest is returned: fewest fitted numbers
   (terms plus inner parameters), then fewest non-polynomial terms, then fewest operations.
+* *Held-out windows*: the chosen terms of each equation are checked by blocked cross-validation on
+  5 contiguous blocks of weak-form rows, and a term whose removal does not raise the held-out residual
+  is dropped (:meth:`SymbolicODERegressor._prune_by_windows`; Roberts et al., Ecography 2017, for
+  blocks; E-SINDy's refits on parts of the data, Fasel et al., Proc. R. Soc. A 2022).
 * *Inner parameters*: refined by bounded minimisation of the weak-form residual, the linear weights
   refitted, then snapped to the simplest nearby number when the criterion does not worsen by more
   than the near-tie margin (:func:`~lincomb.learn.symreg_library.simple_numbers`).
@@ -409,7 +416,9 @@ class SymbolicODERegressor(ODERegressorBase):
         rows where the state is large are far noisier, and unweighted they decide the fit alone.
         This is the covariance weighting of the weak form's residual in WENDy (Bortz, Messenger and
         Dukic, Bull. Math. Biol. 2023), with the noise of the targets only.  A floor of (1e-3 of the
-        target's RMS)^2 keeps noise-free rows from infinite weights.
+        target's RMS)^2 keeps noise-free rows from infinite weights, and a floor of 0.1 x the median
+        variance keeps any row below about 3x the median weight (the regressors' noise and the
+        quadrature error are not in the estimate).
         """
         from scipy import sparse
 
