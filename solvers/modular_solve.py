@@ -7,44 +7,44 @@ answer exact:
 
 1. **Pivot columns modulo a prime** ``p0 < 2^22``. The columns are read in order, in blocks. A fully reduced
    basis ``E`` of the span of the columns read so far is kept (one vector per pivot column, 1 on its pivot
-   row, 0 on the other pivot rows), stored densely as float32 on the non-pivot rows only
-   (``(rows - rank) x rank`` entries, at most ``rows^2 / 4``). A column ``c`` is in the span exactly when
-   ``c = E c[pivot rows]``; this is tested on a random sketch ``W`` (3 random rows mod p, integer
-   arithmetic on the column's nonzeros only), so a dependent column costs ``O(nonzeros)``: a nonzero sketch
-   residual proves independence, a zero one means dependence except with probability ``p0^-3``.
-   Independent candidates of a block are reduced in full (``E @ c[pivots]``, float64 BLAS), their
-   pivots found by Gaussian elimination of the block (pivot row: the nonzero row with the fewest
-   nonzeros in ``M``, the row half of the Markowitz cost, the column order being fixed), and ``E`` is
-   updated by one rank-``b`` product. The read stops as soon as the sketch says ``t`` is in the span (the
-   support of the solution is then a prefix's pivot columns, at most its rank).
-2. **Exact solve on the support**: the square system ``M[pivot rows, pivot columns] x = t[pivot rows]`` is
-   nonsingular modulo ``p0`` (so over Q); it is solved by blocked Gauss-Jordan modulo further primes
-   (a prime dividing the determinant is skipped), the solutions are combined by CRT and each entry
-   rationally reconstructed (``|num|, den <= sqrt(modulus / 2)``). After each prime, ``x mod q`` is also
-   checked against *all* rows modulo ``q``: since ``q`` does not divide the determinant, a nonzero residual
-   proves that the rational solution of the square system does not solve the full system, i.e. ``t`` is
-   not in the span of these pivot columns over Q (possible only when ``p0`` was unlucky); the pivot search
-   is then repeated with the next prime.
-3. **Termination rule**: the reconstruction is accepted when it is unchanged after one more prime *and*
-   the exact residual ``M x - t`` is zero on every row, computed with Python integers (common
-   denominator). Nothing is returned without that exact check; ``max_primes`` bounds the number of primes
-   (a :class:`~lincomb.errors.CheckFailed` is raised beyond it).
+   row, 0 on the other pivot rows), stored densely (float64, or float32 on request) on the non-pivot rows
+   only: ``(rows - rank) x rank`` entries, at most ``rows^2 / 4``. A column ``c`` is in the span exactly when
+   ``c = E c[pivot rows]``; this is tested on a random sketch ``W`` (3 random rows mod p, integer arithmetic
+   on the column's nonzeros only), so a dependent column costs ``O(nonzeros)``: a nonzero sketch residual
+   proves independence, a zero one means dependence except with probability ``p0^-3``. Independent
+   candidates of a block are reduced in full (``c - E c[pivots]``, float64 BLAS); their pivot columns are
+   those of a random ``(width + 8)``-row mix of them, their pivot rows come from a few candidate rows per
+   column, preferring rows with the fewest nonzeros in ``M`` (the row half of the Markowitz cost; the column
+   order is fixed). New basis vectors wait as *pending* vectors and are applied to the stored basis in one
+   rank-256 product every 256 pivots, so a block that adds a few pivots does not pass over the whole basis.
+   The read stops as soon as the sketch says ``t`` is in the span (``stop_early``): the support is then the
+   pivots of a prefix, at most its rank.
+2. **Exact solve on the support**: the square system ``A x = t[pivot rows]``, ``A = M[pivot rows, pivot
+   columns]``, is nonsingular modulo ``p0`` (so over Q). Above rank 100 it is solved by p-adic (Dixon)
+   lifting: one inverse of ``A`` modulo ``p0`` by blocked Gauss-Jordan, then ``O(rank^2)`` per 22-bit digit in
+   exact int64. Otherwise by CRT: a solve modulo each further prime (a prime dividing ``det A`` is skipped),
+   each followed by a check of ``x mod q`` against *all* rows modulo ``q``: as ``q`` does not divide
+   ``det A``, a nonzero residual proves that ``t`` is not in the span of these columns over Q (``p0`` was
+   unlucky), and the pivot search is repeated with the next prime. Entries are rationally reconstructed
+   (``|num|, den <= sqrt(modulus / 2)``, with a running common denominator).
+3. **Termination rule**: the reconstruction is accepted when it is unchanged after one more prime (digit)
+   *and* the exact residual ``M x - t`` is zero on every row, computed with Python integers over the common
+   denominator. Nothing is returned without that exact check; ``max_primes`` bounds the primes or digits
+   (:class:`~lincomb.errors.CheckFailed` beyond it).
 
 When ``t`` is not in the span modulo the pivot primes the answer is ``status == "no solution found"``.
 This path writes no infeasibility certificate: a restricted column class proves nothing, and the left
 kernel is not computed here (:func:`lincomb.solvers.exact_sparse_solve.solve_sparse_exact` does that on
 small systems).
 
-Why this and not block Wiedemann / Lanczos: those need a matrix-vector product per iteration, ``2 rank``
-iterations (``~2 x 52k`` at n = 9) over *all* ``~4e8`` nonzeros, i.e. ``~4e13`` word operations for one
-solve, and they return one solution of the full system (dense in the columns), not a small support; they
-win when the matrix is far sparser than its rank squared. Here the columns are many (210k) and heavy
-(2,000 nonzeros) but the rank of a prefix that reaches ``t`` is small, and a column that depends on the
-basis costs only ``O(its nonzeros)``; all dense work (``rows x rank^2 / 2`` flops for the basis) runs in
-float64 BLAS, exact because primes below ``2^22`` keep every partial sum of at most 512 products below
-``2^53`` (the FFLAS-FFPACK technique). Measured fill-in of the reduced basis on the max_n systems is
-high (see ``docs/modular_solve.md``), so a sparse basis would not pay; Markowitz pivoting is reduced to
-its row count.
+Why this and not block Wiedemann / Lanczos: those need about ``2 rank`` matrix-vector products over *all*
+nonzeros (``~4e8`` at n = 9), i.e. ``~4e13`` word operations for one solve, and they return one solution of
+the full system, dense in the columns, not a small support; they win when the matrix is far sparser than its
+rank squared. Here the columns are many (210k) and heavy (2,000 nonzeros) but the rank of a prefix that
+reaches ``t`` is modest, a dependent column costs only its nonzeros, and all dense work (``rows x rank^2 / 2``
+flops for the basis) runs in float64 BLAS, exact because primes below ``2^22`` keep every partial sum of at
+most 512 products below ``2^53`` (the FFLAS-FFPACK technique). Measurements and the fill-in of the basis:
+``docs/modular_solve.md``.
 
 Examples
 --------
@@ -76,7 +76,7 @@ __all__ = ["ModularSolveResult", "modular_solve", "csc_from_dict_columns", "stde
 #: Float64 holds integers exactly below 2^53; with p < 2^22 a sum of 512 products (p - 1)^2 stays below it.
 _PRIME_BITS = 22
 _EXACT = 2.0**53
-#: Rows per chunk when the float32 basis is converted to float64 for a product (bounds the temporaries).
+#: Rows per chunk of the basis in its products (bounds the float64 temporaries).
 _ROW_CHUNK = 8192
 #: Rows of the random sketch used for the dependence test.
 _SKETCH_ROWS = 3
