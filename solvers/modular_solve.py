@@ -64,6 +64,7 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from math import gcd, isqrt, lcm
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -157,11 +158,6 @@ def _matmul_mod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
         out += np.asarray(a[:, k0:k1], dtype=np.float64) @ np.asarray(b[k0:k1], dtype=np.float64)
         np.remainder(out, p, out=out)
     return out
-
-
-def _inverse_mod(values: np.ndarray, p: int) -> np.ndarray:
-    """Elementwise inverses modulo p of nonzero residues (float64 in, float64 out)."""
-    return np.array([pow(int(v), p - 2, p) for v in values], dtype=np.float64)
 
 
 def _row_reduce_mod(g: np.ndarray, p: int, ncols: int, row_weight=None, panel: int = 64) -> tuple:
@@ -781,8 +777,6 @@ def _rational_reconstruction(value: int, modulus: int, bound: int):
 
 def _reconstruct(residues: list, modulus: int):
     """Rational reconstruction of every entry, sharing a running common denominator; None when one fails."""
-    from math import isqrt
-
     bound = isqrt(modulus // 2)
     common = 1
     values = []
@@ -798,16 +792,10 @@ def _reconstruct(residues: list, modulus: int):
             return None
         a, b = found
         values.append(Fraction(a, b))
-        common = common * b // _gcd(common, b)
+        common = common * b // gcd(common, b)
         if common > bound:
             return None
     return values
-
-
-def _gcd(a: int, b: int) -> int:
-    from math import gcd
-
-    return gcd(a, b)
 
 
 def _support_system(indptr, indices, data, pivot_columns, pivot_rows, n_rows):
@@ -838,8 +826,6 @@ def _residual_mod(indptr, indices, data, columns, x_mod, rhs, n_rows, q) -> bool
 
 def _exact_residual_is_zero(indptr, indices, data, solution: dict, rhs, n_rows) -> bool:
     """``M lam = t`` checked over Q with Python integers (common denominator), on every row."""
-    from math import lcm
-
     common = 1
     for value in solution.values():
         common = lcm(common, value.denominator)
