@@ -21,7 +21,8 @@ the code; wall times are recorded beside them, with the load average):
    ``T(x) = sum s^(s-2) x^s / s!``); the ratio exact / bound is measured where both exist.
 4. **Prediction** (formulas in docs/distributed.md, "max_n at n = 11 and 12: cost model").
 
-Usage: ``nice -n 19 python benchmarks/max_frontier_dask.py [--workers 2] [--max-vertices 6 7] [--solve-budget 2e9]``.
+Usage: ``nice -n 19 python benchmarks/max_frontier_dask.py [--workers 2] [--max-vertices 6 7] [--solve-budget 2e9]
+[--stripes 1] [--samples 24]`` (``--solve-budget 0``: the solve reads every column).
 Writes ``benchmarks/results/max_frontier_dask.json``.
 """
 
@@ -146,10 +147,11 @@ def column_samples(samples: int, seed: int) -> dict:
     return out
 
 
-def dask_run(client, max_vertices: int, solve_budget: float) -> dict:
+def dask_run(client, max_vertices: int, solve_budget: float, stripes: int = 1) -> dict:
     stats = DaskRunStats()
     wall = time.perf_counter()
-    templates = enumerate_templates_dask(11, K, client, shape="side-forests", max_vertices=max_vertices, stats=stats)
+    templates = enumerate_templates_dask(11, K, client, shape="side-forests", max_vertices=max_vertices,
+                                         stripes=stripes, stats=stats)
     say(f"M={max_vertices}: {len(templates):,} classes from {stats.a_classes} A-classes, "
         f"enumeration CPU {stats.enumeration_cpu:.1f} s, wall {stats.enumeration_wall:.1f} s")
     columns = template_column_arrays_dask(templates, 11, client, stats=stats)
@@ -160,7 +162,9 @@ def dask_run(client, max_vertices: int, solve_budget: float) -> dict:
     del columns
     assemble = time.perf_counter() - start
     say(f"M={max_vertices}: {system.n_rows:,} rows, {system.columns:,} columns, {system.nnz:,} nonzeros")
-    prefix = min(system.columns, max(1, int(solve_budget // (8 * system.n_rows))))
+    prefix = system.columns
+    if solve_budget > 0:
+        prefix = min(prefix, max(1, int(solve_budget // (8 * system.n_rows))))
     trace = []
     cpu0 = time.process_time()
 
@@ -220,7 +224,8 @@ def rows_growth(templates: list) -> dict:
     for n in (11, 12):
         start = time.process_time()
         system = assemble_csc([template_column_arrays(t, n) for t in templates], n)
-        out[f"n{n}"] = {"rows": system.n_rows, "nonzeros": int(system.nnz), "cpu_s": round(time.process_time() - start, 2)}
+        out[f"n{n}"] = {"rows": system.n_rows, "nonzeros": int(system.nnz),
+                        "cpu_s": round(time.process_time() - start, 2)}
     out["ratio_12_over_11"] = out["n12"]["rows"] / out["n11"]["rows"]
     return out
 
@@ -273,7 +278,8 @@ def predict(runs: list, samples: dict, growth: dict, workers_per_node: int = 16)
         full = {"columns": round(full_cols),
                 "columns_cpu_s": round(full_cols * samples[f"n{n}_full_sample"]["cpu_ms_per_column"] * 1e-3),
                 "nonzeros": round(full_cols * samples[f"n{n}_full_sample"]["nonzeros_per_column"]),
-                "column_storage_bytes_int32": round(8 * full_cols * samples[f"n{n}_full_sample"]["nonzeros_per_column"]),
+                "column_storage_bytes_int32": round(
+                    8 * full_cols * samples[f"n{n}_full_sample"]["nonzeros_per_column"]),
                 "rows_estimate": round(full_rows)}
         # Rank when t enters the span: between the published term count (n = 12: the n = 11 count scaled by the
         # certificate sizes 3.69 / 10.96 MB, same bytes per term) and rank_per_term times it, at most the rows.
@@ -311,18 +317,21 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-vertices", type=int, nargs="+", default=[6, 7])
-    parser.add_argument("--solve-budget", type=float, default=2e9)
+    parser.add_argument("--solve-budget", type=float, default=2e9,
+                        help="solve a prefix of at most BUDGET / (8 rows) columns; 0: all columns")
+    parser.add_argument("--stripes", type=int, default=1, help="enumeration stripes per group of A-classes")
     parser.add_argument("--samples", type=int, default=24)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS / "max_frontier_dask.json")
     ns = parser.parse_args(argv)
     document = {"machine": {"cores": os.cpu_count(), "load_average_start": os.getloadavg(),
                             "note": "measured under load (shared 2-core machine, nice 19); rates are CPU seconds"},
-                "command": "nice -n 19 python benchmarks/max_frontier_dask.py " + " ".join(sys.argv[1:] if argv is None else argv)}
+                "command": "nice -n 19 python benchmarks/max_frontier_dask.py "
+                + " ".join(sys.argv[1:] if argv is None else argv)}
     runs, first_templates = [], None
     with dask_client(f"local:{ns.workers}", timeout=120) as client:
         for mv in ns.max_vertices:
-            run, templates = dask_run(client, mv, ns.solve_budget)
+            run, templates = dask_run(client, mv, ns.solve_budget, ns.stripes)
             runs.append(run)
             first_templates = first_templates or templates
             document["dask_runs"] = runs
@@ -331,7 +340,8 @@ def main(argv=None) -> int:
     document["class_counts"] = {
         "side_forests_exact": {f"n{n}_k{k}": v for (n, k), v in EXACT_SIDE_FORESTS.items()}
         | {f"n11_k5_max_vertices{r['subclass'].split('=')[-1].rstrip(')')}": r["classes"] for r in runs},
-        "multigraph_lower_bound": {f"n{n}": _classes_lower_bound(n, k, True) for n, k in ((9, 4), (10, 4), (11, 5), (12, 5))},
+        "multigraph_lower_bound": {f"n{n}": _classes_lower_bound(n, k, True)
+                                   for n, k in ((9, 4), (10, 4), (11, 5), (12, 5))},
         "published": PUBLISHED,
     }
     document["rows_growth_same_templates"] = growth = rows_growth(first_templates)

@@ -451,7 +451,8 @@ def template_column_arrays_dask(templates: list, n: int, client: Any = None, *, 
             stats.columns_cpu += cpu
             stats.column_block_bytes.append(int(linear.nbytes + counts.nbytes + block_keys.nbytes + values.nbytes))
     if len(columns) != len(templates):
-        raise UsageError(f"template_column_arrays_dask: {len(columns)} columns came back for {len(templates)} templates")
+        raise UsageError(f"template_column_arrays_dask: {len(columns)} columns came back for "
+                         f"{len(templates)} templates")
     if stats is not None:
         stats.column_tasks += len(ranges)
         stats.columns_wall += time.perf_counter() - started
