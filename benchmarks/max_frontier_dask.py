@@ -19,7 +19,10 @@ the code; wall times are recorded beside them, with the load average):
    ``sum_m E(m) / (2 m!)``, where ``E(m)`` is the number of labelled pairs of k-edge forests on [m] using every
    vertex (inclusion-exclusion over the forest counts ``f(j, k) = j! [x^j] T(x)^(j-k) / (j-k)!``,
    ``T(x) = sum s^(s-2) x^s / s!``); the ratio exact / bound is measured where both exist.
-4. **Prediction** (formulas in docs/distributed.md, "max_n at n = 11 and 12: cost model").
+4. **Anchor**: the local array pipeline (``max_representation_arrays``, one process) on the subclasses named by
+   ``--anchor-max-vertices`` (default M = 6), side by side: same system and answer, wall and CPU ratios
+   (``--anchor-only`` adds them to an existing results file without redoing the Dask runs).
+5. **Prediction** (formulas in docs/distributed.md, "max_n at n = 11 and 12: cost model").
 
 Usage: ``nice -n 19 python benchmarks/max_frontier_dask.py [--workers 2] [--max-vertices 6 7] [--solve-budget 2e9]
 [--stripes 1] [--samples 24]`` (``--solve-budget 0``: the solve reads every column).
@@ -204,6 +207,25 @@ def dask_run(client, max_vertices: int, solve_budget: float, stripes: int = 1) -
     }, templates)
 
 
+def anchor_run(max_vertices: int, dask: dict) -> dict:
+    """The local array pipeline (``max_representation_arrays``, one process) on the same subclass: the anchor."""
+    from lincomb.solvers.max_representation import max_representation_arrays
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    local = max_representation_arrays(11, K, shape="side-forests", max_vertices=max_vertices)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    dask_cpu = dask["enumeration_cpu_s"] + dask["columns_cpu_s"] + dask["solve_cpu_s"]
+    dask_wall = dask["enumeration_wall_s"] + dask["columns_wall_s"] + dask["assemble_wall_s"] + dask["solve_wall_s"]
+    same = (local.templates, local.rows, local.nonzeros, local.rank, local.feasible) == (
+        dask["classes"], dask["rows"], dask["nonzeros"], dask["solve_rank"], dask["solve_status"] == "solution")
+    return {"max_vertices": max_vertices, "local_cpu_s": round(cpu, 2), "local_wall_s": round(wall, 2),
+            "local_seconds": {k: round(v, 2) for k, v in local.seconds.items()},
+            "dask_cpu_s_tasks_plus_solve": round(dask_cpu, 2), "dask_wall_s": round(dask_wall, 2),
+            "ratio_local_over_dask_wall": round(wall / dask_wall, 2),
+            "ratio_dask_over_local_cpu": round(dask_cpu / max(cpu, 1e-9), 2),
+            "same_system_and_answer": same}
+
+
 def elimination_constant(runs: list) -> float | None:
     """Seconds per (rows x rank) per new pivot, from the rank traces (the basis update ~ rows x rank^2 / 2)."""
     work, seconds = 0.0, 0.0
@@ -320,10 +342,23 @@ def main(argv=None) -> int:
     parser.add_argument("--solve-budget", type=float, default=2e9,
                         help="solve a prefix of at most BUDGET / (8 rows) columns; 0: all columns")
     parser.add_argument("--stripes", type=int, default=1, help="enumeration stripes per group of A-classes")
+    parser.add_argument("--anchor-max-vertices", type=int, nargs="*", default=[6],
+                        help="subclasses also run by the local pipeline (the anchor), side by side")
     parser.add_argument("--samples", type=int, default=24)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS / "max_frontier_dask.json")
+    parser.add_argument("--anchor-only", action="store_true",
+                        help="only add the anchor runs to the existing --out file (its Dask runs stay as they are)")
     ns = parser.parse_args(argv)
+    if ns.anchor_only:
+        document = json.loads(ns.out.read_text())
+        document["anchor"] = [anchor_run(int(run["subclass"].split("max_vertices=")[1].rstrip(")")), run)
+                              for run in document["dask_runs"]
+                              if int(run["subclass"].split("max_vertices=")[1].rstrip(")")) in ns.anchor_max_vertices]
+        document["anchor_load_average"] = os.getloadavg()
+        ns.out.write_text(json.dumps(document, indent=1, default=float) + "\n")
+        say(f"anchor: {document['anchor']}")
+        return 0
     document = {"machine": {"cores": os.cpu_count(), "load_average_start": os.getloadavg(),
                             "note": "measured under load (shared 2-core machine, nice 19); rates are CPU seconds"},
                 "command": "nice -n 19 python benchmarks/max_frontier_dask.py "
@@ -336,6 +371,12 @@ def main(argv=None) -> int:
             first_templates = first_templates or templates
             document["dask_runs"] = runs
             ns.out.write_text(json.dumps(document, indent=1) + "\n")
+    document["anchor"] = []
+    for run in runs:
+        mv = int(run["subclass"].split("max_vertices=")[1].rstrip(")"))
+        if mv in ns.anchor_max_vertices:
+            document["anchor"].append(anchor_run(mv, run))
+            say(f"anchor M={mv}: {document['anchor'][-1]}")
     document["column_samples"] = samples = column_samples(ns.samples, ns.seed)
     document["class_counts"] = {
         "side_forests_exact": {f"n{n}_k{k}": v for (n, k), v in EXACT_SIDE_FORESTS.items()}
