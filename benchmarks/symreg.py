@@ -194,6 +194,10 @@ def deterministic(method: str) -> bool:
     return getattr(symreg.default_regressor(), "network", True) is False
 
 
+#: Seconds for comparing one learned system with the truth (sympy), see :func:`evaluate`.
+COMPARE_SECONDS = 60.0
+
+
 class _FitTimeout(Exception):
     pass
 
@@ -203,20 +207,51 @@ def _alarm(*_):
 
 
 # ----------------------------------------------------------------------------- one case
+def _compare_worker(equations, system, queue):
+    from lincomb.theory.expression_compare import compare_equations
+
+    c = compare_equations(equations, system.equations(), system.symbols)
+    queue.put((bool(c.structure_equal), float(c.precision), float(c.recall), float(c.max_relative_error), int(c.size)))
+
+
+def _compare_with_timeout(equations, system):
+    """``(structure, precision, recall, max_relative_error, size)``, or None after COMPARE_SECONDS."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_compare_worker, args=(equations, system, queue))
+    process.start()
+    try:
+        return queue.get(timeout=COMPARE_SECONDS)
+    except Exception:  # queue.Empty: still comparing
+        return None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+
+
 def evaluate(system, equations, t, X_train, X_test) -> dict:
     """All metrics of learned equations against the true system."""
     from lincomb.learn.symreg_validation import integrated_r2
-    from lincomb.theory.expression_compare import compare_equations
 
-    comparison = compare_equations(equations, system.equations(), system.symbols)
+    # sympy's cancel() in the SRBench equivalence test can run for many minutes inside python-flint (C,
+    # not interruptible by an alarm) on a long rational model (a 9-term Wilson-Cowan answer at 1 %
+    # noise): the comparison runs in a forked process for at most COMPARE_SECONDS, and a model it
+    # cannot finish comparing counts as not exact (it is far from the 4-term truth anyway).
+    comparison = _compare_with_timeout(equations, system)
     train = integrated_r2(equations, system.symbols, t, X_train, time_limit=INTEGRATION_SECONDS)
     test = integrated_r2(equations, system.symbols, t, X_test, time_limit=INTEGRATION_SECONDS)
+    if comparison is None:
+        compared = {"structure": False, "precision": 0.0, "recall": 0.0, "max_relative_error": 10.0, "size": 0,
+                    "comparison_timeout": True}
+    else:
+        structure, precision, recall, error, size = comparison
+        compared = {"structure": structure, "precision": precision, "recall": recall,
+                    "max_relative_error": float(min(error, 10)), "size": size}
     return {
-        "structure": bool(comparison.structure_equal),
-        "precision": float(comparison.precision),
-        "recall": float(comparison.recall),
-        "max_relative_error": float(min(comparison.max_relative_error, 10)),
-        "size": int(comparison.size),
+        **compared,
         "r2_train": train.r2 if math.isfinite(train.r2) else None,
         "r2_test": test.r2 if math.isfinite(test.r2) else None,
         "status_train": train.status,
