@@ -606,10 +606,14 @@ def main(argv=None) -> int:
 
         if args.jobs > 1:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
 
-            with multiprocessing.get_context("spawn").Pool(args.jobs, initializer=_init_worker) as pool:
-                for row in pool.imap_unordered(run_case, cases):
-                    record(row)
+            # Not multiprocessing.Pool: its workers are daemonic and may not start the forked process that
+            # bounds each structure comparison (every case then failed with an AssertionError).
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(args.jobs, mp_context=context, initializer=_init_worker) as pool:
+                for future in as_completed([pool.submit(run_case, case) for case in cases]):
+                    record(future.result())
         else:
             for case in cases:
                 record(run_case(case))
