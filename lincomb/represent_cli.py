@@ -231,6 +231,20 @@ def _run_arrays(args: argparse.Namespace, shape: str) -> int:
     from lincomb.solvers.max_columns import StageProgress
     from lincomb.solvers.max_representation import SearchLimit, max_representation_arrays
 
+    from lincomb.solvers.max_representation import estimate_search, machine_memory_bytes
+
+    try:
+        estimate = estimate_search(args.n, args.k, loops=not args.no_loops, shape=shape,
+                                   max_vertices=getattr(args, "max_vertices", None))
+    except UsageError as error:
+        print(f"lincomb represent: {error}", file=sys.stderr)
+        return 2
+    available = machine_memory_bytes()
+    if available and estimate.memory_bytes > available and not getattr(args, "force", False):
+        print(f"lincomb represent: refused, the subclass search cannot fit this machine ({available / 1e9:.3g} GB): "
+              f"{estimate.summary()}; pass --force to start it anyway", file=sys.stderr)
+        return 2
+    print(f"  estimate: {estimate.summary()}", file=sys.stderr, flush=True)
     memory = getattr(args, "memory_limit", None)
     try:
         result = max_representation_arrays(

@@ -296,8 +296,58 @@ def _nonzeros_per_column(n: int, k: int) -> tuple:
     return max(n, round(math.exp(min(logarithm, 200.0)))), "extrapolated"
 
 
-def estimate_search(n: int, k: int | None = None, *, loops: bool = True, sample: int | None = None) -> SearchEstimate:
+def _labelled_forests(top: int, edges: int, window: int) -> dict:
+    """Labelled forests with ``edges`` edges on j vertices, for ``edges < j <= min(top, edges + window)``.
+
+    A forest on j vertices with c = j - edges trees: the tree holding vertex 1 has s vertices (C(j-1, s-1) choices,
+    s^(s-2) trees by Cayley), the rest is a forest with c - 1 trees; only c <= window is needed.
+    """
+    last = min(top, edges + window)
+    count = {(0, 0): 1}
+    for j in range(1, last + 1):
+        for c in range(1, min(j, window) + 1):
+            count[j, c] = sum(math.comb(j - 1, size - 1) * (size ** (size - 2) if size >= 2 else 1)
+                              * count.get((j - size, c - 1), 0) for size in range(1, j - c + 2))
+    return {j: count.get((j, j - edges), 0) for j in range(edges + 1, last + 1)}
+
+
+def _subclass_lower_bound(n: int, k: int, shape: str, max_vertices: int | None, loops: bool) -> int:
+    """Burnside's bound on the classes of a subclass: labelled templates on exactly m vertices / (2 m!), summed.
+
+    side-forests: A and B each a k-edge forest; forest and simple: A + B one 2k-edge forest, split into A and B
+    (every such template is simple, so it is a lower bound for ``simple`` too); multigraph: every template. Only
+    the 12 smallest vertex counts a forest allows are summed (enough for a refusal, and fast at any n).
+    """
+    top = min(n, 4 * k, max_vertices or n)
+    if shape == "multigraph":
+        return _classes_lower_bound(min(n, top), k, loops)
+    if shape == "side-forests":
+        within = {j: count ** 2 for j, count in _labelled_forests(top, k, 12).items()}
+    else:
+        within = {j: count * math.comb(2 * k, k) for j, count in _labelled_forests(top, 2 * k, 12).items()}
+    total = Fraction(0)
+    for m in within:
+        # labelled templates using exactly the m vertices (inclusion-exclusion over the vertices left out)
+        exactly = sum((-1) ** (m - j) * math.comb(m, j) * within.get(j, 0) for j in range(m + 1))
+        total += Fraction(exactly, 2 * math.factorial(m))
+    return math.ceil(total)
+
+
+#: Nonzeros per column on the side-forest subclass (benchmarks/results/max_representation_frontier.json); other
+#: (n, k) and subclasses use 0.47 times the complete class's value (the ratio measured at n = 9, 10).
+_SIDE_FOREST_NONZEROS_PER_COLUMN = {(7, 3): 49, (8, 3): 133, (9, 4): 975, (10, 4): 2778}
+#: The array pipeline's peak bytes per nonzero (n = 10: 1.89 GB for 28.2e6; n = 11 on 7 indices: 7.2 GB for 106e6)
+#: and its seconds per nonzero over all stages (n = 10: 1,089 s, under load).
+_ARRAY_BYTES_PER_NONZERO = 68
+_ARRAY_SECONDS_PER_NONZERO = 4e-5
+
+
+def estimate_search(n: int, k: int | None = None, *, loops: bool = True, sample: int | None = None,
+                    shape: str | None = None, max_vertices: int | None = None) -> SearchEstimate:
     """Estimate the size of :func:`max_representation` ``(n, k)`` without enumerating anything (well under a second).
+
+    With ``shape`` (and ``max_vertices``), the estimate is for :func:`max_representation_arrays` on that template
+    subclass: a lower bound on its classes, and the array pipeline's measured memory and time per nonzero.
 
     Examples
     --------
@@ -305,11 +355,27 @@ def estimate_search(n: int, k: int | None = None, *, loops: bool = True, sample:
     True
     >>> estimate_search(9).memory_bytes > 1e11            # the complete n = 9 search: far beyond a laptop
     True
+    >>> e = estimate_search(10, shape="side-forests")     # 10,159 classes in fact
+    >>> e.classes_lower_bound <= 10_159, 1e9 < e.memory_bytes < 4e9       # measured: 1.89 GB
+    (True, True)
+    >>> estimate_search(100, shape="side-forests").memory_bytes > 1e15
+    True
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         raise UsageError(f"estimate_search: n must be an integer >= 2, got {n!r}")
     if k is None:
         k = minimum_pairs(n)
+    if shape is not None:
+        bound = _subclass_lower_bound(n, k, shape, max_vertices, loops)
+        columns = (3 * bound + 1) // 2
+        per_column, basis = _nonzeros_per_column(n, k)
+        if shape == "side-forests" and (n, k) in _SIDE_FOREST_NONZEROS_PER_COLUMN and max_vertices is None:
+            per_column, basis = _SIDE_FOREST_NONZEROS_PER_COLUMN[n, k], "measured"
+        else:
+            per_column, basis = max(n, round(0.47 * per_column)), basis + ", scaled to the subclass"
+        nonzeros = float(min(columns, 10**250)) * per_column
+        return SearchEstimate(n, k, bound, columns, per_column, None, nonzeros * _ARRAY_BYTES_PER_NONZERO,
+                              nonzeros * _ARRAY_SECONDS_PER_NONZERO, basis + f", subclass {shape}")
     bound = _classes_lower_bound(n, k, loops)
     columns = sample if sample is not None else (3 * bound + 1) // 2
     per_column, basis = _nonzeros_per_column(n, k)

@@ -83,3 +83,40 @@ def test_force_starts_a_refused_search(capsys):
     assert "refused" in capsys.readouterr().err
     assert run(_args(n=9, force=True, time_limit=0.5)) == 1      # started, then stopped by the time limit
     assert "out of time" in capsys.readouterr().err
+
+
+# Classes of the subclasses counted by enumerate_templates (docs/max_representation.md; n = 11 on at most 6, 7 indices
+# from benchmarks/results/max_frontier_dask.json).
+SUBCLASS_CLASSES = {(5, 2, "side-forests", None): 19, (6, 2, "side-forests", None): 25, (7, 3, "side-forests", None): 320,
+                    (8, 3, "side-forests", None): 391, (9, 4, "side-forests", None): 8_966,
+                    (10, 4, "side-forests", None): 10_159, (11, 5, "side-forests", 6): 1_301,
+                    (11, 5, "side-forests", 7): 19_182, (5, 2, "forest", None): 6, (7, 3, "forest", None): 53,
+                    (9, 4, "forest", None): 739, (10, 4, "forest", None): 1_387, (7, 3, "simple", None): 1_504}
+
+
+@pytest.mark.parametrize("n,k,shape,max_vertices", sorted(SUBCLASS_CLASSES, key=str))
+def test_the_subclass_bound_is_below_the_counted_classes(n, k, shape, max_vertices):
+    estimate = estimate_search(n, k, shape=shape, max_vertices=max_vertices)
+    counted = SUBCLASS_CLASSES[n, k, shape, max_vertices]
+    assert 0 < estimate.classes_lower_bound <= counted
+    if shape != "simple":  # for simple templates the bound counts only the forests among them
+        assert estimate.classes_lower_bound >= counted / 3   # a useful bound, not a trivial one
+
+
+def test_the_subclass_bound_against_a_fresh_enumeration():
+    from lincomb.solvers.max_templates import enumerate_templates
+
+    for n, k in ((4, 1), (5, 2), (6, 2)):
+        for shape in ("side-forests", "forest", "simple"):
+            bound = estimate_search(n, k, shape=shape).classes_lower_bound
+            assert bound <= len(enumerate_templates(n, k, shape=shape)), (n, k, shape)
+
+
+def test_represent_refuses_a_subclass_search_that_cannot_fit(tmp_path):
+    out = tmp_path / "max100.json"
+    completed = subprocess.run([sys.executable, "-m", "lincomb", "represent", "max", "--n", "100", "--shape",
+                                "side-forests", "--out", str(out)], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 2, completed.stderr
+    assert completed.stdout == "" and not out.exists()
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "refused" in lines[0] and "subclass" in lines[0] and "--force" in lines[0], lines
