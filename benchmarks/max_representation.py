@@ -306,6 +306,8 @@ def frontier_one(n: int, shape: str, time_limit: float = 3600.0) -> dict:
         "nonzeros": result.nonzeros, "rank_mod_p": result.rank, "seconds": round(time.perf_counter() - start, 2),
         "seconds_by_stage": {key: round(value, 2) for key, value in result.seconds.items()},
         "peak_rss_mb": round(result.peak_bytes / 1e6, 1),
+        # the process's high-water mark at the end of each stage (it rises in the stage that needed the memory)
+        "peak_rss_mb_by_stage": {key: round(value / 1e6, 1) for key, value in result.peak_bytes_by_stage.items()},
     }
     if result.feasible:
         from lincomb.proofs_check.checkers import verify_certificate

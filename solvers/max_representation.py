@@ -117,6 +117,9 @@ class MaxRepresentation:
     max_vertices: int | None = None
     solver: str = "flint"
     peak_bytes: int = 0
+    #: The process's peak resident bytes at the end of each stage (a running maximum: the stage where it jumps is
+    #: the one that needed the memory); filled by :func:`max_representation_arrays`.
+    peak_bytes_by_stage: dict = field(default_factory=dict)
 
     @property
     def restricted(self) -> bool:
@@ -640,7 +643,7 @@ def max_representation_arrays(
                 raise SearchLimit(f"max_representation_arrays: resident memory {resident / 1e9:.2f} GB is over the "
                                   f"limit {memory_limit / 1e9:.2f} GB during {where}; nothing was found")
 
-    seconds = {}
+    seconds, peaks = {}, {}
     start = time.perf_counter()
     if templates is None:
         def enumeration_progress(message):
@@ -654,6 +657,7 @@ def max_representation_arrays(
                                         progress=enumeration_progress)
         templates.sort(key=lambda t: (template_orbit_size(t, n), t))
     seconds["templates"] = time.perf_counter() - start
+    peaks["templates"] = _peak_rss_bytes()
 
     start = time.perf_counter()
     columns = []
@@ -666,6 +670,7 @@ def max_representation_arrays(
             say("columns", number + 1, total, f"{stored:,} nonzeros")
             check_limits("the columns")
     seconds["columns"] = time.perf_counter() - start
+    peaks["columns"] = _peak_rss_bytes()
 
     start = time.perf_counter()
     say("assemble", 0, 1)
@@ -673,6 +678,7 @@ def max_representation_arrays(
     del columns
     say("assemble", 1, 1, f"{system.n_rows} rows, {system.columns} columns, {system.nnz} nonzeros")
     seconds["assemble"] = time.perf_counter() - start
+    peaks["assemble"] = _peak_rss_bytes()
     check_limits("the assembly")
 
     start = time.perf_counter()
@@ -685,6 +691,7 @@ def max_representation_arrays(
     solved = modular_solve(system.indptr, system.indices, system.data, system.n_rows, system.rhs(),
                            block=block, progress=solver_progress)
     seconds["solve"] = time.perf_counter() - start
+    peaks["solve"] = _peak_rss_bytes()
     terms = []
     if solved.found:
         start = time.perf_counter()
@@ -703,10 +710,11 @@ def max_representation_arrays(
                               "nothing is returned")
         terms = [(coefficient, templates[j]) for j, coefficient in sorted(solved.solution.items())]
         seconds["check"] = time.perf_counter() - start
+        peaks["check"] = _peak_rss_bytes()
     return MaxRepresentation(
         n=n, k=k, feasible=solved.found, terms=terms, left_kernel=None, templates=len(templates),
         rows=system.n_rows, nonzeros=system.nnz, rank=solved.rank, seconds=seconds, loops=loops, sample=None,
-        shape=shape, max_vertices=max_vertices, solver="modular", peak_bytes=_peak_rss_bytes(),
+        shape=shape, max_vertices=max_vertices, solver="modular", peak_bytes=_peak_rss_bytes(), peak_bytes_by_stage=peaks,
     )
 
 
