@@ -38,7 +38,6 @@ import os
 import random
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -50,7 +49,7 @@ import numpy as np  # noqa: E402
 
 from lincomb.solvers.keyed_tasks import dask_client  # noqa: E402
 from lincomb.solvers.max_columns import assemble_csc, template_column_arrays  # noqa: E402
-from lincomb.solvers.max_representation import _classes_lower_bound  # noqa: E402
+from lincomb.solvers.max_representation import _classes_lower_bound, _labelled_forests  # noqa: E402
 from lincomb.solvers.max_representation_dask import (  # noqa: E402
     DaskRunStats,
     enumerate_templates_dask,
@@ -76,29 +75,12 @@ def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def forests(j: int, k: int) -> int:
-    """Labelled forests with k edges on j vertices (isolated vertices allowed)."""
-    c = j - k
-    if c < 0:
-        return 0
-    if k == 0:
-        return 1
-    tree = [Fraction(0)] + [Fraction(s ** (s - 2) if s >= 2 else 1, math.factorial(s)) for s in range(1, j + 1)]
-    power = [Fraction(1)] + [Fraction(0)] * j
-    for _ in range(c):
-        new = [Fraction(0)] * (j + 1)
-        for a, pa in enumerate(power):
-            if pa:
-                for b in range(1, j + 1 - a):
-                    new[a + b] += pa * tree[b]
-        power = new
-    return int(power[j] * math.factorial(j) / math.factorial(c))
-
-
 def side_forest_bound(n: int, k: int, max_vertices: int | None = None) -> dict:
     """Lower bound on the side-forests classes using exactly m indices, per m (labelled count / (2 m!))."""
     top = min(n, 4 * k, max_vertices or n)
-    f = [forests(j, k) for j in range(top + 1)]
+    f = [0] * (top + 1)
+    for j, count in _labelled_forests(top, k, max(top - k, 0)).items():
+        f[j] = count
     out = {}
     for m in range(1, top + 1):
         exactly = sum((-1) ** (m - j) * math.comb(m, j) * f[j] ** 2 for j in range(m + 1))

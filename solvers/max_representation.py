@@ -281,10 +281,18 @@ def _classes_lower_bound(n: int, k: int, loops: bool) -> int:
     # Truncating the sum at 40 used vertices keeps it a lower bound (every term is >= 0) and the time well under a
     # second; any search that large is out of reach anyway.
     top = min(n, 4 * k, 40)
-    within = [labelled(j) for j in range(top + 1)]
+    return _burnside_bound({j: labelled(j) for j in range(1, top + 1)})
+
+
+def _burnside_bound(within: dict) -> int:
+    """``ceil(sum_m E(m) / (2 m!))`` where ``E(m)`` counts labelled templates using exactly the m vertices.
+
+    ``within[j]``: labelled templates on j given vertices, not all used (missing keys count 0); E(m) follows by
+    inclusion-exclusion over the vertices left out, and ``2 m!`` is the order of ``S_m x swap``.
+    """
     total = Fraction(0)
-    for m in range(1, top + 1):
-        exactly = sum((-1) ** (m - j) * math.comb(m, j) * within[j] for j in range(m + 1))
+    for m in within:
+        exactly = sum((-1) ** (m - j) * math.comb(m, j) * within.get(j, 0) for j in range(m + 1))
         total += Fraction(exactly, 2 * math.factorial(m))
     return math.ceil(total)
 
@@ -328,12 +336,7 @@ def _subclass_lower_bound(n: int, k: int, shape: str, max_vertices: int | None, 
         within = {j: count ** 2 for j, count in _labelled_forests(top, k, 12).items()}
     else:
         within = {j: count * math.comb(2 * k, k) for j, count in _labelled_forests(top, 2 * k, 12).items()}
-    total = Fraction(0)
-    for m in within:
-        # labelled templates using exactly the m vertices (inclusion-exclusion over the vertices left out)
-        exactly = sum((-1) ** (m - j) * math.comb(m, j) * within.get(j, 0) for j in range(m + 1))
-        total += Fraction(exactly, 2 * math.factorial(m))
-    return math.ceil(total)
+    return _burnside_bound(within)
 
 
 #: Nonzeros per column on the side-forest subclass (benchmarks/results/max_representation_frontier.json); other
@@ -440,6 +443,17 @@ def _local_columns(templates: list, n: int, say) -> list:
     return columns
 
 
+def _checked_n_k(n, k, who: str) -> int:
+    """Validate a search's ``n`` and ``k`` (UsageError naming ``who``); returns ``k``, defaulted to the lower bound."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise UsageError(f"{who}: n must be an integer >= 2 (the number of inputs), got {n!r}")
+    if k is None:
+        k = minimum_pairs(n)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise UsageError(f"{who}: k must be an integer >= 1 (pairs per side), got {k!r}")
+    return k
+
+
 def max_representation(
     n: int, k: int | None = None, *, loops: bool = True, progress=None, column_builder=None,
     sample: int | None = None, seed: int = 0,
@@ -481,12 +495,7 @@ def max_representation(
     ...
     lincomb.errors.UsageError: max_representation: n must be an integer >= 2 (the number of inputs), got 1
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise UsageError(f"max_representation: n must be an integer >= 2 (the number of inputs), got {n!r}")
-    if k is None:
-        k = minimum_pairs(n)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise UsageError(f"max_representation: k must be an integer >= 1 (pairs per side), got {k!r}")
+    k = _checked_n_k(n, k, "max_representation")
 
     def say(message: str) -> None:
         if progress is not None:
@@ -564,6 +573,24 @@ def _current_rss_bytes() -> int:
         return _peak_rss_bytes()
 
 
+def _exactly_checked_terms(system, solution: dict, templates: list, n: int, who: str) -> list:
+    """``(coefficient, template)`` of a modular solution, after checking ``M lam = e_n`` over Q on the CSC arrays.
+
+    Python integers and Fractions only: the solver checked it too, and the stdlib checker recomputes every column
+    from the templates when the certificate is verified; this is the search side's own last word.
+    """
+    total_column: dict = {}
+    for j, coefficient in solution.items():
+        start, stop = int(system.indptr[j]), int(system.indptr[j + 1])
+        for row, value in zip(system.indices[start:stop].tolist(), system.data[start:stop].tolist()):
+            total_column[row] = total_column.get(row, 0) + coefficient * value
+    if {row: value for row, value in total_column.items() if value} != {n - 1: 1}:
+        from lincomb.errors import CheckFailed
+
+        raise CheckFailed(f"{who}: the modular solution does not satisfy the system exactly; nothing is returned")
+    return [(coefficient, templates[j]) for j, coefficient in sorted(solution.items())]
+
+
 def max_representation_arrays(
     n: int, k: int | None = None, *, shape: str = "side-forests", max_vertices: int | None = None,
     loops: bool = True, templates: list | None = None, progress=None, time_limit: float | None = None,
@@ -620,12 +647,7 @@ def max_representation_arrays(
 
     from .max_columns import assemble_csc, template_column_arrays
 
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise UsageError(f"max_representation_arrays: n must be an integer >= 2 (the number of inputs), got {n!r}")
-    if k is None:
-        k = minimum_pairs(n)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise UsageError(f"max_representation_arrays: k must be an integer >= 1 (pairs per side), got {k!r}")
+    k = _checked_n_k(n, k, "max_representation_arrays")
     started = time.perf_counter()
 
     def say(stage, done, total, info=""):
@@ -695,20 +717,7 @@ def max_representation_arrays(
     terms = []
     if solved.found:
         start = time.perf_counter()
-        # The exact residual once more here, over Q with Python integers on the CSC arrays (the solver checked it
-        # too; the stdlib checker recomputes every column from the templates when the certificate is verified).
-        total_column: dict = {}
-        for j, coefficient in solved.solution.items():
-            start_j, stop_j = int(system.indptr[j]), int(system.indptr[j + 1])
-            for row, value in zip(system.indices[start_j:stop_j].tolist(), system.data[start_j:stop_j].tolist()):
-                total_column[row] = total_column.get(row, 0) + coefficient * value
-        nonzero = {row: value for row, value in total_column.items() if value}
-        if nonzero != {n - 1: 1}:
-            from lincomb.errors import CheckFailed
-
-            raise CheckFailed("max_representation_arrays: the modular solution does not satisfy the system exactly; "
-                              "nothing is returned")
-        terms = [(coefficient, templates[j]) for j, coefficient in sorted(solved.solution.items())]
+        terms = _exactly_checked_terms(system, solved.solution, templates, n, "max_representation_arrays")
         seconds["check"] = time.perf_counter() - start
         peaks["check"] = _peak_rss_bytes()
     return MaxRepresentation(

@@ -497,18 +497,11 @@ def max_representation_arrays_dask(
     >>> max_representation_arrays_dask(6, 2, shape="forest").feasible        # a subclass without a solution
     False
     """
-    from lincomb.errors import CheckFailed
-
     from .max_columns import assemble_csc
-    from .max_representation import _peak_rss_bytes, minimum_pairs
+    from .max_representation import _checked_n_k, _exactly_checked_terms, _peak_rss_bytes
     from .modular_solve import modular_solve
 
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise UsageError(f"max_representation_arrays_dask: n must be an integer >= 2 (the number of inputs), got {n!r}")
-    if k is None:
-        k = minimum_pairs(n)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise UsageError(f"max_representation_arrays_dask: k must be an integer >= 1 (pairs per side), got {k!r}")
+    k = _checked_n_k(n, k, "max_representation_arrays_dask")
     stats = stats if stats is not None else DaskRunStats()
 
     def say(stage, done, total, info=""):
@@ -546,16 +539,8 @@ def max_representation_arrays_dask(
     seconds["solve"] = stats.solve_wall = time.perf_counter() - start
     terms = []
     if solved.found:
-        # The exact residual once more, over Q with Python integers on the CSC arrays (as the local pipeline does).
-        total_column: dict = {}
-        for j, coefficient in solved.solution.items():
-            lo, hi = int(system.indptr[j]), int(system.indptr[j + 1])
-            for row, value in zip(system.indices[lo:hi].tolist(), system.data[lo:hi].tolist()):
-                total_column[row] = total_column.get(row, 0) + coefficient * value
-        if {row: value for row, value in total_column.items() if value} != {n - 1: 1}:
-            raise CheckFailed("max_representation_arrays_dask: the modular solution does not satisfy the system "
-                              "exactly; nothing is returned")
-        terms = [(coefficient, templates[j]) for j, coefficient in sorted(solved.solution.items())]
+        # The exact residual once more, over Q, as the local pipeline does.
+        terms = _exactly_checked_terms(system, solved.solution, templates, n, "max_representation_arrays_dask")
     return MaxRepresentation(
         n=n, k=k, feasible=solved.found, terms=terms, left_kernel=None, templates=len(templates),
         rows=system.n_rows, nonzeros=system.nnz, rank=solved.rank, seconds=seconds, loops=loops, sample=None,
