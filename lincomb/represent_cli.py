@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from lincomb.errors import UsageError
     from lincomb.proofs_check.max_two_hidden import infeasibility_certificate, representation_certificate
-    from lincomb.solvers.max_representation import estimate_search, machine_memory_bytes, max_representation
+    from lincomb.solvers.max_representation import max_representation
     from lincomb.theory.max_representation_network import representation_widths
 
     def progress(message: str) -> None:
@@ -161,17 +161,9 @@ def run(args: argparse.Namespace) -> int:
     shape = getattr(args, "shape", None)
     if shape is not None:
         return _run_arrays(args, shape)
-    try:
-        estimate = estimate_search(args.n, args.k, loops=not args.no_loops, sample=sample)
-    except UsageError as error:
-        print(f"lincomb represent: {error}", file=sys.stderr)
+    estimate = _estimate_or_refuse(args, "search", sample=sample)
+    if estimate is None:
         return 2
-    memory = machine_memory_bytes()
-    if memory and estimate.memory_bytes > memory and not getattr(args, "force", False):
-        print(f"lincomb represent: refused, the search cannot fit this machine ({memory / 1e9:.3g} GB): "
-              f"{estimate.summary()}; pass --force to start it anyway", file=sys.stderr)
-        return 2
-    progress(f"estimate: {estimate.summary()}")
     limits = _Limits(getattr(args, "time_limit", None), getattr(args, "memory_limit", None))
     try:
         with limits:
@@ -224,6 +216,28 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.feasible else 1
 
 
+def _estimate_or_refuse(args: argparse.Namespace, what: str, **options):
+    """The search's size estimate, printed on stderr; None (after one line saying why) when it is refused.
+
+    A search whose estimated memory exceeds the machine's is refused unless ``--force``; so is bad ``n`` / ``k``.
+    """
+    from lincomb.errors import UsageError
+    from lincomb.solvers.max_representation import estimate_search, machine_memory_bytes
+
+    try:
+        estimate = estimate_search(args.n, args.k, loops=not args.no_loops, **options)
+    except UsageError as error:
+        print(f"lincomb represent: {error}", file=sys.stderr)
+        return None
+    memory = machine_memory_bytes()
+    if memory and estimate.memory_bytes > memory and not getattr(args, "force", False):
+        print(f"lincomb represent: refused, the {what} cannot fit this machine ({memory / 1e9:.3g} GB): "
+              f"{estimate.summary()}; pass --force to start it anyway", file=sys.stderr)
+        return None
+    print(f"  estimate: {estimate.summary()}", file=sys.stderr, flush=True)
+    return estimate
+
+
 def _run_arrays(args: argparse.Namespace, shape: str) -> int:
     """``--shape``: the array pipeline on a template subclass; a certificate only when a representation is found."""
     from lincomb.errors import CheckFailed, UsageError
@@ -231,20 +245,8 @@ def _run_arrays(args: argparse.Namespace, shape: str) -> int:
     from lincomb.solvers.max_columns import StageProgress
     from lincomb.solvers.max_representation import SearchLimit, max_representation_arrays
 
-    from lincomb.solvers.max_representation import estimate_search, machine_memory_bytes
-
-    try:
-        estimate = estimate_search(args.n, args.k, loops=not args.no_loops, shape=shape,
-                                   max_vertices=getattr(args, "max_vertices", None))
-    except UsageError as error:
-        print(f"lincomb represent: {error}", file=sys.stderr)
+    if _estimate_or_refuse(args, "subclass search", shape=shape, max_vertices=getattr(args, "max_vertices", None)) is None:
         return 2
-    available = machine_memory_bytes()
-    if available and estimate.memory_bytes > available and not getattr(args, "force", False):
-        print(f"lincomb represent: refused, the subclass search cannot fit this machine ({available / 1e9:.3g} GB): "
-              f"{estimate.summary()}; pass --force to start it anyway", file=sys.stderr)
-        return 2
-    print(f"  estimate: {estimate.summary()}", file=sys.stderr, flush=True)
     memory = getattr(args, "memory_limit", None)
     try:
         result = max_representation_arrays(
