@@ -322,6 +322,22 @@ class WeakCriterion:
             self.cache[kept] = self.from_rss(rss, len(kept), int(self.nonlinear[list(kept)].sum()) if kept else 0)
         return self.cache[kept]
 
+    def project_out(self, kept: Sequence[int], columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``b`` and ``columns`` with their parts in the span of the ``kept`` columns of ``A`` removed.
+
+        Examples
+        --------
+        >>> crit = WeakCriterion(np.eye(2), np.array([1.0, 2.0]), 2, 2)
+        >>> residual, P = crit.project_out([0], crit.A)
+        >>> bool(abs(residual @ crit.A[:, 0]) < 1e-12), bool(np.allclose(P[:, 0], 0)), bool(np.allclose(P[:, 1], crit.A[:, 1]))
+        (True, True, True)
+        """
+        kept = list(kept)
+        if not kept:
+            return self.b, columns
+        Q, _ = np.linalg.qr(self.A[:, kept])
+        return self.b - Q @ (Q.T @ self.b), columns - Q @ (Q.T @ columns)
+
     def gains(self, kept: Sequence[int], mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """The residual of ``kept`` and, for every column (in ``mask``), the residual drop from adding it.
 
@@ -335,14 +351,7 @@ class WeakCriterion:
         >>> round(rss, 6), [round(float(d), 6) for d in drop]
         (0.6, [0.6, 0.0, 0.0])
         """
-        kept = list(kept)
-        columns = self.A if mask is None else self.A[:, mask]
-        if kept:
-            Q, _ = np.linalg.qr(self.A[:, kept])
-            residual = self.b - Q @ (Q.T @ self.b)
-            P = columns - Q @ (Q.T @ columns)
-        else:
-            residual, P = self.b, columns
+        residual, P = self.project_out(kept, self.A if mask is None else self.A[:, mask])
         norms = np.einsum("ij,ij->j", P, P)
         usable = norms > 1e-9 * self.rows
         drop = np.zeros(P.shape[1])
@@ -514,12 +523,7 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
         for _ in range(max_steps):
             kept = list(current)
             moves = [tuple(k for k in current if k != drop) for drop in current]
-            if kept:
-                Q, _ = np.linalg.qr(criterion.A[:, kept])
-                residual = criterion.b - Q @ (Q.T @ criterion.b)
-                P = C - Q @ (Q.T @ C)
-            else:
-                residual, P = criterion.b, C
+            residual, P = criterion.project_out(kept, C)
             correlation = P.T @ residual
             norms = np.einsum("ij,ij->j", P, P)
             floor = 1e-9 * criterion.rows
