@@ -137,6 +137,16 @@ def tada_w2(mean, cov, nfe, **options):
     return gaussian_w2(*law, mean, cov)
 
 
+@pytest.mark.parametrize("share", [0.5, 1.0])
+@pytest.mark.parametrize("order", [1, 2])
+def test_order_is_kept_in_the_log_variable(share, order):
+    # Extrapolating in v instead of t changes the path of the error, not the order (exact W2, Gaussian data).
+    mean = torch.tensor([0.5, -0.3], dtype=DT)
+    cov = torch.tensor([[1.0, 0.3], [0.3, 0.25]], dtype=DT)
+    e1, e2 = (tada_w2(mean, cov, n, order=order, log_share=share) for n in (32, 64))
+    assert abs(math.log2(e1 / e2) - order) < 0.35, (e1, e2)
+
+
 def test_tada_signature_defaults_are_the_documented_defaults():
     import inspect
 
