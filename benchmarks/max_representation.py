@@ -47,8 +47,8 @@ import sys
 import time
 from pathlib import Path
 
-# Run as a script, this folder comes first on sys.path, and benchmarks/distributed.py would shadow the
-# `distributed` package (Dask) that the attempts use; nothing is imported from beside this script.
+# Run as a script, this folder comes first on sys.path, where a benchmark named like an installed package would
+# shadow it (benchmarks/distributed.py once shadowed Dask's `distributed`); nothing is imported from beside this script.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from lincomb.solvers.max_representation import max_representation  # noqa: E402

@@ -59,8 +59,8 @@ import sympy  # noqa: E402
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 if "symreg_systems" not in sys.modules:
-    # The zoo beside this file, loaded by path rather than by putting benchmarks/ on sys.path: there
-    # benchmarks/distributed.py would shadow dask's `distributed` package (also in spawned worker processes).
+    # The zoo beside this file, loaded by path rather than by putting benchmarks/ on sys.path, where a benchmark
+    # named like an installed package would shadow it (benchmarks/distributed.py once shadowed Dask's `distributed`).
     _zoo_spec = importlib.util.spec_from_file_location("symreg_systems", HERE / "symreg_systems.py")
     sys.modules["symreg_systems"] = importlib.util.module_from_spec(_zoo_spec)
     _zoo_spec.loader.exec_module(sys.modules["symreg_systems"])

@@ -13,11 +13,15 @@ pytest.importorskip("scipy")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _zoo():
-    spec = importlib.util.spec_from_file_location("symreg_systems", ROOT / "benchmarks" / "symreg_systems.py")
+def _load_benchmark(name: str, file: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / file)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _zoo():
+    return _load_benchmark("symreg_systems", "symreg_systems.py")
 
 
 def test_zoo_has_sixty_cited_systems_of_every_class():
@@ -115,13 +119,10 @@ def _bench():
     import sys
 
     # The benchmark imports its sibling ``symreg_systems`` by name. Register that module directly rather than
-    # putting benchmarks/ on sys.path: there ``benchmarks/distributed.py`` would shadow the ``distributed``
-    # package in every Dask worker that later tests spawn (they inherit sys.path).
+    # putting benchmarks/ on sys.path, where a benchmark named like an installed package would shadow it in every
+    # Dask worker that later tests spawn (they inherit sys.path; benchmarks/distributed.py once did).
     sys.modules.setdefault("symreg_systems", _zoo())
-    spec = importlib.util.spec_from_file_location("symreg_bench", ROOT / "benchmarks" / "symreg.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load_benchmark("symreg_bench", "symreg.py")
 
 
 def test_benchmark_noise_is_multiplicative_and_summary_splits_by_class():
