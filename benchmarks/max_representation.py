@@ -348,7 +348,32 @@ def frontier_one(n: int, shape: str, time_limit: float = 3600.0) -> dict:
         record["anchor_previous_pipeline"] = {
             "found": solved.feasible, "columns_seconds": round(t1 - t0, 2), "solve_seconds": round(t2 - t1, 2),
             "ratio_anchor_over_new": round((t2 - t0) / max(ours, 1e-6), 2)}
+        record["anchor_dense_flint"] = _dense_flint_anchor(columns, n, result.seconds["solve"])
     return record
+
+
+def _dense_flint_anchor(columns: list, n: int, solve_seconds: float) -> dict:
+    """The solve stage as a dense exact solve: flint ``fmpq_mat`` rref of the whole ``[M | t]`` over Q.
+
+    The system is consistent exactly when the last column is not a pivot. Only for n <= 8 (it is dense: at n = 9 the
+    side-forest system is 6,129 x 8,967 rationals; ``benchmarks/modular_solve.py`` measures a dense reduction
+    modulo a prime there).
+    """
+    import flint
+
+    keys = sorted({key for column in columns for key in column}, key=repr)
+    row_of = {key: number for number, key in enumerate(keys)}
+    start = time.perf_counter()
+    matrix = flint.fmpq_mat(len(keys), len(columns) + 1)
+    for j, column in enumerate(columns):
+        for key, value in column.items():
+            matrix[row_of[key], j] = value
+    matrix[row_of[(LINEAR, n - 1)], len(columns)] = 1
+    reduced, rank = matrix.rref()
+    pivot_in_t = all(reduced[rank - 1, j] == 0 for j in range(len(columns)))  # a row 0 = 1: inconsistent
+    seconds = time.perf_counter() - start
+    return {"found": not pivot_in_t, "rank_with_t": rank, "seconds": round(seconds, 3),
+            "ratio_anchor_over_new_solve": round(seconds / max(solve_seconds, 1e-6), 2)}
 
 
 def frontier(ns, shape: str) -> None:
