@@ -30,10 +30,8 @@ from functools import cached_property
 from fractions import Fraction
 from itertools import combinations
 
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_rational, get_str,
-    open_certificate, parse_rational,
-)
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects
+from ._common import get_rational, get_rational_fast, get_str, open_certificate, parse_rational
 from ._exact import common_denominator
 
 KIND = "mip-optimum"
@@ -99,52 +97,32 @@ def build_model(n: int) -> Model:
     big_m = len(basis) + 1
 
     def ray_value(s, i):
-        # coordinate i (0..n) of the ray r_S, with coordinate 0 fixed to 0
-        if i == 0:
-            return 0
-        if 0 in s:
-            return 0 if i in s else 1
-        return -1 if i in s else 0
+        # coordinate i (0..n) of the ray r_S; coordinate 0 is 0 whether or not 0 is in S
+        return int(i not in s) if 0 in s else -int(i in s)
 
-    g = {}
+    minus_g = {}  # S -> the form -G_S over the a variables (zero coefficients left out)
     for s in subsets:
-        form = {}
-        for m in basis:
-            value = max(ray_value(s, i) for i in m)
-            if value:
-                form[f"a[{_label(m)}]"] = value
-        g[s] = form
-
+        values = {f"a[{_label(m)}]": -max(ray_value(s, i) for i in m) for m in basis}
+        minus_g[s] = {name: value for name, value in values.items() if value}
     a_names = [f"a[{_label(m)}]" for m in basis]
     y_name = {s: f"y[{_label(s)}]" for s in subsets}
     z_name = {s: f"z[{_label(s)}]" for s in subsets}
-    variables = a_names + [y_name[s] for s in subsets] + [z_name[s] for s in subsets]
-    lower, upper, binary = {}, {}, {}
-    for v in a_names:
-        lower[v], upper[v], binary[v] = -1, 1, False
-    for s in subsets:
-        lower[y_name[s]], upper[y_name[s]], binary[y_name[s]] = 0, None, False
-        lower[z_name[s]], upper[z_name[s]], binary[z_name[s]] = 0, 1, True
+    variables = a_names + list(y_name.values()) + list(z_name.values())
+    # (lower, upper, binary) of each variable: a in [-1, 1], y >= 0, z binary
+    kinds = [(-1, 1, False)] * len(a_names) + [(0, None, False)] * len(subsets) + [(0, 1, True)] * len(subsets)
+    lower, upper, binary = ({v: kind[field] for v, kind in zip(variables, kinds)} for field in range(3))
     objective = {y_name[s]: (-1) ** len(s) for s in subsets}
-
-    def add(*parts):
-        total = {}
-        for sign, part in parts:
-            for key, value in part.items():
-                total[key] = total.get(key, 0) + sign * value
-        return {k: v for k, v in total.items() if v}
-
-    rows = {}
+    rows = {}  # the three rows of each S, then the links; every row's variables are distinct
     for s in subsets:
-        lab = _label(s)
-        rows[f"lower[{lab}]"] = (add((1, g[s]), (-1, {y_name[s]: 1})), 0)
-        rows[f"on[{lab}]"] = ({y_name[s]: 1, z_name[s]: -big_m}, 0)
-        rows[f"off[{lab}]"] = (add((1, {y_name[s]: 1}), (-1, g[s]), (1, {z_name[s]: big_m})), big_m)
+        lab, y, z = _label(s), y_name[s], z_name[s]
+        rows[f"lower[{lab}]"] = ({name: -c for name, c in minus_g[s].items()} | {y: -1}, 0)
+        rows[f"on[{lab}]"] = ({y: 1, z: -big_m}, 0)
+        rows[f"off[{lab}]"] = ({y: 1, **minus_g[s], z: big_m}, big_m)
     for s in subsets:
         for t in subsets:
             if s < t:
                 for u, v in ((s, t), (t, s)):
-                    rows[f"link[{_label(u)}|{_label(v)}]"] = (add((-1, g[u]), (1, {z_name[v]: big_m})), big_m)
+                    rows[f"link[{_label(u)}|{_label(v)}]"] = ({**minus_g[u], z_name[v]: big_m}, big_m)
     return Model(n, variables, lower, upper, binary, objective, rows, big_m)
 
 
@@ -166,23 +144,17 @@ def check_symmetry(model: Model, permutation: list, where: str) -> dict:
     ...
     lincomb.proofs_check.checkers._common.CertificateRejected: s: the permutation [1, 0, 2] does not map the MIP onto itself (maps a[1] to a[0], which is not a variable)
     """
-    mapping = {}
-    known = set(model.variables)
-    for v in model.variables:
-        image = _permute_name(v, permutation)
-        if image not in known:
-            raise CertificateRejected(
-                f"{where}: the permutation {permutation} does not map the MIP onto itself "
-                f"(maps {v} to {image}, which is not a variable)"
-            )
-        if (model.lower[v], model.upper[v], model.binary[v], model.objective.get(v, 0)) != (
-            model.lower[image], model.upper[image], model.binary[image], model.objective.get(image, 0)
-        ):
-            raise CertificateRejected(
-                f"{where}: the permutation {permutation} maps {v} to {image}, which has other bounds, "
-                "integrality or objective coefficient"
-            )
-        mapping[v] = image
+    def profile(v):
+        return model.lower[v], model.upper[v], model.binary[v], model.objective.get(v, 0)
+
+    mapping = {v: _permute_name(v, permutation) for v in model.variables}
+    for v, image in mapping.items():
+        if image not in model.lower:
+            raise CertificateRejected(f"{where}: the permutation {permutation} does not map the MIP onto itself "
+                                      f"(maps {v} to {image}, which is not a variable)")
+        if profile(v) != profile(image):
+            raise CertificateRejected(f"{where}: the permutation {permutation} maps {v} to {image}, which has other "
+                                      "bounds, integrality or objective coefficient")
     images = frozenset(_row_key({mapping[k]: c for k, c in coefficients.items()}, rhs)
                        for coefficients, rhs in model.rows.values())
     if images != model.row_keys:
@@ -191,17 +163,13 @@ def check_symmetry(model: Model, permutation: list, where: str) -> dict:
 
 
 def _check_incumbent(model: Model, incumbent: dict, lower_bound: Fraction) -> None:
-    path = "data.incumbent"
-    extra = sorted(set(incumbent) - set(model.variables))
+    """Conditions: every variable given exactly, within its bounds, binaries 0 or 1, every row holds, and the
+    objective equals claim.lower_bound."""
+    extra = sorted(set(incumbent) - set(model.lower))
     if extra:
-        raise CertificateMalformed(field_path(path, extra[0]), "not a variable of the model")
-    values = {}
-    for v in model.variables:
-        if v not in incumbent:
-            raise CertificateMalformed(field_path(path, v), "missing required field")
-        values[v] = parse_rational(incumbent[v], field_path(path, v))
-    for v in model.variables:
-        x = values[v]
+        raise CertificateMalformed(field_path("data.incumbent", extra[0]), "not a variable of the model")
+    values = {v: get_rational_fast(incumbent, v, "data.incumbent") for v in model.variables}
+    for v, x in values.items():
         if x < model.lower[v] or (model.upper[v] is not None and x > model.upper[v]):
             raise CertificateRejected(f"incumbent: {v} = {x} violates its bounds")
         if model.binary[v] and x not in (0, 1):
@@ -212,12 +180,10 @@ def _check_incumbent(model: Model, incumbent: dict, lower_bound: Fraction) -> No
             raise CertificateRejected(f"incumbent violates row {name}: {lhs} > {rhs}")
     value = sum(c * values[v] for v, c in model.objective.items())
     if value != lower_bound:
-        raise CertificateRejected(
-            f"incumbent has objective {value}, but claim.lower_bound says {lower_bound}"
-        )
+        raise CertificateRejected(f"incumbent has objective {value}, but claim.lower_bound says {lower_bound}")
 
 
-def _leaf_bound(model: Model, fixings: dict, multipliers: dict, where: str) -> Fraction | None:
+def _leaf_bound(model: Model, fixings: dict, multipliers: dict) -> Fraction | None:
     """The safe bound of multipliers at a node (None when infinite); integer arithmetic throughout."""
     scale = common_denominator(multipliers.values())
     reduced = {v: c * scale for v, c in model.objective.items()}
@@ -229,15 +195,11 @@ def _leaf_bound(model: Model, fixings: dict, multipliers: dict, where: str) -> F
         for v, c in coefficients.items():
             reduced[v] = reduced.get(v, 0) - weight * c
     for v, d in reduced.items():
-        if not d:
-            continue
-        if v in fixings:
-            end = fixings[v]
-        else:
-            end = model.upper[v] if d > 0 else model.lower[v]
+        if d:  # a fixed binary contributes d * its value, a free variable d times the bound its sign picks
+            end = fixings[v] if v in fixings else model.upper[v] if d > 0 else model.lower[v]
             if end is None:
                 return None
-        total += d * end
+            total += d * end
     return Fraction(total, scale)
 
 
@@ -267,14 +229,11 @@ def _parse_tree(model: Model, data: dict, symmetry_count: int) -> list:
 
     Only the shape is checked here (malformed otherwise); what the nodes prove is checked later.
     """
-    raw_tree = get_list(data, "tree", "data")
-    if not raw_tree:
+    nodes = get_objects(data, "tree", "data")
+    if not nodes:
         raise CertificateMalformed("data.tree", "the tree has no nodes")
     tree = []
-    for i, node in enumerate(raw_tree):
-        where = f"data.tree[{i}]"
-        if not isinstance(node, dict):
-            raise CertificateMalformed(where, "expected an object")
+    for where, node in nodes:
         if sum(k in node for k in ("branch", "bound", "image_of")) != 1:
             raise CertificateMalformed(where, "a node has exactly one of branch, bound, image_of")
         if "branch" in node:
@@ -292,7 +251,7 @@ def _parse_tree(model: Model, data: dict, symmetry_count: int) -> list:
                 multipliers[name] = parse_rational(value, path)
             tree.append(("bound", multipliers))
         else:
-            if not _is_index(node["image_of"], len(raw_tree)):
+            if not _is_index(node["image_of"], len(nodes)):
                 raise CertificateMalformed(field_path(where, "image_of"), "expected a node index")
             if not _is_index(node.get("symmetry"), symmetry_count):
                 raise CertificateMalformed(field_path(where, "symmetry"), "expected an index into data.symmetries")
@@ -347,7 +306,7 @@ def _check_leaves(model: Model, tree: list, fixings_of: dict, upper_bound: Fract
             if lam:
                 multipliers[name] = lam
         fixings = fixings_of[i]
-        bound = _leaf_bound(model, fixings, multipliers, f"data.tree[{i}]")
+        bound = _leaf_bound(model, fixings, multipliers)
         if bound is None:
             raise CertificateRejected(
                 f"tree node {i} ({_describe(fixings)}): the multipliers leave an unbounded direction (a variable without an upper bound has a positive reduced cost)")
@@ -430,9 +389,5 @@ def verify(cert: dict) -> str:
     stated = get_int(data, "leaves", "data", minimum=0)
     if stated != leaves:
         raise CertificateRejected(f"data.leaves says {stated}, the tree has {leaves} leaves closed by multipliers")
-    if lower_bound == upper_bound:
-        what = f"max = {lower_bound}"
-    else:
-        what = f"{lower_bound} <= max <= {upper_bound}"
-    return (f"HBDSS MIP n={n}: {what}; {leaves} leaves closed by multipliers, "
-            f"{image_count} by symmetry")
+    what = f"max = {lower_bound}" if lower_bound == upper_bound else f"{lower_bound} <= max <= {upper_bound}"
+    return f"HBDSS MIP n={n}: {what}; {leaves} leaves closed by multipliers, {image_count} by symmetry"
