@@ -54,12 +54,11 @@ lincomb.proofs_check.checkers._common.CertificateRejected: data.faces[0]: listed
 
 from __future__ import annotations
 
+from collections import Counter
 
 from ._exact import Echelon, minor_gcd
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object,
-    get_rational, get_str, get_vector, open_certificate, parse_rational,
-)
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object
+from ._common import get_objects, get_rational, get_str, get_vector, open_certificate, parse_rational
 
 KIND = "lattice-face-volumes"
 
@@ -137,13 +136,10 @@ def _indices(obj: dict, key: str, path: str, bound: int, what: str) -> list:
 def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
     faces = []
     seen = {}
-    raw_faces = get_list(data, "faces", "data")
+    raw_faces = get_objects(data, "faces", "data")
     if not raw_faces:
         raise CertificateMalformed("data.faces", "must list at least the polytope itself")
-    for index, raw in enumerate(raw_faces):
-        path = field_path("data.faces", index)
-        if not isinstance(raw, dict):
-            raise CertificateMalformed(path, "expected an object")
+    for index, (path, raw) in enumerate(raw_faces):
         indices = _indices(raw, "vertices", path, vertex_count, "vertex")
         if not indices or any(a >= b for a, b in zip(indices, indices[1:])):
             raise CertificateMalformed(field_path(path, "vertices"), "expected a non-empty, strictly increasing list of vertex indices")
@@ -212,10 +208,7 @@ def _check_facets(index: int, faces: list) -> None:
         return
     if not facets:
         raise CertificateRejected(f"{path}: a face of dimension {r} needs its facets listed")
-    ridge_count: dict = {}
-    for j in facets:
-        for ridge in faces[j]["facets"]:
-            ridge_count[ridge] = ridge_count.get(ridge, 0) + 1
+    ridge_count = Counter(ridge for j in facets for ridge in faces[j]["facets"])
     for ridge, count in sorted(ridge_count.items()):
         if count != 2:
             raise CertificateRejected(
@@ -228,20 +221,14 @@ def _face_volumes(faces: list, vertices: list, bases: list) -> list:
     volumes = [0] * len(faces)
     for index in sorted(range(len(faces)), key=lambda i: faces[i]["dimension"]):
         face = faces[index]
-        if face["dimension"] == 0:
-            volumes[index] = 1
-            continue
         apex_index = face["vertices"][0]
-        apex = vertices[apex_index]
-        total = 0
+        total = 0 if face["dimension"] else 1  # a point has volume 1 (and no facets: _check_facets)
         for j in face["facets"]:
-            facet = faces[j]
-            if apex_index in facet["vertex_set"]:
+            if apex_index in faces[j]["vertex_set"]:
                 continue
-            base_point = vertices[facet["vertices"][0]]
-            rows = bases[j]
-            lifted = minor_gcd(rows + [[a - b for a, b in zip(apex, base_point)]])
-            height, remainder = divmod(lifted, minor_gcd(rows))
+            base_point = vertices[faces[j]["vertices"][0]]
+            lifted = minor_gcd(bases[j] + [[a - b for a, b in zip(vertices[apex_index], base_point)]])
+            height, remainder = divmod(lifted, minor_gcd(bases[j]))
             if remainder or height <= 0:  # cannot happen for a valid facet of a lattice face
                 raise CertificateRejected(f"{face['path']}: the lattice height over facet data.faces[{j}] is not a positive integer")
             total += height * volumes[j]
