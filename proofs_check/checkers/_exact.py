@@ -3,8 +3,10 @@
 * multivariate polynomials and rational functions (below);
 * univariate polynomials as coefficient tuples (``poly_*``);
 * integer lattice algebra: :func:`determinant`, :func:`minor_gcd`, :class:`Echelon`, :func:`dot`;
-* affine functions: :func:`common_denominator`, :func:`affine_str`, :func:`hinges_str`; Farkas multipliers of an
-  empty cell: :func:`check_farkas`.
+* affine functions: :func:`common_denominator`, :func:`affine_str`, :func:`hinges_str`, :func:`combine`; Farkas
+  multipliers of an empty cell: :func:`check_farkas`;
+* affine functions and hinges on a braid chamber: :func:`chamber_sign`, :func:`largest_on_chamber`,
+  :func:`primitive_form`, :func:`add_relu_on_chamber`.
 
 Parsing of certificate fields lives in ``_common``; this module computes.
 
@@ -309,6 +311,113 @@ def hinges_str(hinges: dict) -> str:
     '2*relu(x1 - 1*x2) + relu(x1 + 1)'
     """
     return " + ".join(f"{c}*relu({affine_str(h)})" if c != 1 else f"relu({affine_str(h)})" for h, c in hinges.items() if c)
+
+
+def combine(constant, terms, vectors: list, width: int) -> tuple:
+    """The vector ``constant * e_last + sum_k coefficient_k * vectors[node_k]`` for ``terms = [(node, coefficient)]``.
+
+    This is how a ``("lin", constant, terms)`` node of a straight-line program (see ``_expressions``) evaluates
+    when every node's value is an affine function stored as ``(a_1, ..., a_n, constant)``.
+
+    Examples
+    --------
+    >>> combine(1, [(0, 2), (1, -1)], [(1, 0, 0), (0, 1, 0)], 3)
+    (2, -1, 1)
+    """
+    vector = [0] * width
+    vector[-1] = constant
+    for node, coefficient in terms:
+        for j, value in enumerate(vectors[node]):
+            if value:
+                vector[j] += coefficient * value
+    return tuple(vector)
+
+
+# ----------------------------------------------------------------- affine functions on a braid chamber
+def chamber_sign(affine, order) -> int:
+    """+1 / -1 when ``affine = (a_1, ..., a_n, c)`` is >= 0 / <= 0 on the closed braid chamber
+    ``x_order[0] <= ... <= x_order[n-1]``, else 0 (+1 for the zero function).
+
+    The chamber is the line through (1, ..., 1) plus the cone of the rays ``r_k = e_order[k] + ... + e_order[n-1]``
+    (k = 1..n-1), so ``a.x + c >= 0`` on it iff ``c >= 0``, ``sum a = 0`` and ``a.r_k >= 0``; with ``sum a = 0``,
+    ``a.r_k`` is minus the prefix sum ``a_order[0] + ... + a_order[k-1]``.
+
+    Examples
+    --------
+    >>> chamber_sign((-1, 1, 0), (0, 1)), chamber_sign((-1, 1, 0), (1, 0)), chamber_sign((1, 0, 0), (0, 1))
+    (1, -1, 0)
+    """
+    *linear, constant = affine
+    if sum(linear) != 0:
+        return 0
+    prefix, low, high = 0, 0, 0
+    for index in order[:-1]:
+        prefix += linear[index]
+        low, high = min(low, prefix), max(high, prefix)
+    if constant >= 0 and high <= 0:
+        return 1
+    if constant <= 0 and low >= 0:
+        return -1
+    return 0
+
+
+def largest_on_chamber(arguments, order):
+    """The first affine function of ``arguments`` that is >= every other one on the chamber of ``order``, or None.
+
+    Examples
+    --------
+    >>> largest_on_chamber([(1, 0, 0), (0, 1, 0)], (0, 1)), largest_on_chamber([(1, 0, 0), (0, 0, 0)], (0, 1))
+    ((0, 1, 0), None)
+    """
+    return next((a for a in arguments
+                 if all(chamber_sign(tuple(p - q for p, q in zip(a, b)), order) > 0 for b in arguments if b != a)), None)
+
+
+def primitive_form(affine) -> tuple:
+    """``(p, t)`` with ``affine = t p``: ``p`` a primitive integer vector whose first non-zero entry is positive, ``t`` a
+    non-zero rational of either sign (an ``int`` when integral); ``affine`` must not be zero.
+
+    Examples
+    --------
+    >>> primitive_form((Fraction(-1, 2), 1, 0)), primitive_form((2, -4, 6))
+    (((1, -2, 0), Fraction(-1, 2)), ((1, -2, 3), 2))
+    """
+    common = common_denominator(affine)
+    integers = [int(a * common) for a in affine]
+    divisor = math.gcd(*integers)
+    if next(a for a in integers if a) < 0:
+        divisor = -divisor
+    scale_ = Fraction(divisor, common)
+    return tuple(a // divisor for a in integers), (scale_.numerator if scale_.denominator == 1 else scale_)
+
+
+def add_relu_on_chamber(coefficient, h, order, affine: list, hinges: dict) -> None:
+    """Add ``coefficient * relu(h)``, restricted to the chamber of ``order``, to ``affine + sum_p hinges[p] relu(p)``.
+
+    Where ``h >= 0`` on the chamber that is ``h``, where ``h <= 0`` nothing; otherwise ``h = t p`` in
+    :func:`primitive_form` and ``relu(t p) = |t| relu(p)`` for t > 0, ``= |t| (relu(p) - p)`` for t < 0, so hinges of
+    the same hyperplane are summed under one key.  ``affine`` (a list) and ``hinges`` are updated in place.
+
+    Examples
+    --------
+    >>> affine, hinges = [0, 0, 0], {}
+    >>> add_relu_on_chamber(1, (-2, 0, 1), (0, 1), affine, hinges)   # relu(1 - 2 x1) = 2 relu(x1 - 1/2) - 2 x1 + 1
+    >>> affine, hinges
+    ([-2, 0, 1], {(2, 0, -1): 1})
+    >>> add_relu_on_chamber(3, (-1, 1, 0), (0, 1), affine, hinges)   # x2 - x1 >= 0 on x1 <= x2
+    >>> affine
+    [-5, 3, 1]
+    """
+    sign = chamber_sign(h, order)
+    if sign > 0:
+        for j, value in enumerate(h):
+            affine[j] += coefficient * value
+    elif sign == 0:
+        primitive, t = primitive_form(h)
+        if t < 0:
+            for j, value in enumerate(primitive):
+                affine[j] += coefficient * t * value
+        hinges[primitive] = hinges.get(primitive, 0) + coefficient * abs(t)
 
 
 def check_farkas(cell: str, multipliers, width: int) -> None:

@@ -44,12 +44,11 @@ lincomb.proofs_check.checkers._common.CertificateRejected: chamber x1 <= x2: lhs
 
 from __future__ import annotations
 
-from fractions import Fraction
 from itertools import permutations
-from math import factorial, gcd
+from math import factorial
 
 from ._common import CertificateMalformed, CertificateRejected, get_int, get_str, open_certificate
-from ._exact import affine_str, common_denominator, hinges_str
+from ._exact import add_relu_on_chamber, affine_str, combine, hinges_str, largest_on_chamber
 from ._expressions import compile_side
 
 KIND = "braid-chamber-identity"
@@ -57,62 +56,33 @@ KIND = "braid-chamber-identity"
 MAX_DIMENSION = 9
 
 
-def _nonnegative_on(affine: tuple, rays: list) -> bool:
-    *linear, constant = affine
-    if constant < 0 or sum(linear) != 0:
-        return False
-    return all(sum(linear[i] for i in ray) >= 0 for ray in rays)
-
-
-def _sign(affine: tuple, rays: list) -> int:
-    if _nonnegative_on(affine, rays):
-        return 1
-    if _nonnegative_on(tuple(-a for a in affine), rays):
-        return -1
-    return 0
-
-
-def _normal_form(affine: tuple) -> tuple[tuple, Fraction]:
-    """(h, t): affine = t h, h primitive integer with first non-zero entry positive, t != 0 of either sign."""
-    common = common_denominator(affine)
-    integers = [int(a * common) for a in affine]
-    divisor = gcd(*integers)
-    if next(a for a in integers if a) < 0:
-        divisor = -divisor
-    return tuple(a // divisor for a in integers), Fraction(divisor, common)
-
-
 def _chamber(nodes: list, n: int, lhs_out: int, rhs_out: int, order: tuple) -> int:
-    """Check one chamber; return the number of distinct crossing hinge hyperplanes at the output."""
-    rays = [order[k:] for k in range(1, n)]  # r_k as index sets
+    """Check one chamber; return the number of distinct crossing hinge hyperplanes at the output.
+
+    Every node's value on the chamber is kept as an affine vector plus ``{hinge: coefficient}`` (None when there
+    are no hinges): a ``lin`` node combines both parts, a ``max`` node of affine arguments becomes its largest
+    argument, or ``b + relu(a - b)`` when it has two distinct arguments and neither is largest.
+    """
     name = " <= ".join(f"x{i + 1}" for i in order)
     width = n + 1
     affine = [tuple(1 if j == i else 0 for j in range(width)) for i in range(n)]
     hinge = [None] * n
     for position, node in enumerate(nodes, start=n):
         if node[0] == "lin":
-            vector = [0] * width
-            vector[-1] = node[1]
-            parts = None
+            affine.append(combine(node[1], node[2], affine, width))
+            parts = {}
             for source, weight in node[2]:
-                for j, v in enumerate(affine[source]):
-                    if v:
-                        vector[j] += weight * v
-                if hinge[source]:
-                    parts = {} if parts is None else parts
-                    for h, c in hinge[source].items():
-                        parts[h] = parts.get(h, 0) + weight * c
-            affine.append(tuple(vector))
-            hinge.append(parts)
+                for h, c in (hinge[source] or {}).items():
+                    parts[h] = parts.get(h, 0) + weight * c
+            hinge.append(parts or None)
             continue
         if any(hinge[a] for a in node[1]):
             raise CertificateRejected(f"chamber {name}: node {position} is a maximum of non-affine functions, "
                                       "which a braid-chamber-identity certificate cannot show")
         arguments = list(dict.fromkeys(affine[a] for a in node[1]))
-        top = [a for a in arguments if all(_nonnegative_on(tuple(p - q for p, q in zip(a, b)), rays)
-                                           for b in arguments if b != a)]
-        if top:
-            affine.append(top[0])
+        top = largest_on_chamber(arguments, order)
+        if top is not None:
+            affine.append(top)
             hinge.append(None)
         elif len(arguments) == 2:
             a, b = arguments
@@ -122,24 +92,16 @@ def _chamber(nodes: list, n: int, lhs_out: int, rhs_out: int, order: tuple) -> i
             raise CertificateRejected(f"chamber {name}: node {position} is a maximum of {len(arguments)} affine "
                                       "functions with no largest one on the chamber; a braid-chamber-identity "
                                       "certificate cannot show that")
+    # the output lhs - rhs: every hinge of constant sign on the chamber becomes h or 0, the rest are summed per
+    # primitive hyperplane (relu(t p) = |t| relu(p), relu(-p) = relu(p) - p)
     residual = [p - q for p, q in zip(affine[lhs_out], affine[rhs_out])]
     difference = dict(hinge[lhs_out] or {})
     for h, c in (hinge[rhs_out] or {}).items():
         difference[h] = difference.get(h, 0) - c
     sums: dict = {}
     for h, c in difference.items():
-        if not c:
-            continue
-        constant_sign = _sign(h, rays)
-        if constant_sign == 1:
-            for j, v in enumerate(h):
-                residual[j] += c * v
-        elif constant_sign == 0:
-            primitive, t = _normal_form(h)
-            if t < 0:  # c relu(t p) = c |t| relu(-p) = c |t| (relu(p) - p)
-                for j, v in enumerate(primitive):
-                    residual[j] += c * t * v
-            sums[primitive] = sums.get(primitive, 0) + c * abs(t)
+        if c:
+            add_relu_on_chamber(c, h, order, residual, sums)
     if any(residual) or any(sums.values()):
         hinges = hinges_str(sums)
         text = " + ".join(part for part in (affine_str(tuple(residual)) if any(residual) else "", hinges) if part)

@@ -48,13 +48,15 @@ lincomb.proofs_check.checkers._common.CertificateRejected: on x1 >= x2 the netwo
 from __future__ import annotations
 
 from fractions import Fraction
-from math import gcd, lcm
+from math import lcm
 
 from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_objects,
     get_rational_fast, get_str, get_vector, open_certificate, parse_rational_fast,
 )
-from ._exact import affine_str, common_denominator, hinges_str
+from ._exact import (
+    add_relu_on_chamber, affine_str, chamber_sign, common_denominator, hinges_str, largest_on_chamber,
+)
 from ._expressions import read_max_combination
 
 KIND = "symmetric-network-identity"
@@ -68,10 +70,7 @@ def _generators(n: int) -> list:
         return [("identity", (0,))]
     transposition = (1, 0) + tuple(range(2, n))
     cycle = tuple((i + 1) % n for i in range(n))
-    names = [("(x1 x2)", transposition)]
-    if cycle != transposition:
-        names.append((f"the {n}-cycle", cycle))
-    return names
+    return [("(x1 x2)", transposition)] + ([(f"the {n}-cycle", cycle)] if cycle != transposition else [])
 
 
 def _permuted(vector: tuple, s: tuple) -> tuple:
@@ -79,25 +78,6 @@ def _permuted(vector: tuple, s: tuple) -> tuple:
     for i, v in enumerate(vector):
         image[s[i]] = v
     return tuple(image)
-
-
-def _sign(affine) -> int:
-    """+1 / -1 when affine >= 0 / <= 0 on C = {x1 >= ... >= xn} (rays e1 + ... + ek, k < n, and the line of 1)."""
-    *linear, constant = affine
-    if sum(linear) != 0:
-        return 0
-    prefix, low, high = 0, 0, 0
-    for value in linear[:-1]:
-        prefix += value
-        if prefix < low:
-            low = prefix
-        elif prefix > high:
-            high = prefix
-    if constant >= 0 and low >= 0:
-        return 1
-    if constant <= 0 and high <= 0:
-        return -1
-    return 0
 
 
 def _read_first_layer(lhs: dict, n: int) -> list:
@@ -139,14 +119,14 @@ def _read_rhs(claim: dict, n: int) -> dict:
     return {key: c for key, c in terms.items() if c}
 
 
-def _rhs_on_chamber(terms: dict, n: int) -> list:
-    total = [0] * (n + 1)
+def _rhs_on_chamber(terms: dict, order: tuple) -> list:
+    total = [0] * (len(order) + 1)
     for pieces, coefficient in terms.items():
-        top = [a for a in pieces if all(_sign(tuple(p - q for p, q in zip(a, b))) > 0 for b in pieces if b != a)]
-        if not top:
+        top = largest_on_chamber(list(pieces), order)
+        if top is None:
             raise CertificateRejected("a maximum of the right-hand side has no largest piece on x1 >= ... >= xn; "
                                       "this kind needs the right-hand side affine on that chamber")
-        for j, a in enumerate(top[0]):
+        for j, a in enumerate(top):
             total[j] += coefficient * a
     return total
 
@@ -181,21 +161,19 @@ def _read_row(orbit: dict, where: str, width: int) -> tuple:
 
 
 def _orbit(row: tuple, maps: list) -> list:
-    seen = {row}
-    frontier = [row]
+    """The rows reached from ``row`` by the generators' first-layer permutations (closure, breadth first)."""
+    seen, frontier = {row}, [row]
     while frontier:
-        following = []
-        for current in frontier:
-            for pi in maps:
-                image = tuple(sorted([(pi[k], v) for k, v in current]))
-                if image not in seen:
-                    seen.add(image)
-                    following.append(image)
-        frontier = following
+        current = frontier.pop()
+        for pi in maps:
+            image = tuple(sorted([(pi[k], v) for k, v in current]))
+            if image not in seen:
+                seen.add(image)
+                frontier.append(image)
     return list(seen)
 
 
-def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, n: int) -> tuple:
+def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, order: tuple) -> tuple:
     """The network on C as ``(affine tuple, {primitive hinge: coefficient}, second-layer width)``; checks the orbits
     (sizes, no repeats) and that every first-layer neuron is affine on C or half of a used pass-through pair."""
     scale1 = common_denominator(value for weights, bias in neurons for value in weights + (bias,))
@@ -203,14 +181,13 @@ def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, n:
     first = []  # (sparse integer affine on C or None when 0 there, partner index or None)
     for k, (weights, bias) in enumerate(neurons):
         affine = weights + (bias,)
-        sign = _sign(affine)
+        sign = chamber_sign(affine, order)
         sparse = [(j, int(a * scale1)) for j, a in enumerate(affine) if a]
-        partner = negated.get((weights, bias)) if sign == 0 else None
-        if sign == 0 and partner is None:
-            partner = -1  # crosses C and has no pass-through partner
+        partner = negated.get((weights, bias), -1) if sign == 0 else None  # -1: crosses C, no pass-through partner
         first.append((None if sign < 0 else sparse, partner))
 
     # The second layer, orbit by orbit.
+    n = len(order)
     total = [Fraction(0)] * (n + 1)
     total[-1] += output_bias
     hinges: dict = {}
@@ -250,18 +227,7 @@ def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, n:
                 weight = int(v * factor)
                 for j, a in sparse:
                     pre[j] += weight * a
-            sign = _sign(pre)
-            if sign > 0:
-                for j, a in enumerate(pre):
-                    affine_sum[j] += a
-            elif sign == 0:
-                divisor = gcd(*pre)
-                h = tuple(a // divisor for a in pre)
-                if next(a for a in h if a) < 0:  # relu(-h) = relu(h) - h
-                    h = tuple(-a for a in h)
-                    for j, a in enumerate(h):
-                        affine_sum[j] -= divisor * a
-                hinge_sum[h] = hinge_sum.get(h, 0) + divisor
+            add_relu_on_chamber(1, tuple(pre), order, affine_sum, hinge_sum)
         weight = Fraction(output) / scale
         for j, a in enumerate(affine_sum):
             total[j] += weight * a
@@ -320,10 +286,11 @@ def verify(cert: dict) -> str:
     stated_hinges = get_int(data, "chamber_hinges", "data", minimum=0)
 
     # -- recompute: both sides symmetric on the generators; the network on C as affine + hinges
+    order = tuple(range(n - 1, -1, -1))  # the braid chamber x_n <= ... <= x_1
     maps = _first_layer_maps(neurons, n)
     _check_rhs_symmetric(terms, n)
-    left, hinges, second_width = _network_on_chamber(neurons, orbits, output_bias, maps, n)
-    right = _rhs_on_chamber(terms, n)
+    left, hinges, second_width = _network_on_chamber(neurons, orbits, output_bias, maps, order)
+    right = _rhs_on_chamber(terms, order)
 
     # -- compare
     chamber = " >= ".join(f"x{i + 1}" for i in range(n))
