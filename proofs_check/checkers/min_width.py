@@ -46,10 +46,8 @@ import itertools
 from fractions import Fraction
 
 from ._exact import dot
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix, get_object, get_objects,
-    get_rational, get_str, get_vector, open_certificate, parse_rational,
-)
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix
+from ._common import get_object, get_objects, get_rational, get_str, get_vector, open_certificate, parse_rational
 
 KIND = "min-width"
 FAMILIES = ("relu", "leaky_relu", "la")
@@ -105,19 +103,13 @@ def target_value(points, slope_left, slope_right, x: Fraction) -> Fraction:
     raise AssertionError("unreachable")
 
 
-def _activation(family: str, slope: Fraction, y: Fraction) -> Fraction:
-    if family == "leaky_relu":
-        return y if y > 0 else slope * y
-    return max(y, Fraction(0))
-
-
-def _network(data: dict, family: str, slope: Fraction) -> tuple:
-    """(width, value at 0, slope at -inf, kinks) of ``data.network``."""
+def _network(data: dict, family: str, negative_side: Fraction) -> tuple:
+    """(width, value at 0, slope at -inf, kinks) of ``data.network``; ``negative_side`` is the activation's slope
+    for y < 0 (0 for ReLU and the la family's ReLU part, the leaky slope a for LeakyReLU)."""
     network = get_object(data, "network", "data")
     bias = get_rational(network, "output_bias", "data.network")
     neurons = get_objects(network, "neurons", "data.network")
     value, slope_left, kinks = bias, Fraction(0), {}
-    jump = 1 - slope if family == "leaky_relu" else Fraction(1)
     for here, raw in neurons:
         w, b = get_rational(raw, "weight", here), get_rational(raw, "bias", here)
         v, beta = get_rational(raw, "v", here), get_rational(raw, "beta", here)
@@ -125,16 +117,14 @@ def _network(data: dict, family: str, slope: Fraction) -> tuple:
             raise CertificateRejected(f"{here}: weight 0 (a constant neuron); drop it or give it a kink")
         if beta != 0 and family != "la":
             raise CertificateRejected(f"{here}: beta = {beta}, but only the la family has a linear part")
-        value += v * _activation(family, slope, b) + beta * b
-        # slope at -inf: w > 0 sends y to -inf (slope of s there: 0 for relu, a for leaky), w < 0 to +inf (1)
-        negative_side = slope if family == "leaky_relu" else Fraction(0)
+        value += v * (b if b > 0 else negative_side * b) + beta * b
+        # slope at -inf: w > 0 sends y to -inf (slope of s there: negative_side), w < 0 to +inf (1)
         slope_left += v * w * (negative_side if w > 0 else 1) + beta * w
-        point = -b / w
-        kinks[point] = kinks.get(point, Fraction(0)) + v * abs(w) * jump
+        kinks[-b / w] = kinks.get(-b / w, Fraction(0)) + v * abs(w) * (1 - negative_side)
     return len(neurons), value, slope_left, {p: d for p, d in kinks.items() if d != 0}
 
 
-def _lower_bound(width: int, family: str, slope: Fraction, kinks: dict, slope_left: Fraction, data: dict) -> str:
+def _lower_bound(width: int, family: str, negative_side: Fraction, kinks: dict, slope_left: Fraction, data: dict) -> str:
     k = len(kinks)
     smaller = width - 1
     stated = get_object(data, "lower_bound", "data")
@@ -159,12 +149,11 @@ def _lower_bound(width: int, family: str, slope: Fraction, kinks: dict, slope_le
                                       f"so k = {k} neurons can always match")
         if k > _MAX_ENUMERATED_KINKS:
             raise CertificateRejected(f"{k} kinks: too many orientations to enumerate (limit {_MAX_ENUMERATED_KINKS})")
-        points = sorted(kinks)
+        # a neuron at a kink with jump J has v = J / (1 - negative_side); oriented up (w > 0) its slope at -inf
+        # is negative_side * v, oriented down (w < 0) it is -v
+        coefficients = [kinks[point] / (1 - negative_side) for point in sorted(kinks)]
         for orientation in itertools.product((1, -1), repeat=k):
-            total = Fraction(0)
-            for point, sigma in zip(points, orientation):
-                v = kinks[point] / (1 - slope if family == "leaky_relu" else 1)
-                total += ((slope * v if family == "leaky_relu" else 0) if sigma == 1 else -v)
+            total = sum(negative_side * v if sigma == 1 else -v for v, sigma in zip(coefficients, orientation))
             if total == slope_left:
                 raise CertificateRejected(f"width {smaller} is possible: orientation {orientation} matches the slope at -inf")
         expected = "orientations"
@@ -195,8 +184,7 @@ def _jump_2d(pieces, normal, offset, point, where: str) -> tuple:
     return tuple(p - m for p, m in zip(plus, minus))
 
 
-def _verify_2d(claim: dict, data: dict, family: str) -> str:
-    target = get_object(claim, "target", "claim")
+def _verify_2d(target: dict, data: dict, family: str, name: str) -> str:
     pieces = [(tuple(get_vector(raw, "gradient", here)), get_rational(raw, "constant", here))
               for here, raw in get_objects(target, "pieces", "claim.target")]
     if not pieces or len({len(g) for g, _ in pieces}) != 1:
@@ -211,7 +199,6 @@ def _verify_2d(claim: dict, data: dict, family: str) -> str:
              for i, point in enumerate(get_matrix(data, "points", "data", n, 2))]
     if jumps[0] == jumps[1]:
         raise CertificateRejected(f"the gradient jumps at both points are equal ({[str(v) for v in jumps[0]]})")
-    name = get_str(target, "name", "claim.target") if "name" in target else "target"
     return (f"{name}: no one-hidden-layer {family} network of any width (gradient jump across the line differs: "
             f"{[str(v) for v in jumps[0]]} vs {[str(v) for v in jumps[1]]})")
 
@@ -247,20 +234,22 @@ def verify(cert: dict) -> str:
         raise CertificateMalformed("claim.leaky_slope", "slope 1 makes LeakyReLU the identity")
     target = get_object(claim, "target", "claim")
     target_type = get_str(target, "type", "claim.target")
+    name = get_str(target, "name", "claim.target") if "name" in target else "target"
     if "minimal_width" not in claim:
         raise CertificateMalformed("claim.minimal_width", "missing required field")
     width = claim["minimal_width"]
     if target_type == "max-of-affine":
         if width is not None:
             raise CertificateMalformed("claim.minimal_width", "2-D targets are certified as null (not representable)")
-        return _verify_2d(claim, data, family)
+        return _verify_2d(target, data, family, name)
     if target_type != "piecewise-linear-1d":
         raise CertificateMalformed("claim.target.type", f"unknown target type {target_type!r}")
     if isinstance(width, bool) or not isinstance(width, int) or width < 1:
         raise CertificateMalformed("claim.minimal_width", "expected a positive integer")
     points, slope_left, slope_right = parse_target_1d(target, "claim.target")
     kinks = target_kinks(points, slope_left, slope_right)
-    size, value, net_slope, net_kinks = _network(data, family, slope)
+    negative_side = slope if family == "leaky_relu" else Fraction(0)
+    size, value, net_slope, net_kinks = _network(data, family, negative_side)
     if size != width:
         raise CertificateRejected(f"data.network has {size} neurons, the claim says width {width}")
     if net_kinks != kinks:
@@ -268,10 +257,10 @@ def verify(cert: dict) -> str:
                                   f"from the target's { {str(p): str(d) for p, d in kinks.items()} }")
     if net_slope != slope_left:
         raise CertificateRejected(f"the network's slope at -inf is {net_slope}, the target's {slope_left}")
-    if value != target_value(points, slope_left, slope_right, Fraction(0)):
-        raise CertificateRejected(f"the network's value at 0 is {value}, the target's {target_value(points, slope_left, slope_right, Fraction(0))}")
-    argument = _lower_bound(width, family, slope, kinks, slope_left, data)
-    name = get_str(target, "name", "claim.target") if "name" in target else "target"
+    target_at_0 = target_value(points, slope_left, slope_right, Fraction(0))
+    if value != target_at_0:
+        raise CertificateRejected(f"the network's value at 0 is {value}, the target's {target_at_0}")
+    argument = _lower_bound(width, family, negative_side, kinks, slope_left, data)
     plural = "" if len(kinks) == 1 else "s"
     return (f"{name}: minimal {family} width {width} (a network of width {width} equals the target; "
             f"width {width - 1} excluded by {argument}, {len(kinks)} kink{plural})")
