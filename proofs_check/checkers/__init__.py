@@ -39,24 +39,13 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, FORMAT, MAX_BYTES, VERSION, check_envelope, field_path,
-    load_json_file, parse_json_text,
+    CertificateMalformed, CertificateRejected, FORMAT, MAX_BYTES, VERSION, check_envelope, field_path, load_json_file,
+    parse_json_text,
 )
 
 __all__ = [
-    "CHECKERS",
-    "FORMAT",
-    "MAX_BYTES",
-    "RECORD_OF",
-    "VERSION",
-    "CertificateMalformed",
-    "CertificateRejected",
-    "Verdict",
-    "check_envelope",
-    "load_json_file",
-    "parse_json_text",
-    "verify_certificate",
-    "verify_file",
+    "CHECKERS", "FORMAT", "MAX_BYTES", "RECORD_OF", "VERSION", "CertificateMalformed", "CertificateRejected", "Verdict",
+    "check_envelope", "load_json_file", "parse_json_text", "verify_certificate", "verify_file",
 ]
 
 VERIFIED = "VERIFIED"
@@ -182,9 +171,7 @@ class Verdict:
         >>> Verdict("MALFORMED", "malformed: version: unsupported", field="version").line()
         's NOT VERIFIED: malformed: version: unsupported'
         """
-        if self.status == VERIFIED:
-            return f"s {self.word}"
-        return f"s {self.word}: {self.reason}"
+        return f"s {self.word}" if self.status == VERIFIED else f"s {self.word}: {self.reason}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the verdict, with its line.
@@ -198,8 +185,8 @@ class Verdict:
 
 
 def _malformed(exc: CertificateMalformed, kind: str | None) -> Verdict:
-    record = RECORD_OF.get(kind, PROOF) if kind is not None else PROOF
-    return Verdict(MALFORMED, f"malformed: {exc.field}: {exc.message}", kind, "", exc.field, record)
+    # RECORD_OF has no None key: an envelope that names no kind is read as a proof
+    return Verdict(MALFORMED, f"malformed: {exc.field}: {exc.message}", kind, "", exc.field, RECORD_OF.get(kind, PROOF))
 
 
 def _largest_number(cert: dict) -> str:

@@ -35,34 +35,11 @@ from fractions import Fraction
 from typing import Any
 
 __all__ = [
-    "CertificateMalformed",
-    "CertificateRejected",
-    "FORMAT",
-    "MAX_BYTES",
-    "MAX_DEPTH",
-    "MAX_DIGITS",
-    "VERSION",
-    "check_envelope",
-    "field_path",
-    "get_field",
-    "get_int",
-    "get_int_list",
-    "get_list",
-    "get_matrix",
-    "get_number",
-    "get_object",
-    "get_objects",
-    "get_rational",
-    "get_rational_fast",
-    "get_str",
-    "get_vector",
-    "json_type_name",
-    "load_json_file",
-    "open_certificate",
-    "parse_json_text",
-    "parse_matrix",
-    "parse_rational",
-    "parse_rational_fast",
+    "CertificateMalformed", "CertificateRejected", "FORMAT", "MAX_BYTES", "MAX_DEPTH", "MAX_DIGITS", "VERSION",
+    "check_envelope", "field_path", "get_field", "get_int", "get_int_list", "get_list", "get_matrix", "get_number",
+    "get_object", "get_objects", "get_rational", "get_rational_fast", "get_str", "get_vector", "json_type_name",
+    "load_json_file", "malformed_unless", "open_certificate", "parse_json_text", "parse_matrix", "parse_rational",
+    "parse_rational_fast", "reject_unless",
 ]
 
 FORMAT = "lincomb-certificate"
@@ -118,6 +95,41 @@ class CertificateRejected(Exception):
     >>> str(CertificateRejected("leaf 0.1: lhs - rhs has constant 1, not 0"))
     'leaf 0.1: lhs - rhs has constant 1, not 0'
     """
+
+
+def reject_unless(condition: Any, message: str) -> None:
+    """A named condition of a proof: raise :class:`CertificateRejected` with ``message`` unless ``condition`` holds.
+
+    The message is built before the call, so use it for per-certificate conditions, not inside a loop over
+    millions of items (there an ``if``/``raise`` formats the message only on failure).
+
+    Examples
+    --------
+    >>> reject_unless(2 + 2 == 4, "arithmetic")
+    >>> reject_unless([], "data.leaves says 3 leaf cells, the tree has 2")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateRejected: data.leaves says 3 leaf cells, the tree has 2
+    """
+    if not condition:
+        raise CertificateRejected(message)
+
+
+def malformed_unless(condition: Any, field: str, message: str) -> None:
+    """A named condition of the format: raise :class:`CertificateMalformed` at ``field`` unless ``condition`` holds.
+
+    As for :func:`reject_unless`, the message is built before the call.
+
+    Examples
+    --------
+    >>> malformed_unless(3 <= 9, "claim.input_dimension", "too large")
+    >>> malformed_unless(12 <= 9, "claim.input_dimension", "12! chambers is too many for this checker")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: 12! chambers is too many for this checker
+    """
+    if not condition:
+        raise CertificateMalformed(field, message)
 
 
 def json_type_name(value: Any) -> str:
@@ -216,17 +228,11 @@ def parse_rational_fast(value: Any, field: str) -> int | Fraction:
 def _split_rational(value: Any, field: str) -> tuple[int, int]:
     """Numerator and (positive) denominator of a rational string; malformed otherwise."""
     if not isinstance(value, str):
-        raise CertificateMalformed(
-            field,
-            f"expected an exact rational (a JSON integer or a string \"p\" or \"p/q\"), "
-            f"got {json_type_name(value)} {_short_repr(value)}",
-        )
+        raise CertificateMalformed(field, "expected an exact rational (a JSON integer or a string \"p\" or \"p/q\"), "
+                                          f"got {json_type_name(value)} {_short_repr(value)}")
     if not _RATIONAL_RE.fullmatch(value):
-        raise CertificateMalformed(
-            field,
-            f"expected an exact rational string \"p\" or \"p/q\" (optional sign, digits, no spaces), "
-            f"got {_short_repr(value)}",
-        )
+        raise CertificateMalformed(field, "expected an exact rational string \"p\" or \"p/q\" (optional sign, digits, "
+                                          f"no spaces), got {_short_repr(value)}")
     text_num, _, text_den = value.partition("/")
     longest = max(len(text_num.lstrip("+-")), len(text_den))
     if longest > MAX_DIGITS:
@@ -290,14 +296,8 @@ def get_field(obj: dict, key: str, path: str, expected: type | tuple[type, ...],
     if value is _MISSING:
         raise CertificateMalformed(path_here, "missing required field")
     types = expected if isinstance(expected, tuple) else (expected,)
-    if isinstance(value, bool) and bool not in types:
-        ok = False
-    else:
-        ok = isinstance(value, types)
-    if not ok:
-        raise CertificateMalformed(
-            path_here, f"expected {what}, got {json_type_name(value)} {_short_repr(value)}"
-        )
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+        raise CertificateMalformed(path_here, f"expected {what}, got {json_type_name(value)} {_short_repr(value)}")
     return value
 
 
@@ -558,23 +558,15 @@ def check_envelope(cert: Any) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: version: unsupported version 2; this lincomb reads version 1
     """
-    if not isinstance(cert, dict):
-        raise CertificateMalformed(
-            "certificate", f"expected a JSON object at the top level, got {json_type_name(cert)}"
-        )
+    malformed_unless(isinstance(cert, dict), "certificate",
+                     f"expected a JSON object at the top level, got {json_type_name(cert)}")
     fmt = get_str(cert, "format", "")
-    if fmt != FORMAT:
-        raise CertificateMalformed("format", f"expected {FORMAT!r}, got {fmt!r}")
+    malformed_unless(fmt == FORMAT, "format", f"expected {FORMAT!r}, got {fmt!r}")
     version = get_field(cert, "version", "", int, "an integer")
-    if version != VERSION:
-        raise CertificateMalformed(
-            "version", f"unsupported version {version}; this lincomb reads version {VERSION}"
-        )
+    malformed_unless(version == VERSION, "version", f"unsupported version {version}; this lincomb reads version {VERSION}")
     kind = get_str(cert, "kind", "")
-    if not kind:
-        raise CertificateMalformed("kind", "must be a non-empty string")
-    claim = get_object(cert, "claim", "")
-    get_str(claim, "statement", "claim")
+    malformed_unless(kind, "kind", "must be a non-empty string")
+    get_str(get_object(cert, "claim", ""), "statement", "claim")
     get_object(cert, "data", "")
     provenance = get_object(cert, "provenance", "")
     get_str(provenance, "lincomb", "provenance")
@@ -665,10 +657,9 @@ def _gunzip(raw: bytes, name: str, max_bytes: int) -> bytes:
         text = inflater.decompress(raw, max_bytes + 1)
     except zlib.error as exc:
         raise CertificateMalformed(name, f"corrupt gzip data ({exc})") from None
-    if len(text) > max_bytes:
-        raise CertificateMalformed(name, f"decompressed size over {max_bytes} bytes (raise it with --max-bytes)")
-    if not inflater.eof or inflater.unused_data:
-        raise CertificateMalformed(name, "truncated gzip data or trailing bytes after the gzip stream")
+    malformed_unless(len(text) <= max_bytes, name, f"decompressed size over {max_bytes} bytes (raise it with --max-bytes)")
+    malformed_unless(inflater.eof and not inflater.unused_data, name,
+                     "truncated gzip data or trailing bytes after the gzip stream")
     return text
 
 
@@ -701,13 +692,10 @@ def parse_json_text(text: str, name: str) -> Any:
     lincomb.proofs_check.checkers._common.CertificateMalformed: inline: invalid JSON: NaN is not valid JSON
     """
     try:
-        document = json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
-        )
+        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
-        raise CertificateMalformed(
-            name, f"invalid JSON at line {exc.lineno} column {exc.colno} (char {exc.pos}): {exc.msg}"
-        ) from None
+        raise CertificateMalformed(name, f"invalid JSON at line {exc.lineno} column {exc.colno} (char {exc.pos}): "
+                                         f"{exc.msg}") from None
     except RecursionError:
         raise CertificateMalformed(name, f"nesting too deep: more than {MAX_DEPTH} levels of arrays and objects") from None
     except ValueError as exc:

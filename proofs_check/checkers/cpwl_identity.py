@@ -38,10 +38,10 @@ import re
 import sys
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_object, open_certificate,
-    parse_rational_fast,
+    CertificateRejected, field_path, get_int, get_object, malformed_unless, open_certificate, parse_rational_fast,
+    reject_unless,
 )
-from ._exact import check_farkas
+from ._exact import check_farkas, combine
 from ._expressions import compile_side
 
 KIND = "cpwl-identity"
@@ -56,22 +56,20 @@ _CELL_KEY = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*", re.ASCII)
 # The cell tree
 # ---------------------------------------------------------------------------------------------
 def _read_empty_cells(data: dict) -> dict:
-    cells_json = get_object(data, "empty_cells", "data")
+    """``{cell key: {(depth, argument): (multiplier, field path)}}`` from ``data.empty_cells``."""
     cells = {}
-    for key, multipliers in cells_json.items():
+    for key, multipliers in get_object(data, "empty_cells", "data").items():
         path = field_path("data.empty_cells", key)
-        if not _CELL_KEY.fullmatch(key):
-            raise CertificateMalformed(path, 'a cell key is a dot-separated path of argument positions such as "0.2.1"')
-        if not isinstance(multipliers, dict) or not multipliers:
-            raise CertificateMalformed(path, 'must be a non-empty object of multipliers {"d:i": "p/q"}')
-        parsed = {}
+        malformed_unless(_CELL_KEY.fullmatch(key), path,
+                         'a cell key is a dot-separated path of argument positions such as "0.2.1"')
+        malformed_unless(isinstance(multipliers, dict) and multipliers, path,
+                         'must be a non-empty object of multipliers {"d:i": "p/q"}')
+        cells[key] = {}
         for name, value in multipliers.items():
             entry_path = field_path(path, name)
             match = _MULTIPLIER_KEY.fullmatch(name)
-            if not match:
-                raise CertificateMalformed(entry_path, 'a multiplier key has the form "depth:argument", e.g. "2:0"')
-            parsed[(int(match.group(1)), int(match.group(2)))] = (parse_rational_fast(value, entry_path), entry_path)
-        cells[key] = parsed
+            malformed_unless(match, entry_path, 'a multiplier key has the form "depth:argument", e.g. "2:0"')
+            cells[key][(int(match.group(1)), int(match.group(2)))] = (parse_rational_fast(value, entry_path), entry_path)
     return cells
 
 
@@ -115,20 +113,13 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
     # constraints[(depth, representative)] = vector, for the path currently explored
     constraints: dict = {}
 
-    def key_of(extra=()) -> str:
-        return ".".join(str(p) for p in (*path, *extra))
+    def key_of() -> str:
+        return ".".join(str(p) for p in path) or "(root)"
 
     def evaluate(start: int, stop: int) -> None:
         for index in range(start, stop):
             _, constant, terms = nodes[index - dimension]
-            vector = [0] * width
-            vector[-1] = constant
-            for node, coefficient in terms:
-                source = values[node]
-                for j in range(width):
-                    if source[j]:
-                        vector[j] += coefficient * source[j]
-            values[index] = tuple(vector)
+            values[index] = combine(constant, terms, values, width)
 
     def explore(depth: int, trie: dict) -> None:
         # A max node with one representative has one child with the same cell and adds no constraint:
@@ -141,26 +132,20 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
                     evaluate(start, max(last + 1, start))
                     residual = tuple(a - b for a, b in zip(values[lhs_out], values[rhs_out]))
                     if any(residual):
-                        raise CertificateRejected(
-                            f"leaf {key_of() or '(root)'}: lhs - rhs = {_describe(residual)} is not zero, "
-                            "and the cell is not declared empty"
-                        )
+                        raise CertificateRejected(f"leaf {key_of()}: lhs - rhs = {_describe(residual)} is not zero, "
+                                                  "and the cell is not declared empty")
                     counts["leaves"] += 1
                     if counts["leaves"] > max_leaves:
-                        raise CertificateRejected(
-                            f"data.leaves says {max_leaves} leaf cells, the tree has more "
-                            f"(the walk stopped at leaf {key_of() or '(root)'})"
-                        )
+                        raise CertificateRejected(f"data.leaves says {max_leaves} leaf cells, the tree has more "
+                                                  f"(the walk stopped at leaf {key_of()})")
                     return
                 position = max_positions[depth]
                 evaluate(start, position)
                 arguments = [values[i] for i in nodes[position - dimension][1]]
-                representatives = []
-                seen = set()
+                first_index: dict = {}  # each distinct argument once, at its first position
                 for index, vector in enumerate(arguments):
-                    if vector not in seen:
-                        seen.add(vector)
-                        representatives.append(index)
+                    first_index.setdefault(vector, index)
+                representatives = list(first_index.values())
                 if len(representatives) == 1:
                     entry = trie.get(representatives[0])
                     if entry is None or entry[1] is None:
@@ -232,20 +217,14 @@ def verify(cert: dict) -> str:
     rhs_out = compile_side(claim, "rhs", dimension, nodes)
     cells = _read_empty_cells(data)
     stated_leaves = get_int(data, "leaves", "data", minimum=0)
-    if stated_leaves > MAX_LEAVES:
-        raise CertificateMalformed(
-            "data.leaves", f"{stated_leaves} leaf cells exceed the checker's limit of {MAX_LEAVES:,} (docs/certificates.md)"
-        )
+    malformed_unless(stated_leaves <= MAX_LEAVES, "data.leaves",
+                     f"{stated_leaves} leaf cells exceed the checker's limit of {MAX_LEAVES:,} (docs/certificates.md)")
     stated_empty = get_int(data, "empty_count", "data", minimum=0)
+    # recompute: walk the cell tree (every leaf zero, every declared empty cell closed)
     leaves, empty, used = _walk(nodes, dimension, lhs_out, rhs_out, cells, stated_leaves)
+    # compare: every declared cell used, the stated counts
     unused = sorted(set(cells) - used)
-    if unused:
-        raise CertificateRejected(f"data.empty_cells names cells that are not in the tree: {', '.join(unused[:5])}")
-    if leaves != stated_leaves:
-        raise CertificateRejected(f"data.leaves says {stated_leaves} leaf cells, the tree has {leaves}")
-    if empty != stated_empty:
-        raise CertificateRejected(f"data.empty_count says {stated_empty} empty cells, the tree has {empty}")
-    return (
-        f"lhs = rhs on R^{dimension}: {leaves} leaf cells with lhs - rhs = 0, "
-        f"{empty} empty cells closed by Farkas multipliers"
-    )
+    reject_unless(not unused, f"data.empty_cells names cells that are not in the tree: {', '.join(unused[:5])}")
+    reject_unless(leaves == stated_leaves, f"data.leaves says {stated_leaves} leaf cells, the tree has {leaves}")
+    reject_unless(empty == stated_empty, f"data.empty_count says {stated_empty} empty cells, the tree has {empty}")
+    return f"lhs = rhs on R^{dimension}: {leaves} leaf cells with lhs - rhs = 0, {empty} empty cells closed by Farkas multipliers"
