@@ -21,7 +21,7 @@ from collections import Counter
 from itertools import accumulate, combinations, combinations_with_replacement
 from math import factorial, gcd
 
-__all__ = ["decompose_ordering", "ordering_counts", "is_reduced_direction", "normal_form_templates"]
+__all__ = ["decompose_ordering", "ordering_counts", "template_column", "is_reduced_direction", "normal_form_templates"]
 
 
 def _suffix_range(values) -> tuple:
@@ -118,6 +118,31 @@ def ordering_counts(a_pairs, b_pairs, n: int) -> tuple:
                 alpha[p], beta[p] = alpha_r[r], beta_r[r]
             counts[tuple(alpha), tuple(beta)] += count
     return counts, factorial(n - m)
+
+
+def template_column(a_pairs, b_pairs, n: int) -> tuple:
+    """The template ``F_{A,B}`` on the sorted cone as ``(linear, hinges, multiplier)``: ``F = multiplier * (linear . x +
+    sum_d hinges[d] relu(d . x))``, the sum of :func:`decompose_ordering` over :func:`ordering_counts` (integers only).
+
+    Both max-representation checkers read a template through this: its column of the linear system.
+
+    Examples
+    --------
+    >>> template_column([(0, 1)], [(2, 2)], 3)         # 6 max(x_2, x_3) = 6 x_3 on the cone
+    ([0, 0, 6], Counter(), 1)
+    >>> template_column([(0, 0), (1, 1)], [(2, 2), (2, 2)], 3)
+    ([0, 6, 6], Counter({(1, -2, 1): 2}), 1)
+    """
+    counts, multiplier = ordering_counts(a_pairs, b_pairs, n)
+    linear, hinges = [0] * n, Counter()
+    for (alpha, beta), count in counts.items():
+        lin, g, direction = decompose_ordering(alpha, beta)
+        for p, value in enumerate(lin):
+            if value:
+                linear[p] += count * value
+        if direction is not None:
+            hinges[direction] += count * g
+    return linear, hinges, multiplier
 
 
 def _prefix_end(pairs, start: int) -> int:

@@ -26,11 +26,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_objects, get_rational,
-    open_certificate,
-)
-from ._max_template_math import decompose_ordering, ordering_counts
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_objects
+from ._common import get_rational, open_certificate
+from ._max_template_math import template_column
 
 __all__ = ["KIND", "verify", "read_pairs"]
 
@@ -67,8 +65,8 @@ def read_pairs(value, n: int, k: int, path: str) -> list:
     return pairs
 
 
-def _direction_text(direction) -> str:
-    return "(" + ", ".join(str(v) for v in direction) + ")"
+def _vector_text(vector) -> str:
+    return "(" + ", ".join(str(v) for v in vector) + ")"
 
 
 def verify(cert: dict) -> str:
@@ -99,42 +97,34 @@ def verify(cert: dict) -> str:
         raise CertificateMalformed("claim.n", f"n = {n} is beyond what this checker enumerates (n! orderings); at most 12")
     if "hidden_layers" in claim and get_int(claim, "hidden_layers", "claim") != 2:
         raise CertificateMalformed("claim.hidden_layers", "every term is a 2-hidden-layer network: must be 2 if present")
-    terms = get_list(data, "terms", "data")
+    terms = get_objects(data, "terms", "data", "expected an object {coefficient, pair}")
     if not terms:
         raise CertificateMalformed("data.terms", "expected at least one term")
     linear = [Fraction(0)] * n
     hinges: dict = {}
-    for here, term in get_objects(data, "terms", "data", "expected an object {coefficient, pair}"):
+    for here, term in terms:
         coefficient = get_rational(term, "coefficient", here)
-        pair = get_list(term, "pair", here)
+        pair, pair_path = get_list(term, "pair", here), field_path(here, "pair")
         if len(pair) != 2:
-            raise CertificateMalformed(field_path(here, "pair"), "expected [A, B], two lists of pairs")
-        a_pairs = read_pairs(pair[0], n, k, field_path(field_path(here, "pair"), 0))
-        b_pairs = read_pairs(pair[1], n, k, field_path(field_path(here, "pair"), 1))
+            raise CertificateMalformed(pair_path, "expected [A, B], two lists of pairs")
+        a_pairs, b_pairs = (read_pairs(side, n, k, field_path(pair_path, s)) for s, side in enumerate(pair))
         if coefficient == 0:
             continue
-        counts, multiplier = ordering_counts(a_pairs, b_pairs, n)
+        column, column_hinges, multiplier = template_column(a_pairs, b_pairs, n)
         weight = coefficient * multiplier
-        for (alpha, beta), count in counts.items():
-            lin, g, direction = decompose_ordering(alpha, beta)
-            for p, value in enumerate(lin):
-                if value:
-                    linear[p] += weight * count * value
-            if direction is not None:
-                hinges[direction] = hinges.get(direction, 0) + weight * count * g
+        linear = [x + weight * c for x, c in zip(linear, column)]
+        for direction, g in column_hinges.items():
+            hinges[direction] = hinges.get(direction, 0) + weight * g
     nonzero = [(d, c) for d, c in hinges.items() if c != 0]
     if nonzero:
         direction, value = min(nonzero)
         raise CertificateRejected(
-            f"{len(nonzero)} hinge directions do not cancel, e.g. relu(d . x) with d = {_direction_text(direction)} "
+            f"{len(nonzero)} hinge directions do not cancel, e.g. relu(d . x) with d = {_vector_text(direction)} "
             f"has total coefficient {value} on the sorted cone, not 0"
         )
-    expected = [Fraction(0)] * (n - 1) + [Fraction(1)]
+    expected = [0] * (n - 1) + [1]
     if linear != expected:
-        shown = ", ".join(str(v) for v in linear)
-        raise CertificateRejected(
-            f"the linear part is ({shown}), not x{n} = ({', '.join(str(v) for v in expected)})"
-        )
+        raise CertificateRejected(f"the linear part is {_vector_text(linear)}, not x{n} = {_vector_text(expected)}")
     return (
         f"max(x1..x{n}) = sum of {len(terms)} symmetrized templates (k = {k}): "
         f"{len(hinges)} hinge directions cancel, linear part x{n}"

@@ -25,13 +25,10 @@ Examples
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_field, get_int, get_list, get_objects, get_rational,
-    get_vector, open_certificate,
-)
-from ._max_template_math import decompose_ordering, is_reduced_direction, normal_form_templates, ordering_counts
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_int, get_list, get_objects
+from ._common import get_rational, get_vector, open_certificate
+from ._exact import dot
+from ._max_template_math import is_reduced_direction, normal_form_templates, template_column
 
 __all__ = ["KIND", "verify"]
 
@@ -74,11 +71,8 @@ def verify(cert: dict) -> str:
         if len(direction) != n or any(isinstance(v, bool) or not isinstance(v, int) for v in direction):
             raise CertificateMalformed(field_path(here, "direction"), f"expected n = {n} integers")
         if not is_reduced_direction(direction):
-            raise CertificateMalformed(
-                field_path(here, "direction"),
-                "not a reduced direction (primitive, entries summing to 0, first nonzero entry positive, "
-                "changing sign on the sorted cone)",
-            )
+            raise CertificateMalformed(field_path(here, "direction"), "not a reduced direction (primitive, entries "
+                                       "summing to 0, first nonzero entry positive, changing sign on the sorted cone)")
         key = tuple(direction)
         if key in hinges:
             raise CertificateMalformed(field_path(here, "direction"), "direction listed twice")
@@ -87,14 +81,8 @@ def verify(cert: dict) -> str:
         raise CertificateRejected(f"y . column(max) = y_linear[{n}] = {linear[n - 1]}, not 1")
     checked = 0
     for a_pairs, b_pairs in normal_form_templates(n, k, loops):
-        counts, _ = ordering_counts(a_pairs, b_pairs, n)
-        total = Fraction(0)
-        for (alpha, beta), count in counts.items():
-            lin, g, direction = decompose_ordering(alpha, beta)
-            value = sum((y * c for y, c in zip(linear, lin) if c), Fraction(0))
-            if direction is not None:
-                value += g * hinges.get(direction, 0)
-            total += count * value
+        column, column_hinges, _ = template_column(a_pairs, b_pairs, n)
+        total = dot(linear, column) + sum(g * hinges.get(direction, 0) for direction, g in column_hinges.items())
         if total != 0:
             shown = [[[i + 1, j + 1] for i, j in a_pairs], [[i + 1, j + 1] for i, j in b_pairs]]
             raise CertificateRejected(f"y does not annihilate the template {shown}: y . column = {total} (times (n-m)!)")
