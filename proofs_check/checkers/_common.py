@@ -123,10 +123,10 @@ def malformed_unless(condition: Any, field: str, message: str) -> None:
     Examples
     --------
     >>> malformed_unless(3 <= 9, "claim.input_dimension", "too large")
-    >>> malformed_unless(12 <= 9, "claim.input_dimension", "12! chambers is too many for this checker")
+    >>> malformed_unless(12 <= 9, "claim.input_dimension", "12! chambers is too many")
     Traceback (most recent call last):
     ...
-    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: 12! chambers is too many for this checker
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: 12! chambers is too many
     """
     if not condition:
         raise CertificateMalformed(field, message)
@@ -563,7 +563,8 @@ def check_envelope(cert: Any) -> str:
     fmt = get_str(cert, "format", "")
     malformed_unless(fmt == FORMAT, "format", f"expected {FORMAT!r}, got {fmt!r}")
     version = get_field(cert, "version", "", int, "an integer")
-    malformed_unless(version == VERSION, "version", f"unsupported version {version}; this lincomb reads version {VERSION}")
+    malformed_unless(version == VERSION, "version",
+                     f"unsupported version {version}; this lincomb reads version {VERSION}")
     kind = get_str(cert, "kind", "")
     malformed_unless(kind, "kind", "must be a non-empty string")
     get_str(get_object(cert, "claim", ""), "statement", "claim")
@@ -657,7 +658,8 @@ def _gunzip(raw: bytes, name: str, max_bytes: int) -> bytes:
         text = inflater.decompress(raw, max_bytes + 1)
     except zlib.error as exc:
         raise CertificateMalformed(name, f"corrupt gzip data ({exc})") from None
-    malformed_unless(len(text) <= max_bytes, name, f"decompressed size over {max_bytes} bytes (raise it with --max-bytes)")
+    malformed_unless(len(text) <= max_bytes, name,
+                     f"decompressed size over {max_bytes} bytes (raise it with --max-bytes)")
     malformed_unless(inflater.eof and not inflater.unused_data, name,
                      "truncated gzip data or trailing bytes after the gzip stream")
     return text

@@ -369,13 +369,15 @@ def largest_on_chamber(arguments, order):
     >>> largest_on_chamber([(1, 0, 0), (0, 1, 0)], (0, 1)), largest_on_chamber([(1, 0, 0), (0, 0, 0)], (0, 1))
     ((0, 1, 0), None)
     """
-    return next((a for a in arguments
-                 if all(chamber_sign(tuple(p - q for p, q in zip(a, b)), order) > 0 for b in arguments if b != a)), None)
+    def largest(a) -> bool:
+        return all(chamber_sign(tuple(p - q for p, q in zip(a, b)), order) > 0 for b in arguments if b != a)
+
+    return next(filter(largest, arguments), None)
 
 
 def primitive_form(affine) -> tuple:
-    """``(p, t)`` with ``affine = t p``: ``p`` a primitive integer vector whose first non-zero entry is positive, ``t`` a
-    non-zero rational of either sign (an ``int`` when integral); ``affine`` must not be zero.
+    """``(p, t)`` with ``affine = t p``: ``p`` a primitive integer vector whose first non-zero entry is positive,
+    ``t`` a non-zero rational of either sign (an ``int`` when integral); ``affine`` must not be zero.
 
     Examples
     --------

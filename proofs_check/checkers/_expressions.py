@@ -17,8 +17,8 @@ Examples
 from __future__ import annotations
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects, get_rational_fast,
-    get_str, get_vector,
+    CertificateMalformed, field_path, get_int, get_list, get_object, get_objects, get_rational_fast, get_str, get_vector,
+    malformed_unless, reject_unless,
 )
 from ._relu_network import read_relu_network
 
@@ -64,34 +64,36 @@ def _pass_through_pairs(weights: list, biases: list, following: list) -> dict:
     return role
 
 
+def _emit(nodes: list, dimension: int, node: tuple) -> int:
+    """Append ``node`` to the program; return its index (the inputs are 0..dimension-1)."""
+    nodes.append(node)
+    return dimension + len(nodes) - 1
+
+
 def _compile_network(layers: list, dimension: int, nodes: list) -> int:
-    """Append the network's nodes (inputs are nodes 0..n-1); return the output node."""
+    """Append the network's nodes (inputs are nodes 0..n-1); return the output node.
+
+    A hidden neuron is ``max(pre-activation, 0)``, except the two halves of a pass-through pair: the ``linear``
+    one is its pre-activation, the ``zero`` one the constant 0 (one node per layer).
+    """
     current = list(range(dimension))
     for index, (weights, biases) in enumerate(layers):
-        pre = []
-        for row, bias in zip(weights, biases):
-            nodes.append(("lin", bias, [(current[j], w) for j, w in enumerate(row) if w]))
-            pre.append(dimension + len(nodes) - 1)
+        pre = [_emit(nodes, dimension, ("lin", bias, [(current[j], w) for j, w in enumerate(row) if w]))
+               for row, bias in zip(weights, biases)]
         if index == len(layers) - 1:
             return pre[0]
         role = _pass_through_pairs(weights, biases, layers[index + 1][0])
-        outputs = []
         zero = None
+        current = []
         for neuron, node in enumerate(pre):
-            kind = role.get(neuron)
-            if kind == "linear":
-                outputs.append(node)
-            elif kind == "zero":
-                if zero is None:
-                    nodes.append(("lin", 0, []))
-                    zero = dimension + len(nodes) - 1
-                outputs.append(zero)
+            if role.get(neuron) == "linear":
+                current.append(node)
+            elif role.get(neuron) == "zero":
+                zero = _emit(nodes, dimension, ("lin", 0, [])) if zero is None else zero
+                current.append(zero)
             else:
-                nodes.append(("lin", 0, []))
-                nodes.append(("max", [node, dimension + len(nodes) - 1]))
-                outputs.append(dimension + len(nodes) - 1)
-        current = outputs
-    raise AssertionError("unreachable")
+                current.append(_emit(nodes, dimension, ("max", [node, _emit(nodes, dimension, ("lin", 0, []))])))
+    raise AssertionError("unreachable")  # read_relu_network returns at least one layer
 
 
 def read_max_combination(claim: dict, side: str, dimension: int) -> list:
@@ -107,42 +109,36 @@ def read_max_combination(claim: dict, side: str, dimension: int) -> list:
     """
     path = f"claim.{side}"
     expression = get_object(claim, side, "claim")
-    if get_str(expression, "type", path) != "max-combination":
-        raise CertificateMalformed(field_path(path, "type"), 'must be "max-combination"')
+    malformed_unless(get_str(expression, "type", path) == "max-combination", field_path(path, "type"),
+                     'must be "max-combination"')
     terms = []
     for term_path, term in get_objects(expression, "terms", path, "must be an object with coefficient and pieces"):
         coefficient = get_rational_fast(term, "coefficient", term_path)
-        if not get_list(term, "pieces", term_path):
-            raise CertificateMalformed(field_path(term_path, "pieces"), "a maximum needs at least one piece")
+        malformed_unless(get_list(term, "pieces", term_path), field_path(term_path, "pieces"),
+                         "a maximum needs at least one piece")
         pieces = [(get_vector(piece, "linear", piece_path, dimension, fast=True),
                    get_rational_fast(piece, "constant", piece_path))
                   for piece_path, piece in get_objects(term, "pieces", term_path, "must be an object with linear and constant")]
         terms.append((coefficient, pieces))
-    if f"{side}_hidden_layers" in claim:
-        raise CertificateMalformed(f"claim.{side}_hidden_layers", f"applies to a relu-network, but {side} is a max-combination")
+    malformed_unless(f"{side}_hidden_layers" not in claim, f"claim.{side}_hidden_layers",
+                     f"applies to a relu-network, but {side} is a max-combination")
     if f"{side}_max_pieces" in claim:
         bound = get_int(claim, f"{side}_max_pieces", "claim", minimum=1)
         for t, (_, pieces) in enumerate(terms):
-            if len(pieces) > bound:
-                raise CertificateRejected(f"claim.{side}_max_pieces says at most {bound} pieces per maximum, "
-                                          f"but {side} term {t} has {len(pieces)}")
+            reject_unless(len(pieces) <= bound, f"claim.{side}_max_pieces says at most {bound} pieces per maximum, "
+                                                f"but {side} term {t} has {len(pieces)}")
     return terms
 
 
 def _compile_max_combination(terms: list, dimension: int, nodes: list) -> int:
+    """Append the nodes of ``sum_t c_t max(pieces_t)`` (a maximum of one piece is that piece); return the output node."""
     combination = []
     for coefficient, pieces in terms:
-        piece_nodes = []
-        for linear, constant in pieces:
-            nodes.append(("lin", constant, [(j, a) for j, a in enumerate(linear) if a]))
-            piece_nodes.append(dimension + len(nodes) - 1)
-        if len(piece_nodes) > 1:
-            nodes.append(("max", piece_nodes))
-            combination.append((dimension + len(nodes) - 1, coefficient))
-        else:
-            combination.append((piece_nodes[0], coefficient))
-    nodes.append(("lin", 0, [(node, c) for node, c in combination if c]))
-    return dimension + len(nodes) - 1
+        piece_nodes = [_emit(nodes, dimension, ("lin", constant, [(j, a) for j, a in enumerate(linear) if a]))
+                       for linear, constant in pieces]
+        top = _emit(nodes, dimension, ("max", piece_nodes)) if len(piece_nodes) > 1 else piece_nodes[0]
+        combination.append((top, coefficient))
+    return _emit(nodes, dimension, ("lin", 0, [(node, c) for node, c in combination if c]))
 
 
 def compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
@@ -163,14 +159,12 @@ def compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
     layers_key, pieces_key = f"{side}_hidden_layers", f"{side}_max_pieces"
     if kind == "relu-network":
         layers = read_relu_network(expression, path, dimension)
-        if pieces_key in claim:
-            raise CertificateMalformed(f"claim.{pieces_key}", f"applies to a max-combination, but {side} is a relu-network")
+        malformed_unless(pieces_key not in claim, f"claim.{pieces_key}",
+                         f"applies to a max-combination, but {side} is a relu-network")
         if layers_key in claim:
             stated = get_int(claim, layers_key, "claim", minimum=0)
-            if stated != len(layers) - 1:
-                raise CertificateRejected(
-                    f"claim.{layers_key} says {stated} hidden layers, but the {side} network has {len(layers) - 1}"
-                )
+            reject_unless(stated == len(layers) - 1,
+                          f"claim.{layers_key} says {stated} hidden layers, but the {side} network has {len(layers) - 1}")
         return _compile_network(layers, dimension, nodes)
     if kind == "max-combination":
         return _compile_max_combination(read_max_combination(claim, side, dimension), dimension, nodes)

@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from ._common import CertificateMalformed, field_path, get_list, get_objects, get_str, get_vector, parse_matrix
+from ._common import field_path, get_list, get_objects, get_str, get_vector, malformed_unless, parse_matrix
 
 
 def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = True) -> list:
@@ -25,22 +25,17 @@ def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = T
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.network.layers: a network needs at least one layer
     """
-    if not isinstance(expression, dict):
-        raise CertificateMalformed(path, "must be an object")
-    if get_str(expression, "type", path) != "relu-network":
-        raise CertificateMalformed(field_path(path, "type"), 'must be "relu-network"')
-    layers_json = get_list(expression, "layers", path)
-    if not layers_json:
-        raise CertificateMalformed(field_path(path, "layers"), "a network needs at least one layer")
+    malformed_unless(isinstance(expression, dict), path, "must be an object")
+    malformed_unless(get_str(expression, "type", path) == "relu-network", field_path(path, "type"), 'must be "relu-network"')
+    malformed_unless(get_list(expression, "layers", path), field_path(path, "layers"), "a network needs at least one layer")
     layers = []
     width = dimension
     for layer_path, layer in get_objects(expression, "layers", path, "must be an object with weights and biases"):
         weights = parse_matrix(get_list(layer, "weights", layer_path), field_path(layer_path, "weights"), width,
                                note=" (the width of the layer below)")
-        if not weights:
-            raise CertificateMalformed(field_path(layer_path, "weights"), "a layer needs at least one neuron")
+        malformed_unless(weights, field_path(layer_path, "weights"), "a layer needs at least one neuron")
         layers.append((weights, get_vector(layer, "biases", layer_path, len(weights), " (one per neuron)", fast=True)))
         width = len(weights)
-    if scalar and width != 1:
-        raise CertificateMalformed(field_path(path, "layers"), f"the last layer has {width} neurons; exactly 1 is required")
+    malformed_unless(not scalar or width == 1, field_path(path, "layers"),
+                     f"the last layer has {width} neurons; exactly 1 is required")
     return layers

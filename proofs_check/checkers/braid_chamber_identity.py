@@ -47,7 +47,7 @@ from __future__ import annotations
 from itertools import permutations
 from math import factorial
 
-from ._common import CertificateMalformed, CertificateRejected, get_int, get_str, open_certificate
+from ._common import CertificateRejected, get_int, get_str, malformed_unless, open_certificate, reject_unless
 from ._exact import add_relu_on_chamber, affine_str, combine, hinges_str, largest_on_chamber
 from ._expressions import compile_side
 
@@ -128,22 +128,22 @@ def verify(cert: dict) -> str:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: 12! chambers is too many for this checker (at most n = 9)
     """
+    # parse
     claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "input_dimension", "claim", minimum=1)
-    if n > MAX_DIMENSION:
-        raise CertificateMalformed("claim.input_dimension",
-                                   f"{n}! chambers is too many for this checker (at most n = {MAX_DIMENSION})")
-    if get_str(claim, "fan", "claim") != "braid":
-        raise CertificateMalformed("claim.fan", 'must be "braid" (the only fan this kind knows)')
+    malformed_unless(n <= MAX_DIMENSION, "claim.input_dimension",
+                     f"{n}! chambers is too many for this checker (at most n = {MAX_DIMENSION})")
+    fan = get_str(claim, "fan", "claim")
+    malformed_unless(fan == "braid", "claim.fan", 'must be "braid" (the only fan this kind knows)')
     nodes: list = []
     lhs_out = compile_side(claim, "lhs", n, nodes)
     rhs_out = compile_side(claim, "rhs", n, nodes)
     stated_chambers = get_int(data, "chambers", "data", minimum=1)
     stated_hinges = get_int(data, "max_hinges", "data", minimum=0)
-    if stated_chambers != factorial(n):
-        raise CertificateRejected(f"data.chambers says {stated_chambers}, but R^{n} has {factorial(n)} braid chambers")
+    # compare the chamber count, recompute every chamber (each rejects unless lhs - rhs = 0 there), compare hinges
+    reject_unless(stated_chambers == factorial(n),
+                  f"data.chambers says {stated_chambers}, but R^{n} has {factorial(n)} braid chambers")
     most = max(_chamber(nodes, n, lhs_out, rhs_out, order) for order in permutations(range(n)))
-    if most != stated_hinges:
-        raise CertificateRejected(f"data.max_hinges says {stated_hinges}, the chambers have at most {most}")
+    reject_unless(most == stated_hinges, f"data.max_hinges says {stated_hinges}, the chambers have at most {most}")
     return (f"lhs = rhs on R^{n}: on each of the {stated_chambers} braid chambers lhs - rhs is affine plus at most "
             f"{most} hinges, all coefficients zero")

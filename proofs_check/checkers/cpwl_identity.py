@@ -69,7 +69,8 @@ def _read_empty_cells(data: dict) -> dict:
             entry_path = field_path(path, name)
             match = _MULTIPLIER_KEY.fullmatch(name)
             malformed_unless(match, entry_path, 'a multiplier key has the form "depth:argument", e.g. "2:0"')
-            cells[key][(int(match.group(1)), int(match.group(2)))] = (parse_rational_fast(value, entry_path), entry_path)
+            depth_argument = (int(match.group(1)), int(match.group(2)))
+            cells[key][depth_argument] = (parse_rational_fast(value, entry_path), entry_path)
     return cells
 
 
@@ -227,4 +228,5 @@ def verify(cert: dict) -> str:
     reject_unless(not unused, f"data.empty_cells names cells that are not in the tree: {', '.join(unused[:5])}")
     reject_unless(leaves == stated_leaves, f"data.leaves says {stated_leaves} leaf cells, the tree has {leaves}")
     reject_unless(empty == stated_empty, f"data.empty_count says {stated_empty} empty cells, the tree has {empty}")
-    return f"lhs = rhs on R^{dimension}: {leaves} leaf cells with lhs - rhs = 0, {empty} empty cells closed by Farkas multipliers"
+    return (f"lhs = rhs on R^{dimension}: {leaves} leaf cells with lhs - rhs = 0, "
+            f"{empty} empty cells closed by Farkas multipliers")

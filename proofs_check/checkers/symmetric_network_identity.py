@@ -51,12 +51,10 @@ from fractions import Fraction
 from math import lcm
 
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_objects,
-    get_rational_fast, get_str, get_vector, open_certificate, parse_rational_fast,
+    CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_objects, get_rational_fast,
+    get_str, get_vector, malformed_unless, open_certificate, parse_rational_fast, reject_unless,
 )
-from ._exact import (
-    add_relu_on_chamber, affine_str, chamber_sign, common_denominator, hinges_str, largest_on_chamber,
-)
+from ._exact import add_relu_on_chamber, affine_str, chamber_sign, common_denominator, hinges_str, largest_on_chamber
 from ._expressions import read_max_combination
 
 KIND = "symmetric-network-identity"
@@ -84,8 +82,7 @@ def _read_first_layer(lhs: dict, n: int) -> list:
     """The first layer's neurons ``(weights tuple, bias)``."""
     neurons = [(tuple(get_vector(neuron, "weights", where, n, fast=True)), get_rational_fast(neuron, "bias", where))
                for where, neuron in get_objects(lhs, "first_layer", "claim.lhs", "must be an object with weights and bias")]
-    if not neurons:
-        raise CertificateMalformed("claim.lhs.first_layer", "the first layer needs at least one neuron")
+    malformed_unless(neurons, "claim.lhs.first_layer", "the first layer needs at least one neuron")
     return neurons
 
 
@@ -123,9 +120,8 @@ def _rhs_on_chamber(terms: dict, order: tuple) -> list:
     total = [0] * (len(order) + 1)
     for pieces, coefficient in terms.items():
         top = largest_on_chamber(list(pieces), order)
-        if top is None:
-            raise CertificateRejected("a maximum of the right-hand side has no largest piece on x1 >= ... >= xn; "
-                                      "this kind needs the right-hand side affine on that chamber")
+        reject_unless(top is not None, "a maximum of the right-hand side has no largest piece on x1 >= ... >= xn; "
+                                       "this kind needs the right-hand side affine on that chamber")
         for j, a in enumerate(top):
             total[j] += coefficient * a
     return total
@@ -137,23 +133,20 @@ def _check_rhs_symmetric(terms: dict, n: int) -> None:
         for pieces, coefficient in terms.items():
             key = frozenset(_permuted(piece[:-1], s) + piece[-1:] for piece in pieces)
             image[key] = image.get(key, 0) + coefficient
-        if image != terms:
-            raise CertificateRejected(f"the right-hand side is not symmetric: {name} does not map its terms onto "
+        reject_unless(image == terms, f"the right-hand side is not symmetric: {name} does not map its terms onto "
                                       "terms with the same coefficients")
 
 
 def _read_row(orbit: dict, where: str, width: int) -> tuple:
+    """A second-layer row, sparse: ``((first-layer index, weight), ...)`` sorted, zero weights left out."""
     row = {}
     for e, entry in enumerate(get_list(orbit, "weights", where)):
         entry_path = field_path(field_path(where, "weights"), e)
-        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int)
-                and not isinstance(entry[0], bool)):
-            raise CertificateMalformed(entry_path, "must be [first-layer neuron index, weight]")
+        malformed_unless(isinstance(entry, list) and len(entry) == 2 and type(entry[0]) is int, entry_path,
+                         "must be [first-layer neuron index, weight]")
         k = entry[0]
-        if not 0 <= k < width:
-            raise CertificateMalformed(entry_path, f"neuron index {k} is not in 0..{width - 1}")
-        if k in row:
-            raise CertificateMalformed(entry_path, f"neuron index {k} appears twice")
+        malformed_unless(0 <= k < width, entry_path, f"neuron index {k} is not in 0..{width - 1}")
+        malformed_unless(k not in row, entry_path, f"neuron index {k} appears twice")
         value = parse_rational_fast(entry[1], field_path(entry_path, 1))
         if value:
             row[k] = value
@@ -195,9 +188,8 @@ def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, or
     second_width = 0
     for o, (where, row, bias, output, stated_size) in enumerate(orbits):
         members = _orbit(row, maps)
-        if len(members) != stated_size:
-            raise CertificateRejected(f"{where}: the orbit of this row under the generators has {len(members)} rows, "
-                                      f"orbit_size says {stated_size}")
+        reject_unless(len(members) == stated_size, f"{where}: the orbit of this row under the generators has "
+                                                   f"{len(members)} rows, orbit_size says {stated_size}")
         canonical = min(members)
         if canonical in canonical_seen:
             raise CertificateRejected(f"{where} is the same orbit as second_layer_orbits[{canonical_seen[canonical]}]; "
@@ -260,12 +252,11 @@ def verify(cert: dict) -> str:
     # -- parse
     claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "input_dimension", "claim", minimum=1)
-    if n > MAX_DIMENSION:
-        raise CertificateMalformed("claim.input_dimension",
-                                   f"orbits of up to {n}! rows are too many for this checker (at most n = {MAX_DIMENSION})")
+    malformed_unless(n <= MAX_DIMENSION, "claim.input_dimension",
+                     f"orbits of up to {n}! rows are too many for this checker (at most n = {MAX_DIMENSION})")
     lhs = get_object(claim, "lhs", "claim")
-    if get_str(lhs, "type", "claim.lhs") != "symmetric-relu-network":
-        raise CertificateMalformed("claim.lhs.type", 'must be "symmetric-relu-network"')
+    lhs_type = get_str(lhs, "type", "claim.lhs")
+    malformed_unless(lhs_type == "symmetric-relu-network", "claim.lhs.type", 'must be "symmetric-relu-network"')
     neurons = _read_first_layer(lhs, n)
     width = len(neurons)
     # read orbit by orbit as the network is recomputed (a broken symmetry is reported before a bad orbit)
@@ -274,13 +265,13 @@ def verify(cert: dict) -> str:
               for where, orbit in get_objects(lhs, "second_layer_orbits", "claim.lhs",
                                               "must be an object with weights, bias, output and orbit_size"))
     output_bias = get_rational_fast(lhs, "output_bias", "claim.lhs")
-    if "lhs_hidden_layers" in claim and get_int(claim, "lhs_hidden_layers", "claim") != 2:
-        raise CertificateRejected("claim.lhs_hidden_layers: a symmetric-relu-network has exactly 2 hidden layers")
+    # the optional shape fields of docs/certificates.md are part of the claim
+    reject_unless("lhs_hidden_layers" not in claim or get_int(claim, "lhs_hidden_layers", "claim") == 2,
+                  "claim.lhs_hidden_layers: a symmetric-relu-network has exactly 2 hidden layers")
     stated_widths = get_int_list(claim, "lhs_widths", "claim")
-    if len(stated_widths) != 2:
-        raise CertificateMalformed("claim.lhs_widths", "must be [first-layer width, second-layer width]")
-    if "lhs_max_pieces" in claim:  # the optional shape fields of docs/certificates.md are part of the claim
-        raise CertificateMalformed("claim.lhs_max_pieces", "applies to a max-combination, but lhs is a network")
+    malformed_unless(len(stated_widths) == 2, "claim.lhs_widths", "must be [first-layer width, second-layer width]")
+    malformed_unless("lhs_max_pieces" not in claim, "claim.lhs_max_pieces",
+                     "applies to a max-combination, but lhs is a network")
     terms = _read_rhs(claim, n)
     stated_affine = tuple(get_vector(data, "chamber_affine", "data", n + 1, fast=True))
     stated_hinges = get_int(data, "chamber_hinges", "data", minimum=0)
@@ -294,16 +285,15 @@ def verify(cert: dict) -> str:
 
     # -- compare
     chamber = " >= ".join(f"x{i + 1}" for i in range(n))
-    if [width, second_width] != stated_widths:
-        raise CertificateRejected(f"claim.lhs_widths says {stated_widths}, the network has widths [{width}, {second_width}]")
-    if any(hinges.values()):
-        raise CertificateRejected(f"on {chamber} the network is {affine_str(left)} + {hinges_str(hinges)}".replace("+ -", "- ")
-                                  + f", data.chamber_affine says {affine_str(stated_affine)}")
-    if left != stated_affine:
-        raise CertificateRejected(f"on {chamber} the network is {affine_str(left)}, data.chamber_affine says {affine_str(stated_affine)}")
-    if tuple(right) != stated_affine:
-        raise CertificateRejected(f"on {chamber} the right-hand side is {affine_str(right)}, the network is {affine_str(left)}")
-    if len(hinges) != stated_hinges:
-        raise CertificateRejected(f"data.chamber_hinges says {stated_hinges}, {len(hinges)} hinge hyperplanes cross the chamber")
+    network, stated = affine_str(left), affine_str(stated_affine)
+    reject_unless([width, second_width] == stated_widths,
+                  f"claim.lhs_widths says {stated_widths}, the network has widths [{width}, {second_width}]")
+    reject_unless(not any(hinges.values()), f"on {chamber} the network is {network} + {hinges_str(hinges)}"
+                  .replace("+ -", "- ") + f", data.chamber_affine says {stated}")
+    reject_unless(left == stated_affine, f"on {chamber} the network is {network}, data.chamber_affine says {stated}")
+    reject_unless(tuple(right) == stated_affine,
+                  f"on {chamber} the right-hand side is {affine_str(right)}, the network is {network}")
+    reject_unless(len(hinges) == stated_hinges,
+                  f"data.chamber_hinges says {stated_hinges}, {len(hinges)} hinge hyperplanes cross the chamber")
     return (f"lhs = rhs on R^{n}: both symmetric under S_{n} (checked on generators), equal on {chamber} "
             f"(widths {width}, {second_width}; {len(hinges)} hinge hyperplanes, all cancelled)")
