@@ -39,10 +39,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import (
-    CertificateMalformed, CertificateRejected, get_int, get_list, get_matrix, get_object, get_rational, get_str,
-    get_vector, open_certificate, parse_matrix,
-)
+from ._common import CertificateMalformed, CertificateRejected, get_int, get_list, get_matrix, get_object, get_rational
+from ._common import get_str, get_vector, open_certificate, parse_matrix
 
 KIND = "ksm-rank1-bound"
 

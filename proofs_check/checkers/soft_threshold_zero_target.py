@@ -39,10 +39,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix, get_rational,
-    open_certificate,
-)
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix
+from ._common import get_rational, open_certificate
 
 KIND = "soft-threshold-zero-target"
 
@@ -88,7 +86,6 @@ def verify(cert: dict) -> str:
 
     values = [[sum(tokens[s][k] * wv[k][j] for k in range(dim)) for j in range(out_dim)] for s in range(count)]
     average = [Fraction(sum(values[s][j] for s in range(count)), count) for j in range(out_dim)]
-    any_nonzero = False
     for i, t in enumerate(targets):
         if any(v != 0 for v in tokens[t]):
             raise CertificateRejected(f"target row {t} of data.tokens is not zero: the statement is about zero-content targets")
@@ -108,8 +105,7 @@ def verify(cert: dict) -> str:
             raise CertificateRejected(f"target row {t}: claimed softmax weights {_text(weights[i])}, but equal scores give 1/{count} each")
         if [Fraction(v) for v in softmax_out[i]] != average:
             raise CertificateRejected(f"target row {t}: claimed softmax output {_text(softmax_out[i])} but the average of the values is {_text(average)}")
-        any_nonzero = any_nonzero or any(v != 0 for v in average)
-    if nonzero_claimed and not any_nonzero:
+    if nonzero_claimed and not any(average):  # the softmax output of every target row is this average
         raise CertificateRejected("claim.softmax_output_nonzero is true, but the average of the values is zero")
     return (
         f"{len(targets)} zero-content target(s) of {count} tokens: soft-threshold codes and outputs exactly 0 "

@@ -27,10 +27,8 @@ import math
 from fractions import Fraction
 
 from . import _exact as P
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_objects,
-    open_certificate,
-)
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_objects
+from ._common import open_certificate
 
 KIND = "tada-closed-forms"
 VARIABLES = ["t", "k"]
@@ -122,13 +120,12 @@ def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
         for c in range(N):
             if P.substitute(M[j][c], 0, 0) != P.constant(1 if j == c else 0, 2):
                 raise CertificateRejected(f"{where}: M_0[{j}][{c}] is not the identity entry")
-    k_poly = P.variable(1, 2)
+    prior = [one] * (N - 1) + [P.variable(1, 2)]  # the diagonal of S0 = diag(1, ..., 1, k)
     for a in range(N):
         for b in range(N):
             total = {}
             for c in range(N):
-                prior = k_poly if c == N - 1 else one
-                total = P.add(total, P.mul(P.mul(M[a][c], prior), M[b][c]))
+                total = P.add(total, P.mul(P.mul(M[a][c], prior[c]), M[b][c]))
             if total != Sigma[a][b]:
                 raise CertificateRejected(f"{where}: Sigma[{a}][{b}] is not M S0 M^T")
     if P.substitute(Sigma[0][0], 0, 1):

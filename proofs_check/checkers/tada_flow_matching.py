@@ -23,9 +23,8 @@ Examples
 from __future__ import annotations
 
 from . import _exact as P
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, open_certificate,
-)
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object
+from ._common import open_certificate
 
 KIND = "tada-flow-matching"
 VARIABLES = ["t", "x", "D", "c"]
@@ -52,15 +51,14 @@ def r_mul(a, b):
 
 
 def r_div(a, b):
-    """Quotient of rational functions.
+    """Quotient of rational functions; ``b`` is never the zero function here (the checker divides by ``sigma`` and
+    ``dsigma/dt = -c/t^2`` only, both its own, non-zero).
 
     Examples
     --------
     >>> r_div((_one(), _one()), (_v("c"), _one()))[1] == _v("c")
     True
     """
-    if not b[0]:
-        raise CertificateRejected("division by the zero rational function")
     return P.mul(a[0], b[1]), P.mul(a[1], b[0])
 
 
@@ -73,17 +71,6 @@ def r_add(a, b):
     True
     """
     return P.add(P.mul(a[0], b[1]), P.mul(b[0], a[1])), P.mul(a[1], b[1])
-
-
-def r_sub(a, b):
-    """Difference of rational functions.
-
-    Examples
-    --------
-    >>> r_sub((_one(), _one()), (_one(), _one()))[0]
-    {}
-    """
-    return r_add(a, (P.scale(b[0], -1), b[1]))
 
 
 def r_equal(a, b) -> bool:
@@ -140,10 +127,8 @@ def verify(cert: dict) -> str:
     # 1. the general force N!/(1-t)^N [x_hat - sum_{k<N} (1-t)^k/k! x^(k)] at N = 1
     force = (P.sub(D, x), one_minus_t)
     velocity = _read_fraction(data, "flow_matching_velocity")
-    if not r_equal(force, velocity):
+    if not r_equal(force, velocity):  # the force is (D - x)/(1 - t): so the velocity is that too
         raise CertificateRejected("the N = 1 TADA force is not the stated flow-matching velocity")
-    if not r_equal(velocity, (P.sub(D, x), one_minus_t)):
-        raise CertificateRejected("data.flow_matching_velocity is not (D - x)/(1 - t)")
     # 2. sufficient statistic: mu = t, Sigma = c^2 (1 - t)^2  =>  y = x/t, s_eff = c (1 - t)/t
     mu, Sigma = t, P.mul(P.mul(c, c), P.mul(one_minus_t, one_minus_t))
     y = (x, t)
@@ -153,7 +138,7 @@ def verify(cert: dict) -> str:
     # 3. chain rule along dx/dt = F: dy/dt = dy/dt|_x + (dy/dx) F = -x/t^2 + F/t
     dy_dt = r_add(r_dt(y), r_mul((one, t), force))
     dy_dsigma = r_div(dy_dt, r_dt(sigma))
-    pf_rhs = r_div(r_sub(y, (D, one)), sigma)
+    pf_rhs = r_div(r_add(y, (P.scale(D, -1), one)), sigma)  # (y - D)/sigma
     if not r_equal(dy_dsigma, _read_fraction(data, "dy_dsigma")):
         raise CertificateRejected("data.dy_dsigma is not the chain-rule derivative of y = x/t along the TADA ODE")
     if not r_equal(pf_rhs, _read_fraction(data, "pf_ode_rhs")):

@@ -26,10 +26,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_matrix, get_objects,
-    get_vector, open_certificate, parse_rational,
-)
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_matrix
+from ._common import get_objects, get_vector, open_certificate, parse_rational
 
 
 def _mul(a: list, b: list) -> list:
