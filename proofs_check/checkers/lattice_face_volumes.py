@@ -58,7 +58,8 @@ from collections import Counter
 
 from ._exact import Echelon, minor_gcd
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object
-from ._common import get_objects, get_rational, get_str, get_vector, open_certificate, parse_rational
+from ._common import get_objects, get_rational, get_str, get_vector, malformed_unless, open_certificate, parse_rational
+from ._common import reject_unless
 
 KIND = "lattice-face-volumes"
 
@@ -72,8 +73,7 @@ MAX_GENERATORS = 200_000
 # ---------------------------------------------------------------------------------------------------------
 # reading
 def _lattice_point(value, path: str, dimension: int) -> tuple:
-    if not isinstance(value, list):
-        raise CertificateMalformed(path, "expected an array of coordinates")
+    malformed_unless(isinstance(value, list), path, "expected an array of coordinates")
     if len(value) != dimension:
         raise CertificateMalformed(path, f"has {len(value)} coordinates, the ambient dimension is {dimension}")
     point = []
@@ -87,13 +87,11 @@ def _lattice_point(value, path: str, dimension: int) -> tuple:
 
 def _expand(expression, path: str, dimension: int) -> tuple:
     """(generator set, HHL level) of a construction expression."""
-    if not isinstance(expression, dict):
-        raise CertificateMalformed(path, "expected an object with a \"type\"")
+    malformed_unless(isinstance(expression, dict), path, "expected an object with a \"type\"")
     kind = get_str(expression, "type", path)
     if kind == "point":
         point_path = field_path(path, "point")
-        if "point" not in expression:
-            raise CertificateMalformed(point_path, "missing required field")
+        malformed_unless("point" in expression, point_path, "missing required field")
         return {_lattice_point(expression["point"], point_path, dimension)}, 0
     if kind == "hull":
         left, left_level = _expand(get_object(expression, "left", path), field_path(path, "left"), dimension)
@@ -101,8 +99,7 @@ def _expand(expression, path: str, dimension: int) -> tuple:
         return left | right, 1 + max(left_level, right_level)
     if kind == "sum":
         terms = get_list(expression, "terms", path)
-        if not terms:
-            raise CertificateMalformed(field_path(path, "terms"), "a Minkowski sum needs at least one term")
+        malformed_unless(terms, field_path(path, "terms"), "a Minkowski sum needs at least one term")
         total, level = {tuple([0] * dimension)}, 0
         for i, term in enumerate(terms):
             points, term_level = _expand(term, field_path(field_path(path, "terms"), i), dimension)
@@ -119,8 +116,7 @@ def _expand(expression, path: str, dimension: int) -> tuple:
 
 def _integer(number, path: str) -> int:
     """A rational that must be an integer (``"3"`` or ``"6/2"``)."""
-    if number.denominator != 1:
-        raise CertificateMalformed(path, f"expected an integer, got {number}")
+    malformed_unless(number.denominator == 1, path, f"expected an integer, got {number}")
     return int(number)
 
 
@@ -137,8 +133,7 @@ def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
     faces = []
     seen = {}
     raw_faces = get_objects(data, "faces", "data")
-    if not raw_faces:
-        raise CertificateMalformed("data.faces", "must list at least the polytope itself")
+    malformed_unless(raw_faces, "data.faces", "must list at least the polytope itself")
     for index, (path, raw) in enumerate(raw_faces):
         indices = _indices(raw, "vertices", path, vertex_count, "vertex")
         if not indices or any(a >= b for a, b in zip(indices, indices[1:])):
@@ -150,8 +145,7 @@ def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
         normal = get_vector(raw, "normal", path, dimension, " (the ambient dimension)")
         normal = tuple(_integer(v, field_path(field_path(path, "normal"), i)) for i, v in enumerate(normal))
         facets = _indices(raw, "facets", path, len(raw_faces), "face")
-        if len(set(facets)) != len(facets):
-            raise CertificateMalformed(field_path(path, "facets"), "lists a facet twice")
+        malformed_unless(len(set(facets)) == len(facets), field_path(path, "facets"), "lists a facet twice")
         faces.append({
             "path": path,
             "vertices": key,
@@ -193,8 +187,7 @@ def _check_facets(index: int, faces: list) -> None:
     face = faces[index]
     path, r, facets = face["path"], face["dimension"], face["facets"]
     if r == 0:
-        if facets:
-            raise CertificateRejected(f"{path}: a vertex has no facets, {len(facets)} listed")
+        reject_unless(not facets, f"{path}: a vertex has no facets, {len(facets)} listed")
         return
     for j in facets:
         facet = faces[j]
@@ -206,8 +199,7 @@ def _check_facets(index: int, faces: list) -> None:
         if len(facets) != 2:
             raise CertificateRejected(f"{path}: a segment has exactly 2 facets (its end points), {len(facets)} listed")
         return
-    if not facets:
-        raise CertificateRejected(f"{path}: a face of dimension {r} needs its facets listed")
+    reject_unless(facets, f"{path}: a face of dimension {r} needs its facets listed")
     ridge_count = Counter(ridge for j in facets for ridge in faces[j]["facets"])
     for ridge, count in sorted(ridge_count.items()):
         if count != 2:
@@ -239,10 +231,8 @@ def _face_volumes(faces: list, vertices: list, bases: list) -> list:
 def _parse_vertices(data: dict, dimension: int) -> list:
     raw_vertices = get_list(data, "vertices", "data")
     vertices = [_lattice_point(v, field_path("data.vertices", i), dimension) for i, v in enumerate(raw_vertices)]
-    if not vertices:
-        raise CertificateMalformed("data.vertices", "must list at least one vertex")
-    if len(set(vertices)) != len(vertices):
-        raise CertificateRejected("data.vertices: a vertex is listed twice")
+    malformed_unless(vertices, "data.vertices", "must list at least one vertex")
+    reject_unless(len(set(vertices)) == len(vertices), "data.vertices: a vertex is listed twice")
     return vertices
 
 
@@ -298,11 +288,9 @@ def _compare_polytope_claim(claim: dict, faces: list, volumes: list, level: int)
     for face in faces:
         f_vector[face["dimension"]] += 1
     claimed_f = get_int_list(claim, "f_vector", "claim")
-    if claimed_f != f_vector:
-        raise CertificateRejected(f"claim.f_vector is {claimed_f}, recomputed {f_vector}")
+    reject_unless(claimed_f == f_vector, f"claim.f_vector is {claimed_f}, recomputed {f_vector}")
     claimed_volume = get_int(claim, "volume", "claim", minimum=1)
-    if claimed_volume != volumes[0]:
-        raise CertificateRejected(f"claim.volume is {claimed_volume}, recomputed {volumes[0]}")
+    reject_unless(claimed_volume == volumes[0], f"claim.volume is {claimed_volume}, recomputed {volumes[0]}")
     return f_vector
 
 
@@ -335,8 +323,7 @@ def _compare_odd_face(claim: dict, faces: list, volumes: list, vertices: list, d
             f"claim.odd_face: claimed dimension {odd_dimension} and volume {odd_volume}, "
             f"recomputed {faces[match]['dimension']} and {volumes[match]}"
         )
-    if odd_volume % 2 == 0:
-        raise CertificateRejected(f"claim.odd_face: the volume {odd_volume} is even")
+    reject_unless(odd_volume % 2 != 0, f"claim.odd_face: the volume {odd_volume} is even")
     return f"; a face of dimension {odd_dimension} has odd normalized volume {odd_volume}"
 
 

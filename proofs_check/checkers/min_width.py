@@ -46,8 +46,9 @@ import itertools
 from fractions import Fraction
 
 from ._exact import dot
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix
-from ._common import get_object, get_objects, get_rational, get_str, get_vector, open_certificate, parse_rational
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix, get_object
+from ._common import get_objects, get_rational, get_str, get_vector, malformed_unless, open_certificate, parse_rational
+from ._common import reject_unless
 
 KIND = "min-width"
 FAMILIES = ("relu", "leaky_relu", "la")
@@ -65,8 +66,7 @@ def parse_target_1d(target: dict, path: str) -> tuple:
     points = []
     for i, raw in enumerate(get_list(target, "points", path)):
         here = field_path(field_path(path, "points"), i)
-        if not isinstance(raw, list) or len(raw) != 2:
-            raise CertificateMalformed(here, "expected a pair [x, y]")
+        malformed_unless(isinstance(raw, list) and len(raw) == 2, here, "expected a pair [x, y]")
         points.append((parse_rational(raw[0], field_path(here, 0)), parse_rational(raw[1], field_path(here, 1))))
     if not points or any(a[0] >= b[0] for a, b in zip(points, points[1:])):
         raise CertificateMalformed(field_path(path, "points"), "need at least one point, x strictly increasing")
@@ -113,8 +113,7 @@ def _network(data: dict, family: str, negative_side: Fraction) -> tuple:
     for here, raw in neurons:
         w, b = get_rational(raw, "weight", here), get_rational(raw, "bias", here)
         v, beta = get_rational(raw, "v", here), get_rational(raw, "beta", here)
-        if w == 0:
-            raise CertificateRejected(f"{here}: weight 0 (a constant neuron); drop it or give it a kink")
+        reject_unless(w != 0, f"{here}: weight 0 (a constant neuron); drop it or give it a kink")
         if beta != 0 and family != "la":
             raise CertificateRejected(f"{here}: beta = {beta}, but only the la family has a linear part")
         value += v * (b if b > 0 else negative_side * b) + beta * b
@@ -130,18 +129,15 @@ def _lower_bound(width: int, family: str, negative_side: Fraction, kinks: dict, 
     stated = get_object(data, "lower_bound", "data")
     argument = get_str(stated, "argument", "data.lower_bound")
     stated_k = get_field(stated, "kinks", "data.lower_bound", int, "an integer")
-    if stated_k != k:
-        raise CertificateRejected(f"data.lower_bound.kinks = {stated_k}, but the target has {k} kinks")
+    reject_unless(stated_k == k, f"data.lower_bound.kinks = {stated_k}, but the target has {k} kinks")
     if smaller < k:
         expected = "count"
     elif smaller == 1 and k == 0 and family != "la":
         # one relu / leaky neuron: a kink of size v |w| (1 - a), or v = 0 and a constant function
-        if slope_left == 0:
-            raise CertificateRejected("width 1 is not excluded: the target is constant")
+        reject_unless(slope_left != 0, "width 1 is not excluded: the target is constant")
         expected = "single-kink"
     elif smaller == k == 0:
-        if slope_left == 0:
-            raise CertificateRejected("width 0 is not excluded: the target is constant")
+        reject_unless(slope_left != 0, "width 0 is not excluded: the target is constant")
         expected = "constant"
     elif smaller == k:
         if family == "la":
@@ -165,15 +161,13 @@ def _lower_bound(width: int, family: str, negative_side: Fraction, kinks: dict, 
 
 
 def _jump_2d(pieces, normal, offset, point, where: str) -> tuple:
-    if dot(normal, point) + offset != 0:
-        raise CertificateRejected(f"{where} is not on the line")
+    reject_unless(dot(normal, point) + offset == 0, f"{where} is not on the line")
     values = [dot(g, point) + h for g, h in pieces]
     top = max(values)
     active = list(dict.fromkeys(pieces[i] for i, v in enumerate(values) if v == top))
     if len(active) == 1:
         return tuple(Fraction(0) for _ in normal)
-    if len(active) != 2:
-        raise CertificateRejected(f"{where}: {len(active)} pieces are active; at most two may be")
+    reject_unless(len(active) == 2, f"{where}: {len(active)} pieces are active; at most two may be")
     (g, h), (g2, h2) = active
     difference = [x - y for x, y in zip(g, g2)]
     lead = next(i for i, v in enumerate(normal) if v != 0)
@@ -197,8 +191,7 @@ def _verify_2d(target: dict, data: dict, family: str, name: str) -> str:
     offset = get_rational(line, "offset", "data.line")
     jumps = [_jump_2d(pieces, normal, offset, tuple(point), field_path("data.points", i))
              for i, point in enumerate(get_matrix(data, "points", "data", n, 2))]
-    if jumps[0] == jumps[1]:
-        raise CertificateRejected(f"the gradient jumps at both points are equal ({[str(v) for v in jumps[0]]})")
+    reject_unless(jumps[0] != jumps[1], f"the gradient jumps at both points are equal ({[str(v) for v in jumps[0]]})")
     return (f"{name}: no one-hidden-layer {family} network of any width (gradient jump across the line differs: "
             f"{[str(v) for v in jumps[0]]} vs {[str(v) for v in jumps[1]]})")
 
@@ -227,39 +220,32 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     family = get_str(claim, "family", "claim")
-    if family not in FAMILIES:
-        raise CertificateMalformed("claim.family", f"expected one of {', '.join(FAMILIES)}, got {family!r}")
+    malformed_unless(family in FAMILIES, "claim.family", f"expected one of {', '.join(FAMILIES)}, got {family!r}")
     slope = get_rational(claim, "leaky_slope", "claim") if "leaky_slope" in claim else Fraction(1, 100)
     if family == "leaky_relu" and slope == 1:
         raise CertificateMalformed("claim.leaky_slope", "slope 1 makes LeakyReLU the identity")
     target = get_object(claim, "target", "claim")
     target_type = get_str(target, "type", "claim.target")
     name = get_str(target, "name", "claim.target") if "name" in target else "target"
-    if "minimal_width" not in claim:
-        raise CertificateMalformed("claim.minimal_width", "missing required field")
+    malformed_unless("minimal_width" in claim, "claim.minimal_width", "missing required field")
     width = claim["minimal_width"]
     if target_type == "max-of-affine":
-        if width is not None:
-            raise CertificateMalformed("claim.minimal_width", "2-D targets are certified as null (not representable)")
+        malformed_unless(width is None, "claim.minimal_width", "2-D targets are certified as null (not representable)")
         return _verify_2d(target, data, family, name)
-    if target_type != "piecewise-linear-1d":
-        raise CertificateMalformed("claim.target.type", f"unknown target type {target_type!r}")
+    malformed_unless(target_type == "piecewise-linear-1d", "claim.target.type", f"unknown target type {target_type!r}")
     if isinstance(width, bool) or not isinstance(width, int) or width < 1:
         raise CertificateMalformed("claim.minimal_width", "expected a positive integer")
     points, slope_left, slope_right = parse_target_1d(target, "claim.target")
     kinks = target_kinks(points, slope_left, slope_right)
     negative_side = slope if family == "leaky_relu" else Fraction(0)
     size, value, net_slope, net_kinks = _network(data, family, negative_side)
-    if size != width:
-        raise CertificateRejected(f"data.network has {size} neurons, the claim says width {width}")
+    reject_unless(size == width, f"data.network has {size} neurons, the claim says width {width}")
     if net_kinks != kinks:
         raise CertificateRejected(f"the network's kinks { {str(p): str(d) for p, d in net_kinks.items()} } differ "
                                   f"from the target's { {str(p): str(d) for p, d in kinks.items()} }")
-    if net_slope != slope_left:
-        raise CertificateRejected(f"the network's slope at -inf is {net_slope}, the target's {slope_left}")
+    reject_unless(net_slope == slope_left, f"the network's slope at -inf is {net_slope}, the target's {slope_left}")
     target_at_0 = target_value(points, slope_left, slope_right, Fraction(0))
-    if value != target_at_0:
-        raise CertificateRejected(f"the network's value at 0 is {value}, the target's {target_at_0}")
+    reject_unless(value == target_at_0, f"the network's value at 0 is {value}, the target's {target_at_0}")
     argument = _lower_bound(width, family, negative_side, kinks, slope_left, data)
     plural = "" if len(kinks) == 1 else "s"
     return (f"{name}: minimal {family} width {width} (a network of width {width} equals the target; "

@@ -31,7 +31,8 @@ from fractions import Fraction
 from itertools import combinations
 
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects
-from ._common import get_rational, get_rational_fast, get_str, open_certificate, parse_rational
+from ._common import get_rational, get_rational_fast, get_str, malformed_unless, open_certificate, parse_rational
+from ._common import reject_unless
 from ._exact import common_denominator
 
 KIND = "mip-optimum"
@@ -179,8 +180,7 @@ def _check_incumbent(model: Model, incumbent: dict, lower_bound: Fraction) -> No
         if lhs > rhs:
             raise CertificateRejected(f"incumbent violates row {name}: {lhs} > {rhs}")
     value = sum(c * values[v] for v, c in model.objective.items())
-    if value != lower_bound:
-        raise CertificateRejected(f"incumbent has objective {value}, but claim.lower_bound says {lower_bound}")
+    reject_unless(value == lower_bound, f"incumbent has objective {value}, but claim.lower_bound says {lower_bound}")
 
 
 def _leaf_bound(model: Model, fixings: dict, multipliers: dict) -> Fraction | None:
@@ -230,8 +230,7 @@ def _parse_tree(model: Model, data: dict, symmetry_count: int) -> list:
     Only the shape is checked here (malformed otherwise); what the nodes prove is checked later.
     """
     nodes = get_objects(data, "tree", "data")
-    if not nodes:
-        raise CertificateMalformed("data.tree", "the tree has no nodes")
+    malformed_unless(nodes, "data.tree", "the tree has no nodes")
     tree = []
     for where, node in nodes:
         if sum(k in node for k in ("branch", "bound", "image_of")) != 1:
@@ -246,8 +245,7 @@ def _parse_tree(model: Model, data: dict, symmetry_count: int) -> list:
             multipliers = {}
             for name, value in get_object(node, "bound", where).items():
                 path = field_path(field_path(where, "bound"), name)
-                if name not in model.rows:
-                    raise CertificateMalformed(path, "not a row of the model")
+                malformed_unless(name in model.rows, path, "not a row of the model")
                 multipliers[name] = parse_rational(value, path)
             tree.append(("bound", multipliers))
         else:
@@ -283,8 +281,7 @@ def _node_fixings(model: Model, tree: list) -> tuple[dict, list]:
         for value, child in enumerate(children):
             if not 0 < child < len(tree):
                 raise CertificateRejected(f"tree node {i} ({_describe(fixings)}): child {child} is not a node of the tree; the tree does not cover {variable}={value}")
-            if child in parent_of:
-                raise CertificateRejected(f"tree node {child} appears twice in the tree")
+            reject_unless(child not in parent_of, f"tree node {child} appears twice in the tree")
             parent_of[child] = i
             stack.append((child, {**fixings, variable: value}))
     unused = [i for i in range(len(tree)) if i not in fixings_of]
@@ -374,11 +371,9 @@ def verify(cert: dict) -> str:
     if family != FAMILY:
         raise CertificateMalformed("claim.model.family", f"unknown model family {family!r}; this checker reads {FAMILY!r}")
     n = get_int(model_spec, "n", "claim.model", minimum=2)
-    if n > MAX_N:
-        raise CertificateMalformed("claim.model.n", f"must be <= {MAX_N}, got {n}")
+    malformed_unless(n <= MAX_N, "claim.model.n", f"must be <= {MAX_N}, got {n}")
     sense = get_str(claim, "sense", "claim")
-    if sense != "maximize":
-        raise CertificateMalformed("claim.sense", f"expected 'maximize', got {sense!r}")
+    malformed_unless(sense == "maximize", "claim.sense", f"expected 'maximize', got {sense!r}")
     lower_bound, upper_bound = get_rational(claim, "lower_bound", "claim"), get_rational(claim, "upper_bound", "claim")
     if lower_bound > upper_bound:
         raise CertificateRejected(f"claim.lower_bound {lower_bound} exceeds claim.upper_bound {upper_bound}")
@@ -387,7 +382,6 @@ def verify(cert: dict) -> str:
     _check_incumbent(model, incumbent, lower_bound)
     leaves, image_count = _check_tree(model, data, upper_bound)
     stated = get_int(data, "leaves", "data", minimum=0)
-    if stated != leaves:
-        raise CertificateRejected(f"data.leaves says {stated}, the tree has {leaves} leaves closed by multipliers")
+    reject_unless(stated == leaves, f"data.leaves says {stated}, the tree has {leaves} leaves closed by multipliers")
     what = f"max = {lower_bound}" if lower_bound == upper_bound else f"{lower_bound} <= max <= {upper_bound}"
     return f"HBDSS MIP n={n}: {what}; {leaves} leaves closed by multipliers, {image_count} by symmetry"
