@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import (
-    CertificateMalformed, field_path, get_int, get_object, get_objects, get_rational, get_str, get_vector,
+    field_path, get_int, get_object, get_objects, get_rational, get_str, get_vector, malformed_unless,
 )
 from ._exact import poly_derivative, poly_eval
 
@@ -87,19 +87,40 @@ def check_piecewise_premises() -> str:
     >>> check_piecewise_premises()
     'identity affine, relu and leaky_relu piecewise linear, relu2 C^1 (re-checked)'
     """
-    for name in ("identity", "relu", "leaky_relu", "relu2"):
-        left, right = piecewise_activation(name, DEFAULT_LEAKY_SLOPE)
-        degree = max(len(left), len(right)) - 1
-        if name == "identity" and (left != right or degree != 1):
-            raise AssertionError("identity premise")  # a bug in this table, never bad input
-        if name in ("relu", "leaky_relu") and degree > 1:
-            raise AssertionError(f"{name} premise")
-        if name == "relu2":
-            values = [poly_eval(p, Fraction(0)) for p in (left, right)]
-            slopes = [poly_eval(poly_derivative(p), Fraction(0)) for p in (left, right)]
-            if values[0] != values[1] or slopes[0] != slopes[1]:
-                raise AssertionError("relu2 premise")
+    pieces = {name: piecewise_activation(name, DEFAULT_LEAKY_SLOPE) for name in ("identity", "relu", "leaky_relu", "relu2")}
+    degree = {name: max(len(left), len(right)) - 1 for name, (left, right) in pieces.items()}
+    # relu2: value and first derivative at 0 from the left and from the right
+    at_zero = [(poly_eval(p, Fraction(0)), poly_eval(poly_derivative(p), Fraction(0))) for p in pieces["relu2"]]
+    premises = {
+        "identity": pieces["identity"][0] == pieces["identity"][1] and degree["identity"] == 1,
+        "relu": degree["relu"] <= 1,
+        "leaky_relu": degree["leaky_relu"] <= 1,
+        "relu2": at_zero[0] == at_zero[1],
+    }
+    failed = [name for name, holds in premises.items() if not holds]
+    if failed:
+        raise AssertionError(f"premise table wrong for {', '.join(failed)}")  # a bug in this module, never bad input
     return "identity affine, relu and leaky_relu piecewise linear, relu2 C^1 (re-checked)"
+
+
+def parse_gate(raw: dict, here: str, dimension: int) -> tuple:
+    """``(gate, gate_weights, gate_bias)`` of a unit or a jump term at ``here``; the gate ``one`` (the constant 1) takes
+    no weights and reads as zero weights and bias.
+
+    Examples
+    --------
+    >>> parse_gate({"gate": "tanh", "gate_weights": ["1", "2"], "gate_bias": "-1"}, "u", 2)
+    ('tanh', (Fraction(1, 1), Fraction(2, 1)), Fraction(-1, 1))
+    >>> parse_gate({"gate": "relu"}, "u", 2)
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: u.gate: unknown gate 'relu'; expected one of one, sigmoid, tanh
+    """
+    gate = get_str(raw, "gate", here)
+    malformed_unless(gate in GATES, field_path(here, "gate"), f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
+    if gate == "one":
+        return gate, (Fraction(0),) * dimension, Fraction(0)
+    return gate, tuple(get_vector(raw, "gate_weights", here, dimension)), get_rational(raw, "gate_bias", here)
 
 
 def parse_units(obj: dict, key: str, path: str) -> tuple:
@@ -117,28 +138,19 @@ def parse_units(obj: dict, key: str, path: str) -> tuple:
     """
     network, path = get_object(obj, key, path), field_path(path, key)
     kind = get_str(network, "type", path)
-    if kind != "gated-units":
-        raise CertificateMalformed(field_path(path, "type"), f"expected 'gated-units', got {kind!r}")
+    malformed_unless(kind == "gated-units", field_path(path, "type"), f"expected 'gated-units', got {kind!r}")
     dimension = get_int(network, "input_dimension", path, minimum=1)
     bias = get_rational(network, "output_bias", path)
     units = []
     for here, raw in get_objects(network, "units", path):
         name = get_str(raw, "activation", here)
-        if name not in DICTIONARY:
-            raise CertificateMalformed(field_path(here, "activation"), f"unknown activation {name!r}; expected one of {', '.join(DICTIONARY)}")
-        gate = get_str(raw, "gate", here)
-        if gate not in GATES:
-            raise CertificateMalformed(field_path(here, "gate"), f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
-        weights = tuple(get_vector(raw, "weights", here, dimension))
-        if gate == "one":
-            gate_weights, gate_bias = (Fraction(0),) * dimension, Fraction(0)
-        else:
-            gate_weights = tuple(get_vector(raw, "gate_weights", here, dimension))
-            gate_bias = get_rational(raw, "gate_bias", here)
-        slope = get_rational(raw, "leaky_slope", here) if "leaky_slope" in raw else DEFAULT_LEAKY_SLOPE
+        malformed_unless(name in DICTIONARY, field_path(here, "activation"),
+                         f"unknown activation {name!r}; expected one of {', '.join(DICTIONARY)}")
+        gate, gate_weights, gate_bias = parse_gate(raw, here, dimension)
         units.append({
-            "coefficient": get_rational(raw, "coefficient", here), "gate": gate, "gate_weights": gate_weights,
-            "gate_bias": gate_bias, "activation": name, "weights": weights, "bias": get_rational(raw, "bias", here),
-            "leaky_slope": slope,
+            "gate": gate, "gate_weights": gate_weights, "gate_bias": gate_bias, "activation": name,
+            "weights": tuple(get_vector(raw, "weights", here, dimension)),
+            "leaky_slope": get_rational(raw, "leaky_slope", here) if "leaky_slope" in raw else DEFAULT_LEAKY_SLOPE,
+            "coefficient": get_rational(raw, "coefficient", here), "bias": get_rational(raw, "bias", here),
         })
     return dimension, units, bias

@@ -42,8 +42,8 @@ from fractions import Fraction
 from ._activation_units import CLASS_OF, DICTIONARY, check_piecewise_premises, parse_units, piecewise_activation
 from ._exact import poly_add, poly_derivative, poly_eval, poly_scale_compose
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_rational, get_str,
-    get_vector, open_certificate, parse_rational,
+    CertificateRejected, field_path, get_int, get_list, get_object, get_rational, get_str, get_vector, malformed_unless,
+    open_certificate, parse_rational, reject_unless,
 )
 
 KIND = "fixed-activation-separation"
@@ -118,64 +118,53 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     dimension, units, bias = parse_units(claim, "witness", "claim")
-    if dimension != 1:
-        raise CertificateMalformed("claim.witness.input_dimension", f"this kind is about functions on R, got dimension {dimension}")
+    malformed_unless(dimension == 1, "claim.witness.input_dimension",
+                     f"this kind is about functions on R, got dimension {dimension}")
     names = get_list(claim, "activations", "claim")
-    if not names:
-        raise CertificateMalformed("claim.activations", "name at least one dictionary activation")
+    malformed_unless(names, "claim.activations", "name at least one dictionary activation")
     for i, name in enumerate(names):
-        if name not in DICTIONARY:
-            raise CertificateMalformed(field_path("claim.activations", i), f"unknown activation {name!r}")
+        malformed_unless(name in DICTIONARY, field_path("claim.activations", i), f"unknown activation {name!r}")
     premises = check_piecewise_premises()
     points, pieces = restriction(units, bias)
 
+    # the stated piece structure must be the recomputed one
     stated = get_object(data, "restriction", "data")
     stated_points = tuple(get_vector(stated, "breakpoints", "data.restriction"))
     stated_pieces = []
     for i, piece in enumerate(get_list(stated, "pieces", "data.restriction")):
-        if not isinstance(piece, list) or not piece:
-            raise CertificateMalformed(field_path("data.restriction.pieces", i), "expected a non-empty list of coefficients")
-        stated_pieces.append(tuple(parse_rational(c, field_path(field_path("data.restriction.pieces", i), j)) for j, c in enumerate(piece)))
-    if (stated_points, tuple(stated_pieces)) != (points, pieces):
-        raise CertificateRejected(
-            f"data.restriction does not match the witness: recomputed breakpoints {[str(p) for p in points]} "
-            f"and pieces {[[str(c) for c in p] for p in pieces]}"
-        )
+        here = field_path("data.restriction.pieces", i)
+        malformed_unless(isinstance(piece, list) and piece, here, "expected a non-empty list of coefficients")
+        stated_pieces.append(tuple(parse_rational(c, field_path(here, j)) for j, c in enumerate(piece)))
+    reject_unless((stated_points, tuple(stated_pieces)) == (points, pieces),
+                  f"data.restriction does not match the witness: recomputed breakpoints {[str(p) for p in points]} "
+                  f"and pieces {[[str(c) for c in p] for p in pieces]}")
 
+    # each activation: the stated class is that of the premise table, and its invariant holds for the witness
     separations = get_object(data, "separations", "data")
     used = []
     for name in names:
         here = field_path("data.separations", name)
         entry = get_object(separations, name, "data.separations")
         stated_class = get_str(entry, "class", here)
-        if stated_class != CLASS_OF[name]:
-            raise CertificateRejected(f"{name}: class {stated_class!r} is wrong; a {name} FFN is {CLASS_OF[name]}")
+        reject_unless(stated_class == CLASS_OF[name], f"{name}: class {stated_class!r} is wrong; a {name} FFN is {CLASS_OF[name]}")
         invariant = get_str(entry, "invariant", here)
-        if invariant not in _INVARIANTS_FOR:
-            raise CertificateMalformed(field_path(here, "invariant"), f"unknown invariant {invariant!r}")
-        if CLASS_OF[name] not in _INVARIANTS_FOR[invariant]:
-            raise CertificateRejected(f"{name}: the invariant {invariant} does not separate the class {CLASS_OF[name]}")
+        malformed_unless(invariant in _INVARIANTS_FOR, field_path(here, "invariant"), f"unknown invariant {invariant!r}")
+        reject_unless(CLASS_OF[name] in _INVARIANTS_FOR[invariant],
+                      f"{name}: the invariant {invariant} does not separate the class {CLASS_OF[name]}")
         if invariant == "piece-degree":
             index = get_int(entry, "piece", here, minimum=0)
-            if index >= len(pieces):
-                raise CertificateRejected(f"{name}: piece {index} does not exist ({len(pieces)} pieces)")
-            if len(pieces[index]) - 1 < 2:
-                raise CertificateRejected(f"{name}: piece {index} has degree {len(pieces[index]) - 1} < 2")
+            reject_unless(index < len(pieces), f"{name}: piece {index} does not exist ({len(pieces)} pieces)")
+            reject_unless(len(pieces[index]) - 1 >= 2, f"{name}: piece {index} has degree {len(pieces[index]) - 1} < 2")
         else:
             point = get_rational(entry, "point", here)
-            if point not in points:
-                raise CertificateRejected(f"{name}: {point} is not a breakpoint of the witness")
+            reject_unless(point in points, f"{name}: {point} is not a breakpoint of the witness")
             k = points.index(point)
-            left = poly_eval(poly_derivative(pieces[k]), point)
-            right = poly_eval(poly_derivative(pieces[k + 1]), point)
+            left, right = (poly_eval(poly_derivative(pieces[k + side]), point) for side in (0, 1))
             stated_left, stated_right = get_rational(entry, "left", here), get_rational(entry, "right", here)
-            if (left, right) != (stated_left, stated_right):
-                raise CertificateRejected(
-                    f"{name}: the derivative at {point} is {left} from the left and {right} from the right, "
-                    f"not {stated_left} and {stated_right}"
-                )
-            if left == right:
-                raise CertificateRejected(f"{name}: the one-sided derivatives at {point} agree; no kink")
+            reject_unless((left, right) == (stated_left, stated_right),
+                          f"{name}: the derivative at {point} is {left} from the left and {right} from the right, "
+                          f"not {stated_left} and {stated_right}")
+            reject_unless(left != right, f"{name}: the one-sided derivatives at {point} agree; no kink")
         used.append(f"{name} ({invariant})")
     if any(CLASS_OF[name] == "analytic" for name in names):
         premises += "; gelu, silu, tanh real-analytic (premise)"

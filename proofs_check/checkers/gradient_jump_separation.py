@@ -42,11 +42,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._activation_units import derivative_jump_at_zero, parse_units
+from ._activation_units import derivative_jump_at_zero, parse_gate, parse_units
 from ._exact import dot
 from ._common import (
-    CertificateMalformed, CertificateRejected, field_path, get_matrix, get_object, get_objects, get_rational,
-    get_str, get_vector, open_certificate,
+    get_matrix, get_object, get_objects, get_rational, get_vector, malformed_unless, open_certificate, reject_unless,
 )
 
 KIND = "gradient-jump-separation"
@@ -73,10 +72,14 @@ def jump_terms(units, normal: tuple, offset: Fraction) -> dict:
         scale = w[lead] / normal[lead]
         if scale == 0 or any(wi != scale * ni for wi, ni in zip(w, normal)) or unit["bias"] != scale * offset:
             continue  # another hyperplane
-        c = unit["coefficient"] * abs(scale) * jump
-        key = ("one", (), Fraction(0)) if unit["gate"] == "one" else (unit["gate"], unit["gate_weights"], unit["gate_bias"])
-        terms[key] = terms.get(key, Fraction(0)) + c
+        key = _jump_key(unit["gate"], unit["gate_weights"], unit["gate_bias"])
+        terms[key] = terms.get(key, Fraction(0)) + unit["coefficient"] * abs(scale) * jump
     return {k: c for k, c in terms.items() if c != 0}
+
+
+def _jump_key(gate: str, gate_weights: tuple, gate_bias: Fraction) -> tuple:
+    # the constant gate has no argument: all its terms share one key
+    return ("one", (), Fraction(0)) if gate == "one" else (gate, gate_weights, gate_bias)
 
 
 def _fmt(point) -> str:
@@ -106,41 +109,26 @@ def verify(cert: dict) -> str:
     hyperplane = get_object(data, "hyperplane", "data")
     normal = tuple(get_vector(hyperplane, "normal", "data.hyperplane", dimension))
     offset = get_rational(hyperplane, "offset", "data.hyperplane")
-    nonzero = [v for v in normal if v != 0]
-    if not nonzero or nonzero[0] != 1:
-        raise CertificateRejected("data.hyperplane.normal must be normalised: its first non-zero entry must be 1")
+    reject_unless(next((v for v in normal if v != 0), 0) == 1,
+                  "data.hyperplane.normal must be normalised: its first non-zero entry must be 1")
     terms = jump_terms(units, normal, offset)
 
     stated: dict = {}
     for here, raw in get_objects(data, "jump_terms", "data"):
-        gate = get_str(raw, "gate", here)
-        if gate == "one":
-            key = ("one", (), Fraction(0))
-        elif gate in ("sigmoid", "tanh"):
-            key = (gate, tuple(get_vector(raw, "gate_weights", here, dimension)), get_rational(raw, "gate_bias", here))
-        else:
-            raise CertificateMalformed(field_path(here, "gate"), f"unknown gate {gate!r}")
-        if key in stated:
-            raise CertificateMalformed(here, "duplicate jump term; merge terms with the same gate and argument")
+        key = _jump_key(*parse_gate(raw, here, dimension))
+        malformed_unless(key not in stated, here, "duplicate jump term; merge terms with the same gate and argument")
         stated[key] = get_rational(raw, "coefficient", here)
-    if stated != terms:
-        shown = {f"{g}({[str(v) for v in u]}, {d})": str(c) for (g, u, d), c in terms.items()}
-        raise CertificateRejected(f"data.jump_terms do not match the witness; recomputed {shown}")
+    shown = {f"{g}({[str(v) for v in u]}, {d})": str(c) for (g, u, d), c in terms.items()}
+    reject_unless(stated == terms, f"data.jump_terms do not match the witness; recomputed {shown}")
 
     p, q = get_matrix(data, "points", "data", dimension, 2)
     for i, point in enumerate((p, q)):
-        if dot(normal, point) + offset != 0:
-            raise CertificateRejected(f"data.points[{i}] = {_fmt(point)} is not on the hyperplane")
-    signs = set()
-    for (gate, u, d), c in terms.items():
-        if gate == "one":
-            continue  # a constant term cancels in M(p) - M(q)
-        delta = dot(u, p) - dot(u, q)
-        if delta != 0:
-            signs.add((c > 0) == (delta > 0))
-    if len(signs) != 1:
-        reason = "no gated term changes between them" if not signs else "the gated terms change in opposite directions (undecided)"
-        raise CertificateRejected(f"cannot show that the jump differs at {_fmt(p)} and {_fmt(q)}: {reason}")
+        reject_unless(dot(normal, point) + offset == 0, f"data.points[{i}] = {_fmt(point)} is not on the hyperplane")
+    # M(p) - M(q): a constant (gate one) term cancels; a gated term c g(a(x)) moves with the sign of c (a(p) - a(q))
+    deltas = [(c, dot(u, p) - dot(u, q)) for (gate, u, _), c in terms.items() if gate != "one"]
+    signs = {(c > 0) == (delta > 0) for c, delta in deltas if delta != 0}
+    reason = "no gated term changes between them" if not signs else "the gated terms change in opposite directions (undecided)"
+    reject_unless(len(signs) == 1, f"cannot show that the jump differs at {_fmt(p)} and {_fmt(q)}: {reason}")
     plane = " + ".join(f"{v}*x{i + 1}" for i, v in enumerate(normal)) + f" + {offset}"
     return (f"the gradient jump across {plane} = 0 differs at {_fmt(p)} and {_fmt(q)}: not a one-hidden-layer "
             "Type-I LA network of any width (premise: LA jumps are constant along kink hyperplanes)")
