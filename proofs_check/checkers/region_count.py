@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from itertools import accumulate
 from operator import mul
 
 from ._common import (
@@ -216,36 +217,37 @@ def _affine(row, bias, inputs, n):
 def _walk_cells(layers: list, n: int, constraints_root: list, listed: dict, empty: dict) -> tuple:
     """Walk the cell tree: ``(patterns reached, empty cells used, distinct output pieces)``; rejects a reached pattern
     that is not listed or whose point is outside, and an empty cell whose multipliers do not close it."""
-    hidden = layers[:-1]
+    hidden, (output_weights, output_biases) = layers[:-1], layers[-1]
+    # the (layer, neuron) of each hidden neuron: a pattern prefix of length i stands before neuron i (its label)
+    neurons = [(layer, neuron) for layer, (weights, _) in enumerate(hidden) for neuron in range(len(weights))]
+    layer_ends = set(accumulate(len(weights) for weights, _ in hidden))
     reached, used_empty, pieces = set(), set(), set()
-    # Iterative depth-first walk; a stack entry is (layer, neuron, inputs, outputs, constraints, prefix).
+    # Iterative depth-first walk; a stack entry is (prefix, the layer's inputs, its outputs so far, constraints).
     coordinates = [([int(j == i) for j in range(n)], 0) for i in range(n)]
-    stack = [(0, 0, coordinates, [], constraints_root, "")]
+    stack = [("", coordinates, [], constraints_root)]
     while stack:
-        layer, neuron, inputs, outputs, constraints, prefix = stack.pop()
-        if layer == len(hidden):
+        prefix, inputs, outputs, constraints = stack.pop()
+        if len(prefix) in layer_ends:
+            inputs, outputs = outputs, []  # a layer is complete: its outputs are the next layer's inputs
+        if len(prefix) == len(neurons):
             if prefix not in listed:
                 raise CertificateRejected(f"pattern {prefix} is reached by the cell walk but not listed in data.regions")
             for label, linear, constant in constraints:
                 value = sum((a * x for a, x in zip(linear, listed[prefix])), constant)
                 if value <= 0:
                     raise CertificateRejected(f"region {prefix}: the point violates constraint {label} (value {value}, must be > 0)")
-            weights, biases = layers[-1]
-            pieces.add(tuple(
-                (tuple(Fraction(v) for v in linear), Fraction(constant))
-                for linear, constant in (_affine(row, bias, inputs, n) for row, bias in zip(weights, biases))
-            ))
+            # ints and equal Fractions hash alike, so the affine outputs compare exactly
+            output = (_affine(row, bias, inputs, n) for row, bias in zip(output_weights, output_biases))
+            pieces.add(tuple((tuple(linear), constant) for linear, constant in output))
             reached.add(prefix)
             continue
+        layer, neuron = neurons[len(prefix)]
         weights, biases = hidden[layer]
-        if neuron == len(weights):
-            stack.append((layer + 1, 0, outputs, [], constraints, prefix))
-            continue
         linear, constant = _affine(weights[neuron], biases[neuron], inputs, n)
         if constant == 0 and not any(linear):
-            stack.append((layer, neuron + 1, inputs, outputs + [([0] * n, 0)], constraints, prefix + "0"))
+            stack.append((prefix + "0", inputs, outputs + [([0] * n, 0)], constraints))
             continue
-        label = str(sum(len(w) for w, _ in hidden[:layer]) + neuron)
+        label = str(len(prefix))
         children = (("0", (label, [-a for a in linear], -constant), ([0] * n, 0)),
                     ("1", (label, linear, constant), (linear, constant)))
         for sign, constraint, output in children:
@@ -257,7 +259,7 @@ def _walk_cells(layers: list, n: int, constraints_root: list, listed: dict, empt
                 check_farkas(child_prefix, multipliers, n + 1)
                 used_empty.add(child_prefix)
             else:
-                stack.append((layer, neuron + 1, inputs, outputs + [output], child_constraints, child_prefix))
+                stack.append((child_prefix, inputs, outputs + [output], child_constraints))
     return reached, used_empty, pieces
 
 
@@ -388,15 +390,12 @@ def _integer_layers(hidden: list, origin, directions) -> list:
 
 
 def _map_bounds(integer_layers: list) -> list:
-    """Bounds on |coefficient| of every layer's lines over all patterns (row sums of |W| times the bound below)."""
-    bounds, previous = [], None
+    """Bounds on |coefficient| of every layer's lines over all patterns: row sums of |W| times the bound of the
+    layer below (1 for the inputs, whose lines are coordinates) plus |b|."""
+    bounds, previous = [], 1
     for weights, biases in integer_layers:
-        if previous is None:
-            bound = max(max(abs(v) for v in row + [b]) for row, b in zip(weights, biases))
-        else:
-            bound = max(sum(abs(w) for w in row) * previous + abs(b) for row, b in zip(weights, biases))
-        bounds.append(bound)
-        previous = bound
+        previous = max(sum(abs(w) for w in row) * previous + abs(b) for row, b in zip(weights, biases))
+        bounds.append(previous)
     return bounds
 
 
