@@ -40,7 +40,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import CertificateMalformed, CertificateRejected, get_int, get_list, get_matrix, get_object, get_rational
-from ._common import get_str, get_vector, open_certificate, parse_matrix
+from ._common import get_str, get_vector, malformed_unless, open_certificate, parse_matrix, reject_unless
 
 KIND = "ksm-rank1-bound"
 
@@ -66,12 +66,10 @@ def verify(cert: dict) -> str:
     if offset < 0:
         raise CertificateMalformed("claim.kernel.offset", f"must be >= 0 (else the kernel need not be PSD), got {offset}")
     degree = get_int(kernel, "degree", "claim.kernel", minimum=1)
-    if degree > 16:
-        raise CertificateMalformed("claim.kernel.degree", f"at most 16 is supported, got {degree}")
+    malformed_unless(degree <= 16, "claim.kernel.degree", f"at most 16 is supported, got {degree}")
 
     points = parse_matrix(get_list(data, "points", "data"), "data.points")
-    if not points:
-        raise CertificateMalformed("data.points", "needs at least one point")
+    malformed_unless(points, "data.points", "needs at least one point")
     t, n = len(points), len(points[0])
     outputs = get_vector(data, "outputs", "data", t, fast=True)
     landmark = get_vector(data, "landmark", "data", n, fast=True)
@@ -84,8 +82,7 @@ def verify(cert: dict) -> str:
     c = Fraction(f(landmark, landmark))
     for key, value, name in (("similarity", a, "A"), ("correlation", b, "B"), ("landmark_norm", c, "C")):
         claimed = get_rational(data, key, "data")
-        if claimed != value:
-            raise CertificateRejected(f"data.{key} is {claimed}, but {name} recomputes to {value}")
+        reject_unless(claimed == value, f"data.{key} is {claimed}, but {name} recomputes to {value}")
 
     # 1. The Gram matrix of (x_1..x_T, w) is PSD: G = L D L^T, L unit lower triangular, D >= 0.
     nodes = points + [landmark]
@@ -96,8 +93,7 @@ def verify(cert: dict) -> str:
     for i in range(size):
         if lower[i][i] != 1 or any(lower[i][j] != 0 for j in range(i + 1, size)):
             raise CertificateRejected(f"data.gram_ldl.lower row {i} is not that of a unit lower triangular matrix")
-        if diagonal[i] < 0:
-            raise CertificateRejected(f"data.gram_ldl.diagonal[{i}] = {diagonal[i]} is negative")
+        reject_unless(diagonal[i] >= 0, f"data.gram_ldl.diagonal[{i}] = {diagonal[i]} is negative")
     for i in range(size):
         for j in range(i + 1):
             product = sum(lower[i][k] * diagonal[k] * lower[j][k] for k in range(j + 1))
@@ -109,8 +105,7 @@ def verify(cert: dict) -> str:
     q_star = get_rational(claim, "q_star", "claim")
     max_rhs = get_rational(claim, "max_rhs", "claim")
     expected_q = b / c if c != 0 else Fraction(0)
-    if q_star != expected_q:
-        raise CertificateRejected(f"claim.q_star is {q_star}, but f(w,w)^+ <y f(x,w)> = B/C = {expected_q}")
+    reject_unless(q_star == expected_q, f"claim.q_star is {q_star}, but f(w,w)^+ <y f(x,w)> = B/C = {expected_q}")
     if c == 0:
         # C = f(w,w) = 0 forces B = 0 (Cauchy-Schwarz in the PSD Gram matrix): the right side is 0.
         if b != 0 or max_rhs != 0:
@@ -119,8 +114,7 @@ def verify(cert: dict) -> str:
         # coefficients of q^2, q^1, q^0 on both sides of 2qB - q^2C = max_rhs - C (q - q*)^2
         if 2 * c * q_star != 2 * b or max_rhs - c * q_star * q_star != 0:
             raise CertificateRejected(f"2qB - q^2C != max_rhs - C (q - q*)^2 with max_rhs = {max_rhs}, q* = {q_star}")
-    if a < max_rhs:
-        raise CertificateRejected(f"A = {a} < max_rhs = {max_rhs}: the bound fails")
+    reject_unless(a >= max_rhs, f"A = {a} < max_rhs = {max_rhs}: the bound fails")
     return (
         f"T = {t}, kernel ({offset} + x.y)^{degree}: A = {a} >= 2qB - q^2C for all q and all outputs "
         f"(Gram matrix PSD by LDL^T); maximised at q* = f(w,w)^+ <y f(x,w)> = {q_star}, value {max_rhs}, gap {a - max_rhs}"

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_objects
-from ._common import get_rational, open_certificate
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_objects, get_rational
+from ._common import malformed_unless, open_certificate, reject_unless
 from ._max_template_math import template_column
 
 __all__ = ["KIND", "verify", "read_pairs"]
@@ -47,10 +47,8 @@ def read_pairs(value, n: int, k: int, path: str) -> list:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: p[0][1]: index 4 is not in 1..3
     """
-    if not isinstance(value, list):
-        raise CertificateMalformed(path, "expected an array of pairs [i, j]")
-    if len(value) != k:
-        raise CertificateMalformed(path, f"expected exactly k = {k} pairs, got {len(value)}")
+    malformed_unless(isinstance(value, list), path, "expected an array of pairs [i, j]")
+    malformed_unless(len(value) == k, path, f"expected exactly k = {k} pairs, got {len(value)}")
     pairs = []
     for position, pair in enumerate(value):
         here = field_path(path, position)
@@ -59,8 +57,7 @@ def read_pairs(value, n: int, k: int, path: str) -> list:
         for slot, index in enumerate(pair):
             if isinstance(index, bool) or not isinstance(index, int):
                 raise CertificateMalformed(field_path(here, slot), "expected an integer index")
-            if not 1 <= index <= n:
-                raise CertificateMalformed(field_path(here, slot), f"index {index} is not in 1..{n}")
+            malformed_unless(1 <= index <= n, field_path(here, slot), f"index {index} is not in 1..{n}")
         pairs.append((pair[0] - 1, pair[1] - 1))
     return pairs
 
@@ -93,20 +90,17 @@ def verify(cert: dict) -> str:
     claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "n", "claim", minimum=1)
     k = get_int(claim, "k", "claim", minimum=1)
-    if n > 12:
-        raise CertificateMalformed("claim.n", f"n = {n} is beyond what this checker enumerates (n! orderings); at most 12")
+    malformed_unless(n <= 12, "claim.n", f"n = {n} is beyond what this checker enumerates (n! orderings); at most 12")
     if "hidden_layers" in claim and get_int(claim, "hidden_layers", "claim") != 2:
         raise CertificateMalformed("claim.hidden_layers", "every term is a 2-hidden-layer network: must be 2 if present")
     terms = get_objects(data, "terms", "data", "expected an object {coefficient, pair}")
-    if not terms:
-        raise CertificateMalformed("data.terms", "expected at least one term")
+    malformed_unless(terms, "data.terms", "expected at least one term")
     linear = [Fraction(0)] * n
     hinges: dict = {}
     for here, term in terms:
         coefficient = get_rational(term, "coefficient", here)
         pair, pair_path = get_list(term, "pair", here), field_path(here, "pair")
-        if len(pair) != 2:
-            raise CertificateMalformed(pair_path, "expected [A, B], two lists of pairs")
+        malformed_unless(len(pair) == 2, pair_path, "expected [A, B], two lists of pairs")
         a_pairs, b_pairs = (read_pairs(side, n, k, field_path(pair_path, s)) for s, side in enumerate(pair))
         if coefficient == 0:
             continue
@@ -123,8 +117,7 @@ def verify(cert: dict) -> str:
             f"has total coefficient {value} on the sorted cone, not 0"
         )
     expected = [0] * (n - 1) + [1]
-    if linear != expected:
-        raise CertificateRejected(f"the linear part is {_vector_text(linear)}, not x{n} = {_vector_text(expected)}")
+    reject_unless(linear == expected, f"the linear part is {_vector_text(linear)}, not x{n} = {_vector_text(expected)}")
     return (
         f"max(x1..x{n}) = sum of {len(terms)} symmetrized templates (k = {k}): "
         f"{len(hinges)} hinge directions cancel, linear part x{n}"

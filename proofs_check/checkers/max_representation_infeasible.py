@@ -26,7 +26,7 @@ Examples
 from __future__ import annotations
 
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_int, get_list, get_objects
-from ._common import get_rational, get_vector, open_certificate
+from ._common import get_rational, get_vector, malformed_unless, open_certificate, reject_unless
 from ._exact import dot
 from ._max_template_math import is_reduced_direction, normal_form_templates, template_column
 
@@ -74,11 +74,9 @@ def verify(cert: dict) -> str:
             raise CertificateMalformed(field_path(here, "direction"), "not a reduced direction (primitive, entries "
                                        "summing to 0, first nonzero entry positive, changing sign on the sorted cone)")
         key = tuple(direction)
-        if key in hinges:
-            raise CertificateMalformed(field_path(here, "direction"), "direction listed twice")
+        malformed_unless(key not in hinges, field_path(here, "direction"), "direction listed twice")
         hinges[key] = get_rational(entry, "value", here)
-    if linear[n - 1] != 1:
-        raise CertificateRejected(f"y . column(max) = y_linear[{n}] = {linear[n - 1]}, not 1")
+    reject_unless(linear[n - 1] == 1, f"y . column(max) = y_linear[{n}] = {linear[n - 1]}, not 1")
     checked = 0
     for a_pairs, b_pairs in normal_form_templates(n, k, loops):
         column, column_hinges, _ = template_column(a_pairs, b_pairs, n)

@@ -40,7 +40,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix
-from ._common import get_rational, open_certificate
+from ._common import get_rational, malformed_unless, open_certificate, reject_unless
 
 KIND = "soft-threshold-zero-target"
 
@@ -63,8 +63,7 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     xi = get_rational(claim, "threshold", "claim")
-    if xi < 0:
-        raise CertificateMalformed("claim.threshold", f"the soft-threshold must be >= 0, got {xi}")
+    malformed_unless(xi >= 0, "claim.threshold", f"the soft-threshold must be >= 0, got {xi}")
     targets = get_list(claim, "target_rows", "claim")
     nonzero_claimed = get_field(claim, "softmax_output_nonzero", "claim", bool, "a boolean")
     tokens = get_matrix(data, "tokens", "data")
@@ -72,13 +71,11 @@ def verify(cert: dict) -> str:
     w = get_matrix(data, "score_matrix", "data", dim, dim)
     wv = get_matrix(data, "value_matrix", "data", None, dim)
     out_dim = len(wv[0])
-    if not targets:
-        raise CertificateMalformed("claim.target_rows", "must name at least one target row")
+    malformed_unless(targets, "claim.target_rows", "must name at least one target row")
     for i, t in enumerate(targets):
         if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < count:
             raise CertificateMalformed(field_path("claim.target_rows", i), f"must be a row index 0..{count - 1}, got {t!r}")
-    if len(set(targets)) != len(targets):
-        raise CertificateMalformed("claim.target_rows", "has repeated rows")
+    malformed_unless(len(set(targets)) == len(targets), "claim.target_rows", "has repeated rows")
     codes = get_matrix(data, "target_sparse_codes", "data", count, len(targets))
     sparse_out = get_matrix(data, "target_sparse_outputs", "data", out_dim, len(targets))
     weights = get_matrix(data, "target_softmax_weights", "data", count, len(targets))
@@ -97,10 +94,8 @@ def verify(cert: dict) -> str:
         output = [sum(recomputed[s] * values[s][j] for s in range(count)) for j in range(out_dim)]
         if [Fraction(v) for v in sparse_out[i]] != [Fraction(v) for v in output]:
             raise CertificateRejected(f"target row {t}: claimed sparse output {_text(sparse_out[i])} but it is {_text(output)}")
-        if any(v != 0 for v in output):
-            raise CertificateRejected(f"target row {t}: the sparse output {_text(output)} is not zero")
-        if len(set(scores)) != 1:
-            raise CertificateRejected(f"target row {t}: its scores {_text(scores)} are not all equal")
+        reject_unless(not any(output), f"target row {t}: the sparse output {_text(output)} is not zero")
+        reject_unless(len(set(scores)) == 1, f"target row {t}: its scores {_text(scores)} are not all equal")
         if any(Fraction(p) != Fraction(1, count) for p in weights[i]):
             raise CertificateRejected(f"target row {t}: claimed softmax weights {_text(weights[i])}, but equal scores give 1/{count} each")
         if [Fraction(v) for v in softmax_out[i]] != average:

@@ -28,7 +28,7 @@ from fractions import Fraction
 
 from . import _exact as P
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_objects
-from ._common import open_certificate
+from ._common import malformed_unless, open_certificate, reject_unless
 
 KIND = "tada-closed-forms"
 VARIABLES = ["t", "k"]
@@ -71,8 +71,7 @@ def expected_M(N: int) -> list:
 def _read_matrix(case: dict, key: str, rows: int, cols: int | None, path: str) -> list:
     value = get_list(case, key, path)
     here = field_path(path, key)
-    if len(value) != rows:
-        raise CertificateMalformed(here, f"expected {rows} entries, got {len(value)}")
+    malformed_unless(len(value) == rows, here, f"expected {rows} entries, got {len(value)}")
     if cols is None:
         return [P.parse_poly(entry, 2, field_path(here, i)) for i, entry in enumerate(value)]
     out = []
@@ -95,10 +94,8 @@ def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
     ...
     lincomb.proofs_check.checkers._common.CertificateRejected: N=1: Sigma[0][0] is not M S0 M^T
     """
-    if mu != expected_mu(N):
-        raise CertificateRejected(f"{where}: mu_t is not the claimed closed form N!/(N-j)! t^(N-j)")
-    if M != expected_M(N):
-        raise CertificateRejected(f"{where}: M_t is not the claimed closed form")
+    reject_unless(mu == expected_mu(N), f"{where}: mu_t is not the claimed closed form N!/(N-j)! t^(N-j)")
+    reject_unless(M == expected_M(N), f"{where}: M_t is not the claimed closed form")
     one = P.constant(1, 2)
     one_minus_t = P.sub(one, P.variable(0, 2))
     weight = P.power(one_minus_t, N, 2)
@@ -106,8 +103,7 @@ def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
     columns.append((mu, 1, "mu_t (coefficient of x1)"))
     for v, landing, name in columns:
         for j in range(N - 1):
-            if P.derivative(v[j], 0) != v[j + 1]:
-                raise CertificateRejected(f"{where}: {name}: d/dt of entry {j} is not entry {j + 1}")
+            reject_unless(P.derivative(v[j], 0) == v[j + 1], f"{where}: {name}: d/dt of entry {j} is not entry {j + 1}")
         taylor = {}
         for k in range(N):
             taylor = P.add(taylor, P.scale(P.mul(P.power(one_minus_t, k, 2), v[k]), Fraction(1, math.factorial(k))))
@@ -115,8 +111,7 @@ def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
         if P.mul(weight, P.derivative(v[N - 1], 0)) != force_times_weight:
             raise CertificateRejected(f"{where}: {name}: the last entry does not follow the force F")
     for j in range(N):
-        if P.substitute(mu[j], 0, 0):
-            raise CertificateRejected(f"{where}: mu_0[{j}] is not 0")
+        reject_unless(not P.substitute(mu[j], 0, 0), f"{where}: mu_0[{j}] is not 0")
         for c in range(N):
             if P.substitute(M[j][c], 0, 0) != P.constant(1 if j == c else 0, 2):
                 raise CertificateRejected(f"{where}: M_0[{j}][{c}] is not the identity entry")
@@ -126,12 +121,9 @@ def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
             total = {}
             for c in range(N):
                 total = P.add(total, P.mul(P.mul(M[a][c], prior[c]), M[b][c]))
-            if total != Sigma[a][b]:
-                raise CertificateRejected(f"{where}: Sigma[{a}][{b}] is not M S0 M^T")
-    if P.substitute(Sigma[0][0], 0, 1):
-        raise CertificateRejected(f"{where}: the position variance Sigma_1[0][0] is not 0")
-    if P.substitute(mu[0], 0, 1) != one:
-        raise CertificateRejected(f"{where}: mu_1[0] is not 1")
+            reject_unless(total == Sigma[a][b], f"{where}: Sigma[{a}][{b}] is not M S0 M^T")
+    reject_unless(not P.substitute(Sigma[0][0], 0, 1), f"{where}: the position variance Sigma_1[0][0] is not 0")
+    reject_unless(P.substitute(mu[0], 0, 1) == one, f"{where}: mu_1[0] is not 1")
 
 
 def verify(cert: dict) -> str:
@@ -147,8 +139,7 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     claimed = get_int_list(claim, "N", "claim", minimum=1)
-    if not claimed:  # "for every N in []" would be an empty claim
-        raise CertificateMalformed("claim.N", "name at least one value")
+    malformed_unless(claimed, "claim.N", "name at least one value")
     if "variables" in data and data["variables"] != VARIABLES:
         raise CertificateMalformed("data.variables", f"expected {VARIABLES}")
     seen = []

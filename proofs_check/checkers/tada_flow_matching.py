@@ -23,8 +23,8 @@ Examples
 from __future__ import annotations
 
 from . import _exact as P
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object
-from ._common import open_certificate
+from ._common import CertificateRejected, field_path, get_int, get_list, get_object, malformed_unless, open_certificate
+from ._common import reject_unless
 
 KIND = "tada-flow-matching"
 VARIABLES = ["t", "x", "D", "c"]
@@ -101,8 +101,7 @@ def _read_fraction(data: dict, key: str):
     here = field_path("data", key)
     num = P.parse_poly(get_list(obj, "numerator", here), _NV, field_path(here, "numerator"))
     den = P.parse_poly(get_list(obj, "denominator", here), _NV, field_path(here, "denominator"))
-    if not den:
-        raise CertificateMalformed(field_path(here, "denominator"), "the zero polynomial is not a denominator")
+    malformed_unless(den, field_path(here, "denominator"), "the zero polynomial is not a denominator")
     return num, den
 
 
@@ -118,17 +117,14 @@ def verify(cert: dict) -> str:
     lincomb.proofs_check.checkers._common.CertificateRejected: claim.N must be 1 for this kind, got 2
     """
     claim, data = open_certificate(cert, KIND)
-    if get_int(claim, "N", "claim") != 1:
-        raise CertificateRejected(f"claim.N must be 1 for this kind, got {claim.get('N')!r}")
-    if data.get("variables") != VARIABLES:
-        raise CertificateMalformed("data.variables", f"expected {VARIABLES}")
+    reject_unless(get_int(claim, "N", "claim") == 1, f"claim.N must be 1 for this kind, got {claim.get('N')!r}")
+    malformed_unless(data.get("variables") == VARIABLES, "data.variables", f"expected {VARIABLES}")
     t, x, D, c, one = _v("t"), _v("x"), _v("D"), _v("c"), _one()
     one_minus_t = P.sub(one, t)
     # 1. the general force N!/(1-t)^N [x_hat - sum_{k<N} (1-t)^k/k! x^(k)] at N = 1
     force = (P.sub(D, x), one_minus_t)
     velocity = _read_fraction(data, "flow_matching_velocity")
-    if not r_equal(force, velocity):  # the force is (D - x)/(1 - t): so the velocity is that too
-        raise CertificateRejected("the N = 1 TADA force is not the stated flow-matching velocity")
+    reject_unless(r_equal(force, velocity), "the N = 1 TADA force is not the stated flow-matching velocity")
     # 2. sufficient statistic: mu = t, Sigma = c^2 (1 - t)^2  =>  y = x/t, s_eff = c (1 - t)/t
     mu, Sigma = t, P.mul(P.mul(c, c), P.mul(one_minus_t, one_minus_t))
     y = (x, t)
@@ -141,8 +137,7 @@ def verify(cert: dict) -> str:
     pf_rhs = r_div(r_add(y, (P.scale(D, -1), one)), sigma)  # (y - D)/sigma
     if not r_equal(dy_dsigma, _read_fraction(data, "dy_dsigma")):
         raise CertificateRejected("data.dy_dsigma is not the chain-rule derivative of y = x/t along the TADA ODE")
-    if not r_equal(pf_rhs, _read_fraction(data, "pf_ode_rhs")):
-        raise CertificateRejected("data.pf_ode_rhs is not (y - D)/sigma")
+    reject_unless(r_equal(pf_rhs, _read_fraction(data, "pf_ode_rhs")), "data.pf_ode_rhs is not (y - D)/sigma")
     if not r_equal(dy_dsigma, pf_rhs):
         raise CertificateRejected("dy/dsigma differs from the EDM probability-flow right-hand side (y - D)/sigma")
     return "N = 1: TADA force = (D - x)/(1 - t); in y = x/t, sigma = c(1-t)/t it is dy/dsigma = (y - D)/sigma"

@@ -26,8 +26,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_matrix
-from ._common import get_objects, get_vector, open_certificate, parse_rational
+from ._common import CertificateRejected, field_path, get_int, get_int_list, get_matrix, get_objects, get_vector
+from ._common import malformed_unless, open_certificate, parse_rational, reject_unless
 
 
 def _mul(a: list, b: list) -> list:
@@ -81,8 +81,7 @@ def check_case(case: dict, path: str) -> tuple[int, int]:
     """
     N = get_int(case, "N", path, minimum=1)
     order = get_int(case, "order", path, minimum=1)
-    if order > 3:
-        raise CertificateMalformed(field_path(path, "order"), "Adams-Bashforth order must be 1, 2 or 3")
+    malformed_unless(order <= 3, field_path(path, "order"), "Adams-Bashforth order must be 1, 2 or 3")
     times = get_vector(case, "times", path)
     if len(times) < 2 or any(b <= a for a, b in zip(times, times[1:])) or times[0] < 0 or times[-1] != 1:
         raise CertificateRejected(f"{path}.times must increase from t >= 0 to exactly t = 1")
@@ -92,24 +91,20 @@ def check_case(case: dict, path: str) -> tuple[int, int]:
     states = get_matrix(case, "states", path, N, len(times))
     forces: list = []
     for i in range(len(times)):
-        if states[i] != z:
-            raise CertificateRejected(f"{path}: recorded state {i} differs from the exact recomputation")
+        reject_unless(states[i] == z, f"{path}: recorded state {i} differs from the exact recomputation")
         if i == len(times) - 1:
             break
         t = times[i]
         taylor = sum(((1 - t) ** k / math.factorial(k) * z[k] for k in range(N)), Fraction(0))
         force = math.factorial(N) * (point - taylor) / (1 - t) ** N
-        if force != forces_recorded[i]:
-            raise CertificateRejected(f"{path}: recorded force {i} differs from the exact recomputation")
+        reject_unless(force == forces_recorded[i], f"{path}: recorded force {i} differs from the exact recomputation")
         forces.insert(0, force)
         q = min(order, i + 1)
         Phi, W = step_weights(times[i::-1][:q], times[i + 1], N)
         z = [sum((Phi[j][k] * z[k] for k in range(N)), Fraction(0))
              + sum((W[j][m] * forces[m] for m in range(q)), Fraction(0)) for j in range(N)]
-    if z[0] != point:
-        raise CertificateRejected(f"{path}: the final position {z[0]} is not the point {point}")
-    if len(set(forces_recorded)) != 1:
-        raise CertificateRejected(f"{path}: the force is not constant along the trajectory")
+    reject_unless(z[0] == point, f"{path}: the final position {z[0]} is not the point {point}")
+    reject_unless(len(set(forces_recorded)) == 1, f"{path}: the force is not constant along the trajectory")
     return N, order
 
 
@@ -127,12 +122,10 @@ def verify(cert: dict) -> str:
     claim, data = open_certificate(cert, KIND)
     Ns, orders = get_int_list(claim, "N", "claim", minimum=1), get_int_list(claim, "orders", "claim", minimum=1)
     for key, values in (("N", Ns), ("orders", orders)):
-        if not values:  # "for every N in []" would be an empty claim
-            raise CertificateMalformed(f"claim.{key}", "name at least one value")
+        malformed_unless(values, f"claim.{key}", "name at least one value")
     cases = get_objects(data, "cases", "data")
     covered = {check_case(case, path) for path, case in cases}
     for N in Ns:
         for order in orders:
-            if (N, order) not in covered:
-                raise CertificateRejected(f"no case for N = {N}, order {order}")
+            reject_unless((N, order) in covered, f"no case for N = {N}, order {order}")
     return f"{len(cases)} exact runs land on the point (N in {Ns}, orders {orders})"
