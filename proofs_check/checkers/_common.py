@@ -197,10 +197,7 @@ def parse_rational(value: Any, field: str) -> Fraction:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: data.c: expected an exact rational ...
     """
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Fraction(_bounded(value, field))
-    numerator, denominator = _split_rational(value, field)
-    return Fraction(numerator, denominator)
+    return Fraction(parse_rational_fast(value, field))
 
 
 def parse_rational_fast(value: Any, field: str) -> int | Fraction:
@@ -455,8 +452,7 @@ def get_objects(obj: dict, key: str, path: str, message: str = "expected an obje
     here = field_path(path, key)
     items = [(field_path(here, index), item) for index, item in enumerate(get_list(obj, key, path))]
     for where, item in items:
-        if not isinstance(item, dict):
-            raise CertificateMalformed(where, message)
+        malformed_unless(isinstance(item, dict), where, message)
     return items
 
 
@@ -472,8 +468,7 @@ def open_certificate(cert: Any, kind: str) -> tuple[dict, dict]:
     lincomb.proofs_check.checkers._common.CertificateMalformed: kind: this checker reads 'b', not 'a'
     """
     found = check_envelope(cert)
-    if found != kind:
-        raise CertificateMalformed("kind", f"this checker reads {kind!r}, not {found!r}")
+    malformed_unless(found == kind, "kind", f"this checker reads {kind!r}, not {found!r}")
     return cert["claim"], cert["data"]
 
 
@@ -493,15 +488,12 @@ def parse_matrix(rows: Any, path: str, columns: int | None = None, row_count: in
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: w[1]: has 2 entries, expected 1
     """
-    if not isinstance(rows, list):
-        raise CertificateMalformed(path, "must be an array of rows")
-    if row_count is not None and len(rows) != row_count:
-        raise CertificateMalformed(path, f"has {len(rows)} rows, expected {row_count}")
+    malformed_unless(isinstance(rows, list), path, "must be an array of rows")
+    malformed_unless(row_count is None or len(rows) == row_count, path, f"has {len(rows)} rows, expected {row_count}")
     matrix = []
     for r, row in enumerate(rows):
         row_path = field_path(path, r)
-        if not isinstance(row, list):
-            raise CertificateMalformed(row_path, "must be an array of rationals")
+        malformed_unless(isinstance(row, list), row_path, "must be an array of rationals")
         if columns is None:
             columns = len(row)
         if len(row) != columns or columns == 0:
@@ -523,8 +515,7 @@ def get_matrix(obj: dict, key: str, path: str, columns: int | None = None, row_c
     lincomb.proofs_check.checkers._common.CertificateMalformed: data.w: must not be empty
     """
     rows = get_list(obj, key, path)
-    if row_count is None and not rows:
-        raise CertificateMalformed(field_path(path, key), "must not be empty")
+    malformed_unless(row_count is not None or rows, field_path(path, key), "must not be empty")
     return parse_matrix(rows, field_path(path, key), columns, row_count)
 
 
@@ -640,8 +631,8 @@ def load_json_file(path: Any, max_bytes: int = MAX_BYTES) -> Any:
     except OSError as exc:
         raise CertificateMalformed(name, f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > max_bytes:
-        size = os.stat(path).st_size
-        raise CertificateMalformed(name, f"file too large: {size} bytes, at most {max_bytes} accepted (raise it with --max-bytes)")
+        raise CertificateMalformed(name, f"file too large: {os.stat(path).st_size} bytes, at most {max_bytes} accepted "
+                                         "(raise it with --max-bytes)")
     if raw[:2] == b"\x1f\x8b":  # gzip magic: large certificates ship as .json.gz
         raw = _gunzip(raw, name, max_bytes)
     try:
@@ -671,10 +662,8 @@ def _check_depth(value: Any, name: str) -> None:
         item, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise CertificateMalformed(name, f"nesting too deep: more than {MAX_DEPTH} levels of arrays and objects")
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
 
 
 def parse_json_text(text: str, name: str) -> Any:

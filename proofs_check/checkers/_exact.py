@@ -27,11 +27,11 @@ Examples
 from __future__ import annotations
 
 import math
-from itertools import combinations
+from itertools import combinations, zip_longest
 from fractions import Fraction
 from typing import Any
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, parse_rational
+from ._common import CertificateMalformed, CertificateRejected, field_path, malformed_unless, parse_rational, reject_unless
 
 Poly = dict
 
@@ -56,9 +56,7 @@ def variable(index: int, nvars: int) -> Poly:
     >>> variable(1, 2)
     {(0, 1): Fraction(1, 1)}
     """
-    exponents = [0] * nvars
-    exponents[index] = 1
-    return {tuple(exponents): Fraction(1)}
+    return {tuple(int(j == index) for j in range(nvars)): Fraction(1)}
 
 
 def add(a: Poly, b: Poly) -> Poly:
@@ -71,11 +69,9 @@ def add(a: Poly, b: Poly) -> Poly:
     """
     out = dict(a)
     for key, value in b.items():
-        total = out.get(key, 0) + value
-        if total:
-            out[key] = total
-        else:
-            out.pop(key, None)
+        out[key] = out.get(key, 0) + value
+        if not out[key]:
+            del out[key]
     return out
 
 
@@ -140,13 +136,7 @@ def derivative(a: Poly, index: int) -> Poly:
     >>> derivative({(3,): Fraction(2)}, 0)
     {(2,): Fraction(6, 1)}
     """
-    out = {}
-    for key, value in a.items():
-        if key[index]:
-            new = list(key)
-            new[index] -= 1
-            out[tuple(new)] = value * key[index]
-    return out
+    return {key[:index] + (key[index] - 1,) + key[index + 1:]: value * key[index] for key, value in a.items() if key[index]}
 
 
 def substitute(a: Poly, index: int, value) -> Poly:
@@ -160,9 +150,7 @@ def substitute(a: Poly, index: int, value) -> Poly:
     value = Fraction(value)
     out: Poly = {}
     for key, coefficient in a.items():
-        new = list(key)
-        new[index] = 0
-        out = add(out, {tuple(new): coefficient * value ** key[index]})
+        out = add(out, {key[:index] + (0,) + key[index + 1:]: coefficient * value ** key[index]})
     return out
 
 
@@ -188,13 +176,11 @@ def parse_poly(value: Any, nvars: int, field: str) -> Poly:
     out: Poly = {}
     for i, term in enumerate(value):
         here = field_path(field, i)
-        if (not isinstance(term, list) or len(term) != 2 or not isinstance(term[0], list) or len(term[0]) != nvars
-                or not all(isinstance(e, int) and not isinstance(e, bool) and e >= 0 for e in term[0])):
-            raise CertificateMalformed(
-                here, f"a term is [exponents, coefficient] with {nvars} non-negative integer exponents")
+        malformed_unless(isinstance(term, list) and len(term) == 2 and isinstance(term[0], list) and len(term[0]) == nvars
+                         and all(isinstance(e, int) and not isinstance(e, bool) and e >= 0 for e in term[0]),
+                         here, f"a term is [exponents, coefficient] with {nvars} non-negative integer exponents")
         key = tuple(term[0])
-        if key in out:
-            raise CertificateMalformed(here, f"monomial {list(key)} appears twice")
+        malformed_unless(key not in out, here, f"monomial {list(key)} appears twice")
         coefficient = parse_rational(term[1], field_path(here, 1))
         if coefficient:
             out[key] = coefficient
@@ -224,8 +210,7 @@ def poly_add(p, q) -> tuple:
     >>> poly_add((Fraction(1),), (Fraction(0), Fraction(2)))
     (Fraction(1, 1), Fraction(2, 1))
     """
-    size = max(len(p), len(q))
-    return poly_trim([(p[i] if i < len(p) else 0) + (q[i] if i < len(q) else 0) for i in range(size)])
+    return poly_trim([a + b for a, b in zip_longest(p, q, fillvalue=0)])
 
 
 def poly_eval(coefficients, t: Fraction) -> Fraction:
@@ -281,11 +266,7 @@ def common_denominator(values) -> int:
     >>> common_denominator([Fraction(1, 4), 3, Fraction(5, 6)])
     12
     """
-    result = 1
-    for value in values:
-        if isinstance(value, Fraction):
-            result = result * value.denominator // math.gcd(result, value.denominator)
-    return result
+    return math.lcm(1, *(value.denominator for value in values if isinstance(value, Fraction)))
 
 
 def affine_str(affine) -> str:
@@ -449,13 +430,11 @@ def check_farkas(cell: str, multipliers, width: int) -> None:
             nonzero = True
             for j in range(width):
                 combination[j] += y * vector[j]
-    if not nonzero:
-        raise CertificateRejected(f"empty cell {cell}: the multipliers are all zero")
+    reject_unless(nonzero, f"empty cell {cell}: the multipliers are all zero")
     if any(combination[:-1]):
         shown = ", ".join(str(v) for v in combination[:-1])
         raise CertificateRejected(f"empty cell {cell}: the multipliers combine the constraints' linear parts to ({shown}), not 0")
-    if combination[-1] > 0:
-        raise CertificateRejected(f"empty cell {cell}: the multipliers combine the constants to {combination[-1]} > 0")
+    reject_unless(combination[-1] <= 0, f"empty cell {cell}: the multipliers combine the constants to {combination[-1]} > 0")
 
 
 def dot(u, x) -> Fraction:
@@ -506,12 +485,8 @@ def minor_gcd(rows: list) -> int:
     >>> minor_gcd([[2, 0], [0, 1]]), minor_gcd([])
     (2, 1)
     """
-    r = len(rows)
-    if r == 0:
-        return 1
-    d = len(rows[0])
     result = 0
-    for columns in combinations(range(d), r):
+    for columns in combinations(range(len(rows[0]) if rows else 0), len(rows)):  # no rows: one empty minor, 1
         result = math.gcd(result, determinant([[row[c] for c in columns] for row in rows]))
         if result == 1:
             break
