@@ -506,29 +506,22 @@ def _check_level(level: int, cells: list, groups: list, parents: list, vertices:
 
 
 def _check_bits(name: str, level: int, bits: int, indices: tuple, signs: dict, packed: _PackedLayer) -> None:
-    """An active neuron is >= 0 at every vertex and > 0 at one (not identically 0); an inactive one <= 0 at every vertex."""
+    """The bits' conditions on a cell, from the signs of the layer's lines at its vertices (in spread form)."""
     spread = packed.spread(bits)
     non_negative_everywhere, positive_somewhere = packed.top, 0
     for v in indices:
         non_negative, positive = signs[v]
         non_negative_everywhere &= non_negative
         positive_somewhere |= positive
-    active_is_non_negative = not spread & ~non_negative_everywhere
-    inactive_is_non_positive = not ~spread & positive_somewhere
-    active_is_not_zero = not spread & ~positive_somewhere
-    if active_is_non_negative and inactive_is_non_positive and active_is_not_zero:
-        return
-    for v in indices:  # name the first neuron and vertex where the bits fail
-        non_negative, positive = signs[v]
-        wrong = (spread & ~non_negative) | (~spread & positive)
-        if wrong:
-            j = packed.neuron(wrong)
-            state, sign = ("active", "negative") if bits >> j & 1 else ("inactive", "positive")
-            raise CertificateRejected(
-                f"{name}: neuron {j} of layer {level + 1} is marked {state}, but its pre-activation is {sign} at vertex {v}"
-            )
-    j = packed.neuron(spread & ~positive_somewhere)
-    raise CertificateRejected(f"{name}: neuron {j} is marked active, but its pre-activation is identically 0 there")
+    conditions = (  # (state, how the pre-activation contradicts it, the neurons where it does)
+        ("active", "negative at a vertex", spread & ~non_negative_everywhere),
+        ("inactive", "positive at a vertex", ~spread & positive_somewhere),
+        ("active", "identically 0 on the cell (0 at every vertex)", spread & ~positive_somewhere),
+    )
+    for state, contradiction, neurons in conditions:
+        if neurons:
+            j = packed.neuron(neurons)
+            raise CertificateRejected(f"{name}: neuron {j} of layer {level + 1} is marked {state}, but its pre-activation is {contradiction}")
 
 
 def _next_parents(level: int, cells: list, groups: list, parents: list, children: list, packed: _PackedLayer,
