@@ -104,10 +104,8 @@ def _expand(expression, path: str, dimension: int) -> tuple:
         for i, term in enumerate(terms):
             points, term_level = _expand(term, field_path(field_path(path, "terms"), i), dimension)
             if len(total) * len(points) > MAX_GENERATORS:
-                raise CertificateRejected(
-                    f"{path}: the Minkowski sum expands to more than {MAX_GENERATORS} generators; "
-                    "use a smaller construction"
-                )
+                raise CertificateRejected(f"{path}: the Minkowski sum expands to more than {MAX_GENERATORS} generators; "
+                                          "use a smaller construction")
             total = {tuple(a + b for a, b in zip(p, q)) for p in total for q in points}
             level = max(level, term_level)
         return total, level
@@ -146,16 +144,10 @@ def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
         normal = tuple(_integer(v, field_path(field_path(path, "normal"), i)) for i, v in enumerate(normal))
         facets = _indices(raw, "facets", path, len(raw_faces), "face")
         malformed_unless(len(set(facets)) == len(facets), field_path(path, "facets"), "lists a facet twice")
-        faces.append({
-            "path": path,
-            "vertices": key,
-            "vertex_set": frozenset(key),
-            "dimension": get_int(raw, "dimension", path, minimum=0),
-            "normal": normal,
-            "offset": _integer(get_rational(raw, "offset", path), field_path(path, "offset")),
-            "facets": list(facets),
-            "volume": get_int(raw, "volume", path, minimum=1),
-        })
+        faces.append(dict(path=path, vertices=key, vertex_set=frozenset(key), normal=normal, facets=list(facets),
+                          dimension=get_int(raw, "dimension", path, minimum=0),
+                          offset=_integer(get_rational(raw, "offset", path), field_path(path, "offset")),
+                          volume=get_int(raw, "volume", path, minimum=1)))
     return faces
 
 
@@ -196,16 +188,14 @@ def _check_facets(index: int, faces: list) -> None:
         if not facet["vertex_set"] < face["vertex_set"]:
             raise CertificateRejected(f"{path}: facet data.faces[{j}] has vertices outside this face")
     if r == 1:
-        if len(facets) != 2:
-            raise CertificateRejected(f"{path}: a segment has exactly 2 facets (its end points), {len(facets)} listed")
+        reject_unless(len(facets) == 2, f"{path}: a segment has exactly 2 facets (its end points), {len(facets)} listed")
         return
     reject_unless(facets, f"{path}: a face of dimension {r} needs its facets listed")
     ridge_count = Counter(ridge for j in facets for ridge in faces[j]["facets"])
     for ridge, count in sorted(ridge_count.items()):
         if count != 2:
-            raise CertificateRejected(
-                f"{path}: ridge data.faces[{ridge}] lies in {count} listed facets, not 2: the facet list is incomplete or wrong"
-            )
+            raise CertificateRejected(f"{path}: ridge data.faces[{ridge}] lies in {count} listed facets, not 2: "
+                                      "the facet list is incomplete or wrong")
 
 
 def _face_volumes(faces: list, vertices: list, bases: list) -> list:
@@ -268,10 +258,8 @@ def _check_hull_is_construction(vertices: list, generators: set, faces: list, ba
         for j in top["facets"]:
             facet = faces[j]
             if sum(a * x for a, x in zip(facet["normal"], generator)) > facet["offset"]:
-                raise CertificateRejected(
-                    f"generator {list(generator)} of claim.construction violates the inequality of facet data.faces[{j}]: "
-                    "the listed vertices do not span the constructed polytope"
-                )
+                raise CertificateRejected(f"generator {list(generator)} of claim.construction violates the inequality of "
+                                          f"facet data.faces[{j}]: the listed vertices do not span the constructed polytope")
 
 
 def _compare_polytope_claim(claim: dict, faces: list, volumes: list, level: int) -> list:
@@ -302,9 +290,8 @@ def _compare_even_faces(claim: dict, faces: list, volumes: list) -> str:
         if face["dimension"] >= threshold:
             checked += 1
             if volume % 2:
-                raise CertificateRejected(
-                    f"{face['path']} has dimension {face['dimension']} >= {threshold} and odd normalized volume {volume}"
-                )
+                raise CertificateRejected(f"{face['path']} has dimension {face['dimension']} >= {threshold} and odd "
+                                          f"normalized volume {volume}")
     return f"; all {checked} faces of dimension >= {threshold} have even normalized volume"
 
 
@@ -318,11 +305,9 @@ def _compare_odd_face(claim: dict, faces: list, volumes: list, vertices: list, d
         raise CertificateRejected("claim.odd_face.vertices is not the vertex set of a face of the polytope")
     odd_dimension = get_int(odd, "dimension", "claim.odd_face", minimum=0)
     odd_volume = get_int(odd, "volume", "claim.odd_face", minimum=1)
-    if odd_dimension != faces[match]["dimension"] or odd_volume != volumes[match]:
-        raise CertificateRejected(
-            f"claim.odd_face: claimed dimension {odd_dimension} and volume {odd_volume}, "
-            f"recomputed {faces[match]['dimension']} and {volumes[match]}"
-        )
+    reject_unless(odd_dimension == faces[match]["dimension"] and odd_volume == volumes[match],
+                  f"claim.odd_face: claimed dimension {odd_dimension} and volume {odd_volume}, "
+                  f"recomputed {faces[match]['dimension']} and {volumes[match]}")
     reject_unless(odd_volume % 2 != 0, f"claim.odd_face: the volume {odd_volume} is even")
     return f"; a face of dimension {odd_dimension} has odd normalized volume {odd_volume}"
 

@@ -112,10 +112,8 @@ def verify(cert: dict) -> str:
     nonzero = [(d, c) for d, c in hinges.items() if c != 0]
     if nonzero:
         direction, value = min(nonzero)
-        raise CertificateRejected(
-            f"{len(nonzero)} hinge directions do not cancel, e.g. relu(d . x) with d = {_vector_text(direction)} "
-            f"has total coefficient {value} on the sorted cone, not 0"
-        )
+        raise CertificateRejected(f"{len(nonzero)} hinge directions do not cancel, e.g. relu(d . x) with d = "
+                                  f"{_vector_text(direction)} has total coefficient {value} on the sorted cone, not 0")
     expected = [0] * (n - 1) + [1]
     reject_unless(linear == expected, f"the linear part is {_vector_text(linear)}, not x{n} = {_vector_text(expected)}")
     return (
