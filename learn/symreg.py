@@ -106,6 +106,7 @@ DEFAULT_OPTIONS: dict = {
     "network": False,
     "window_validation": True,
     "divergence_margin": 10.0,
+    "refit": True,
     "time_limit": None,
     "progress": True,
     "seed": 0,
@@ -299,6 +300,10 @@ class SymbolicODERegressor(ODERegressorBase):
     divergence_margin : float
         A stable system is returned instead of a diverging best one when its total criterion is within
         this much of the best.
+    refit : bool
+        Refit the chosen terms' coefficients by multiple shooting on the data (output error,
+        :mod:`lincomb.learn.trajectory_refit`); kept only when the misfit drops and the model stays
+        stable on the data's span (default True).
     time_limit : float, optional
         Seconds (a soft limit); once the fit runs past it, the search is cut short: short local
         searches, no further refinement of inner parameters, no second pass and no divergence
@@ -327,6 +332,8 @@ class SymbolicODERegressor(ODERegressorBase):
         Number of candidate units (grid points counted once per unit).
     fit_seconds_ : float
         Wall-clock time of the fit.
+    refit_ : TrajectoryRefit or None
+        The coefficient refit's outcome; ``refit_accepted_`` says whether its coefficients were taken.
 
     Examples
     --------
@@ -343,7 +350,7 @@ class SymbolicODERegressor(ODERegressorBase):
                  time_limit: float | None = None, progress: bool = True, seed: int = 0,
                  sparsity: float = 1e-3, epochs: int = 400, learning_rate: float = 0.01,
                  exponent_learning_rate: float = 5e-5, train_samples: int = 1000, thresholds: int = 40,
-                 window: int | None = None):
+                 window: int | None = None, refit: bool = True):
         if criterion not in ("bic", "aic"):
             raise UsageError(f"criterion must be 'bic' or 'aic', got {criterion!r}")
         if functions is not None:
@@ -366,6 +373,7 @@ class SymbolicODERegressor(ODERegressorBase):
         self.network = bool(network)
         self.window_validation = bool(window_validation)
         self.divergence_margin = float(divergence_margin)
+        self.refit = bool(refit)
         self.time_limit = time_limit
         self.progress = bool(progress)
         self.seed = int(seed)
@@ -666,6 +674,9 @@ class SymbolicODERegressor(ODERegressorBase):
             self._say("second pass with the shared nonlinear units done")
         equations = self._assemble([0] * n)
         self._check_divergence(equations)
+        if self.refit and not self._out_of_time():  # coefficients by output error (trajectory_refit)
+            from .trajectory_refit import refit_symbolic_model
+            refit_symbolic_model(self, *getattr(self, "_given_data", (None, None)))
         return self.equations_
 
     def _choose(self, j: int, refined: dict, crit: WeakCriterion | None = None) -> None:
@@ -861,7 +872,11 @@ class SymbolicODERegressor(ODERegressorBase):
         -0.5*u**2 + 1.0*u
         """
         self._started = time.perf_counter()
-        t, X = _resample_irregular(t, X)
+        self._given_data = (None, None)
+        resampled = _resample_irregular(t, X)
+        if resampled[0] is not t:  # irregular times: the refit uses the given time stamps
+            self._given_data = (t, X)
+        t, X = resampled
         super().fit(t, X, names=names)
         self.fit_seconds_ = time.perf_counter() - self._started
         self._say(f"done: R^2 of the integrated model on the data {self.r2_integrated_:.4f}")
