@@ -106,16 +106,12 @@ def verify(cert: dict) -> str:
     max_rhs = get_rational(claim, "max_rhs", "claim")
     expected_q = b / c if c != 0 else Fraction(0)
     reject_unless(q_star == expected_q, f"claim.q_star is {q_star}, but f(w,w)^+ <y f(x,w)> = B/C = {expected_q}")
-    if c == 0:
+    if c == 0 and (b != 0 or max_rhs != 0):
         # C = f(w,w) = 0 forces B = 0 (Cauchy-Schwarz in the PSD Gram matrix): the right side is 0.
-        if b != 0 or max_rhs != 0:
-            raise CertificateRejected(f"with C = 0 the right side is 2qB = 0 only if B = 0; B = {b}, claim.max_rhs = {max_rhs}")
-    else:
+        raise CertificateRejected(f"with C = 0 the right side is 2qB = 0 only if B = 0; B = {b}, claim.max_rhs = {max_rhs}")
+    if c != 0 and (2 * c * q_star != 2 * b or max_rhs - c * q_star * q_star != 0):
         # coefficients of q^2, q^1, q^0 on both sides of 2qB - q^2C = max_rhs - C (q - q*)^2
-        if 2 * c * q_star != 2 * b or max_rhs - c * q_star * q_star != 0:
-            raise CertificateRejected(f"2qB - q^2C != max_rhs - C (q - q*)^2 with max_rhs = {max_rhs}, q* = {q_star}")
+        raise CertificateRejected(f"2qB - q^2C != max_rhs - C (q - q*)^2 with max_rhs = {max_rhs}, q* = {q_star}")
     reject_unless(a >= max_rhs, f"A = {a} < max_rhs = {max_rhs}: the bound fails")
-    return (
-        f"T = {t}, kernel ({offset} + x.y)^{degree}: A = {a} >= 2qB - q^2C for all q and all outputs "
-        f"(Gram matrix PSD by LDL^T); maximised at q* = f(w,w)^+ <y f(x,w)> = {q_star}, value {max_rhs}, gap {a - max_rhs}"
-    )
+    return (f"T = {t}, kernel ({offset} + x.y)^{degree}: A = {a} >= 2qB - q^2C for all q and all outputs (Gram matrix "
+            f"PSD by LDL^T); maximised at q* = f(w,w)^+ <y f(x,w)> = {q_star}, value {max_rhs}, gap {a - max_rhs}")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import reduce
 
 from . import _exact as P
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_objects
@@ -57,15 +58,12 @@ def expected_M(N: int) -> list:
     >>> expected_M(1) == [[{(0, 0): 1, (1, 0): -1}]]
     True
     """
-    rows = []
-    for j in range(N):
-        row = []
-        for k in range(N):
-            chain = P.scale(_t_power(k - j), Fraction(1, math.factorial(k - j))) if k >= j else {}
-            landing = P.scale(_t_power(N - j), Fraction(math.factorial(N), math.factorial(N - j) * math.factorial(k)))
-            row.append(P.sub(chain, landing))
-        rows.append(row)
-    return rows
+    def entry(j, k):
+        chain = P.scale(_t_power(k - j), Fraction(1, math.factorial(k - j))) if k >= j else {}
+        landing = P.scale(_t_power(N - j), Fraction(math.factorial(N), math.factorial(N - j) * math.factorial(k)))
+        return P.sub(chain, landing)
+
+    return [[entry(j, k) for k in range(N)] for j in range(N)]
 
 
 def _read_matrix(case: dict, key: str, rows: int, cols: int | None, path: str) -> list:
@@ -104,9 +102,8 @@ def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
     for v, landing, name in columns:
         for j in range(N - 1):
             reject_unless(P.derivative(v[j], 0) == v[j + 1], f"{where}: {name}: d/dt of entry {j} is not entry {j + 1}")
-        taylor = {}
-        for k in range(N):
-            taylor = P.add(taylor, P.scale(P.mul(P.power(one_minus_t, k, 2), v[k]), Fraction(1, math.factorial(k))))
+        taylor = reduce(P.add, (P.scale(P.mul(P.power(one_minus_t, k, 2), v[k]), Fraction(1, math.factorial(k)))
+                                for k in range(N)), {})
         force_times_weight = P.scale(P.sub(P.constant(landing, 2), taylor), math.factorial(N))
         if P.mul(weight, P.derivative(v[N - 1], 0)) != force_times_weight:
             raise CertificateRejected(f"{where}: {name}: the last entry does not follow the force F")
@@ -118,9 +115,7 @@ def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
     prior = [one] * (N - 1) + [P.variable(1, 2)]  # the diagonal of S0 = diag(1, ..., 1, k)
     for a in range(N):
         for b in range(N):
-            total = {}
-            for c in range(N):
-                total = P.add(total, P.mul(P.mul(M[a][c], prior[c]), M[b][c]))
+            total = reduce(P.add, (P.mul(P.mul(M[a][c], prior[c]), M[b][c]) for c in range(N)), {})
             reject_unless(total == Sigma[a][b], f"{where}: Sigma[{a}][{b}] is not M S0 M^T")
     reject_unless(not P.substitute(Sigma[0][0], 0, 1), f"{where}: the position variance Sigma_1[0][0] is not 0")
     reject_unless(P.substitute(mu[0], 0, 1) == one, f"{where}: mu_1[0] is not 1")
