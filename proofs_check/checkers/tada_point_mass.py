@@ -49,21 +49,17 @@ def step_weights(nodes: list, t_next: Fraction, N: int) -> tuple[list, list]:
     t_now = nodes[0]
     h = t_next - t_now
     Phi = [[h ** (k - j) / math.factorial(k - j) if k >= j else Fraction(0) for k in range(N)] for j in range(N)]
-    W = []
-    for j in range(N):
-        p = N - 1 - j
+
+    def weight(p: int, m: int) -> Fraction:
+        # int_{t_now}^{t_next} (t_next - tau)^p / p! L_m(tau) dtau: the kernel's and L_m's coefficients in tau
         kernel = [Fraction(math.comb(p, i) * (-1) ** i) * t_next ** (p - i) / math.factorial(p) for i in range(p + 1)]
-        row = []
-        for m, node in enumerate(nodes):
-            basis = [Fraction(1)]
-            for other_index, other in enumerate(nodes):
-                if other_index != m:
-                    basis = _mul(basis, [-other / (node - other), 1 / (node - other)])
-            integrand = _mul(kernel, basis)
-            row.append(sum((a * (t_next ** (n + 1) - t_now ** (n + 1)) / (n + 1) for n, a in enumerate(integrand)),
-                           Fraction(0)))
-        W.append(row)
-    return Phi, W
+        basis = [Fraction(1)]
+        for other in nodes[:m] + nodes[m + 1:]:
+            basis = _mul(basis, [-other / (nodes[m] - other), 1 / (nodes[m] - other)])
+        integrand = _mul(kernel, basis)
+        return sum((a * (t_next ** (n + 1) - t_now ** (n + 1)) / (n + 1) for n, a in enumerate(integrand)), Fraction(0))
+
+    return Phi, [[weight(N - 1 - j, m) for m in range(len(nodes))] for j in range(N)]
 
 
 KIND = "tada-point-mass"
