@@ -39,23 +39,19 @@ def _pass_through_pairs(weights: list, biases: list, following: list) -> dict:
     >>> _pass_through_pairs([[0], [0], [0]], [0, 0, 0], [[0, 0, 1]])
     {0: 'linear', 1: 'zero'}
     """
-    signatures = [
-        (tuple(row), bias, tuple(next_row[neuron] for next_row in following))
-        for neuron, (row, bias) in enumerate(zip(weights, biases))
-    ]
+    signatures = [(tuple(row), bias, tuple(next_row[neuron] for next_row in following))
+                  for neuron, (row, bias) in enumerate(zip(weights, biases))]
     by_signature: dict = {}
     for neuron, signature in enumerate(signatures):
         by_signature.setdefault(signature, []).append(neuron)
-    cursor = dict.fromkeys(by_signature, 0)  # per signature: candidates before the cursor are used or too small
+    cursor: dict = {}  # per signature: candidates before the cursor are used or too small
     role: dict = {}
     for i, (row, bias, column) in enumerate(signatures):
         if i in role:
             continue
         negative = (tuple(-a for a in row), -bias, tuple(-c for c in column))
-        candidates = by_signature.get(negative)
-        if candidates is None:
-            continue
-        position = cursor[negative]
+        candidates = by_signature.get(negative, ())
+        position = cursor.get(negative, 0)
         while position < len(candidates) and (candidates[position] <= i or candidates[position] in role):
             position += 1
         cursor[negative] = position

@@ -38,20 +38,19 @@ lincomb.proofs_check.checkers._common.CertificateRejected: relu2: the derivative
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import reduce
 
 from ._activation_units import CLASS_OF, DICTIONARY, check_piecewise_premises, parse_units, piecewise_activation
 from ._exact import poly_add, poly_derivative, poly_eval, poly_scale_compose
 from ._common import (
-    CertificateRejected, field_path, get_int, get_list, get_object, get_rational, get_str, get_vector, malformed_unless,
-    open_certificate, parse_rational, reject_unless,
+    field_path, get_int, get_list, get_object, get_rational, get_str, get_vector, malformed_unless, open_certificate,
+    parse_rational, reject_unless,
 )
 
 KIND = "fixed-activation-separation"
 
-_INVARIANTS_FOR = {
-    "piece-degree": ("affine", "piecewise-linear"),
-    "derivative-jump": ("affine", "C1", "analytic"),
-}
+#: The classes each invariant separates the witness from.
+_INVARIANTS_FOR = {"piece-degree": ("affine", "piecewise-linear"), "derivative-jump": ("affine", "C1", "analytic")}
 
 
 def restriction(units, bias: Fraction) -> tuple:
@@ -70,26 +69,21 @@ def restriction(units, bias: Fraction) -> tuple:
     terms = []
     for index, unit in enumerate(units):
         pieces = piecewise_activation(unit["activation"], unit["leaky_slope"])
-        if unit["gate"] != "one" or pieces is None:
-            raise CertificateRejected(
-                f"witness unit {index} ({unit['gate']} gate, {unit['activation']}) is not an ungated "
-                "piecewise-polynomial unit; this kind takes identity, relu, relu2, leaky_relu only"
-            )
+        reject_unless(unit["gate"] == "one" and pieces is not None,
+                      f"witness unit {index} ({unit['gate']} gate, {unit['activation']}) is not an ungated "
+                      "piecewise-polynomial unit; this kind takes identity, relu, relu2, leaky_relu only")
         negative, positive = pieces
         a, (w,), b = unit["coefficient"], unit["weights"], unit["bias"]
         if w == 0:
             constant = poly_add(constant, (a * poly_eval(positive if b > 0 else negative, b),))
             continue
-        left = poly_scale_compose(negative if w > 0 else positive, a, w, b)
-        right = poly_scale_compose(positive if w > 0 else negative, a, w, b)
+        # a s(w x + b) left and right of its breakpoint -b/w (the sides swap when w < 0)
+        left, right = (poly_scale_compose(p, a, w, b) for p in ((negative, positive) if w > 0 else (positive, negative)))
         terms.append((-b / w, left, right))
     points = sorted({t for t, _, _ in terms})
-    raw = []
-    for k in range(len(points) + 1):
-        poly = constant
-        for t, left, right in terms:
-            poly = poly_add(poly, right if t in points[:k] else left)
-        raw.append(poly)
+    # piece k (between points[k-1] and points[k]): units with a breakpoint left of it contribute their right piece
+    raw = [reduce(poly_add, (right if t in points[:k] else left for t, left, right in terms), constant)
+           for k in range(len(points) + 1)]
     kept_points, kept = [], [raw[0]]
     for point, poly in zip(points, raw[1:]):
         if poly != kept[-1]:

@@ -72,10 +72,8 @@ def _generators(n: int) -> list:
 
 
 def _permuted(vector: tuple, s: tuple) -> tuple:
-    image = [0] * len(vector)
-    for i, v in enumerate(vector):
-        image[s[i]] = v
-    return tuple(image)
+    """The vector with entry i moved to position s[i] (entry j of the image is entry s^-1(j))."""
+    return tuple(vector[s.index(j)] for j in range(len(vector)))
 
 
 def _read_first_layer(lhs: dict, n: int) -> list:
@@ -122,8 +120,7 @@ def _rhs_on_chamber(terms: dict, order: tuple) -> list:
         top = largest_on_chamber(list(pieces), order)
         reject_unless(top is not None, "a maximum of the right-hand side has no largest piece on x1 >= ... >= xn; "
                                        "this kind needs the right-hand side affine on that chamber")
-        for j, a in enumerate(top):
-            total[j] += coefficient * a
+        total = [t + coefficient * a for t, a in zip(total, top)]
     return total
 
 
@@ -181,8 +178,7 @@ def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, or
 
     # The second layer, orbit by orbit.
     n = len(order)
-    total = [Fraction(0)] * (n + 1)
-    total[-1] += output_bias
+    total = [Fraction(0)] * n + [Fraction(output_bias)]
     hinges: dict = {}
     canonical_seen: dict = {}
     second_width = 0
@@ -221,8 +217,7 @@ def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, or
                     pre[j] += weight * a
             add_relu_on_chamber(1, tuple(pre), order, affine_sum, hinge_sum)
         weight = Fraction(output) / scale
-        for j, a in enumerate(affine_sum):
-            total[j] += weight * a
+        total = [t + weight * a for t, a in zip(total, affine_sum)]
         for h, c in hinge_sum.items():
             hinges[h] = hinges.get(h, 0) + weight * c
 
