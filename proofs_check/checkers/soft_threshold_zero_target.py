@@ -89,20 +89,18 @@ def verify(cert: dict) -> str:
         query = [sum(tokens[t][k] * w[k][j] for k in range(dim)) for j in range(dim)]
         scores = [sum(query[j] * tokens[s][j] for j in range(dim)) for s in range(count)]
         recomputed = [(abs(s) - xi) * (1 if s > 0 else -1) if abs(s) > xi else 0 for s in scores]
-        if [Fraction(c) for c in codes[i]] != [Fraction(c) for c in recomputed]:
+        if codes[i] != recomputed:  # int and Fraction entries compare by value
             raise CertificateRejected(f"target row {t}: claimed sparse codes {_text(codes[i])} but soft-threshold gives {_text(recomputed)}")
         output = [sum(recomputed[s] * values[s][j] for s in range(count)) for j in range(out_dim)]
-        if [Fraction(v) for v in sparse_out[i]] != [Fraction(v) for v in output]:
+        if sparse_out[i] != output:
             raise CertificateRejected(f"target row {t}: claimed sparse output {_text(sparse_out[i])} but it is {_text(output)}")
         reject_unless(not any(output), f"target row {t}: the sparse output {_text(output)} is not zero")
         reject_unless(len(set(scores)) == 1, f"target row {t}: its scores {_text(scores)} are not all equal")
         if any(Fraction(p) != Fraction(1, count) for p in weights[i]):
             raise CertificateRejected(f"target row {t}: claimed softmax weights {_text(weights[i])}, but equal scores give 1/{count} each")
-        if [Fraction(v) for v in softmax_out[i]] != average:
+        if softmax_out[i] != average:
             raise CertificateRejected(f"target row {t}: claimed softmax output {_text(softmax_out[i])} but the average of the values is {_text(average)}")
     if nonzero_claimed and not any(average):  # the softmax output of every target row is this average
         raise CertificateRejected("claim.softmax_output_nonzero is true, but the average of the values is zero")
-    return (
-        f"{len(targets)} zero-content target(s) of {count} tokens: soft-threshold codes and outputs exactly 0 "
-        f"(xi = {xi}); softmax weights exactly 1/{count}, output the average of the values"
-    )
+    return (f"{len(targets)} zero-content target(s) of {count} tokens: soft-threshold codes and outputs exactly 0 "
+            f"(xi = {xi}); softmax weights exactly 1/{count}, output the average of the values")
