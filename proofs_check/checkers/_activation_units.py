@@ -69,11 +69,11 @@ def derivative_jump_at_zero(name: str, leaky_slope: Fraction) -> Fraction:
     >>> derivative_jump_at_zero("leaky_relu", Fraction(1, 4))
     Fraction(3, 4)
     """
-    if name == "relu":
-        return Fraction(1)
-    if name == "leaky_relu":
-        return 1 - leaky_slope
-    return Fraction(0)
+    pieces = piecewise_activation(name, leaky_slope)
+    if pieces is None:
+        return Fraction(0)  # gelu, silu, tanh: analytic
+    left, right = (poly_eval(poly_derivative(p), Fraction(0)) for p in pieces)
+    return right - left
 
 
 def check_piecewise_premises() -> str:

@@ -88,13 +88,11 @@ def _trie(cells: dict) -> dict:
     """
     root: dict = {}
     for key in cells:
+        *parents, last = key.split(".")
         node = root
-        parts = key.split(".")
-        for depth, part in enumerate(parts):
-            entry = node.setdefault(int(part), [{}, None])
-            if depth == len(parts) - 1:
-                entry[1] = key
-            node = entry[0]
+        for part in parents:
+            node = node.setdefault(int(part), [{}, None])[0]
+        node.setdefault(int(last), [{}, None])[1] = key
     return root
 
 

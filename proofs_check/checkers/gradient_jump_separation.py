@@ -67,11 +67,9 @@ def jump_terms(units, normal: tuple, offset: Fraction) -> dict:
     for unit in units:
         jump = derivative_jump_at_zero(unit["activation"], unit["leaky_slope"])
         w = unit["weights"]
-        if jump == 0 or all(v == 0 for v in w):
-            continue
-        scale = w[lead] / normal[lead]
-        if scale == 0 or any(wi != scale * ni for wi, ni in zip(w, normal)) or unit["bias"] != scale * offset:
-            continue  # another hyperplane
+        scale = w[lead] / normal[lead]  # the unit's kink is on H iff (w, bias) = scale (normal, offset), scale != 0
+        if jump == 0 or scale == 0 or any(wi != scale * ni for wi, ni in zip(w, normal)) or unit["bias"] != scale * offset:
+            continue  # no kink, or a kink on another hyperplane
         key = _jump_key(unit["gate"], unit["gate_weights"], unit["gate_bias"])
         terms[key] = terms.get(key, Fraction(0)) + unit["coefficient"] * abs(scale) * jump
     return {k: c for k, c in terms.items() if c != 0}

@@ -105,13 +105,18 @@ def _first_layer_maps(neurons: list, n: int) -> list:
     return maps
 
 
+def _merged(pairs) -> dict:
+    """``{key: sum of its coefficients}`` over ``(key, coefficient)`` pairs, zero sums dropped."""
+    total: dict = {}
+    for key, coefficient in pairs:
+        total[key] = total.get(key, 0) + coefficient
+    return {key: c for key, c in total.items() if c}
+
+
 def _read_rhs(claim: dict, n: int) -> dict:
     """The right-hand side as ``{frozenset of pieces (linear + (constant,)): coefficient}``, zero terms dropped."""
-    terms: dict = {}
-    for coefficient, pieces in read_max_combination(claim, "rhs", n):
-        key = frozenset(tuple(linear) + (constant,) for linear, constant in pieces)
-        terms[key] = terms.get(key, 0) + coefficient
-    return {key: c for key, c in terms.items() if c}
+    return _merged((frozenset(tuple(linear) + (constant,) for linear, constant in pieces), coefficient)
+                   for coefficient, pieces in read_max_combination(claim, "rhs", n))
 
 
 def _rhs_on_chamber(terms: dict, order: tuple) -> list:
@@ -126,10 +131,9 @@ def _rhs_on_chamber(terms: dict, order: tuple) -> list:
 
 def _check_rhs_symmetric(terms: dict, n: int) -> None:
     for name, s in _generators(n):
-        image = {}
-        for pieces, coefficient in terms.items():
-            key = frozenset(_permuted(piece[:-1], s) + piece[-1:] for piece in pieces)
-            image[key] = image.get(key, 0) + coefficient
+        # a permutation maps distinct terms to distinct terms, so the image keeps every (non-zero) coefficient
+        image = _merged((frozenset(_permuted(piece[:-1], s) + piece[-1:] for piece in pieces), coefficient)
+                        for pieces, coefficient in terms.items())
         reject_unless(image == terms, f"the right-hand side is not symmetric: {name} does not map its terms onto "
                                       "terms with the same coefficients")
 
