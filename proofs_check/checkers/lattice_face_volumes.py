@@ -272,9 +272,8 @@ def _compare_polytope_claim(claim: dict, faces: list, volumes: list, level: int)
     polytope_dimension = get_int(claim, "dimension", "claim", minimum=0)
     if polytope_dimension != top["dimension"]:
         raise CertificateRejected(f"claim.dimension is {polytope_dimension}, the polytope has dimension {top['dimension']}")
-    f_vector = [0] * (top["dimension"] + 1)
-    for face in faces:
-        f_vector[face["dimension"]] += 1
+    dimensions = Counter(face["dimension"] for face in faces)
+    f_vector = [dimensions[r] for r in range(top["dimension"] + 1)]
     claimed_f = get_int_list(claim, "f_vector", "claim")
     reject_unless(claimed_f == f_vector, f"claim.f_vector is {claimed_f}, recomputed {f_vector}")
     claimed_volume = get_int(claim, "volume", "claim", minimum=1)
@@ -285,14 +284,12 @@ def _compare_polytope_claim(claim: dict, faces: list, volumes: list, level: int)
 def _compare_even_faces(claim: dict, faces: list, volumes: list) -> str:
     """claim.even_from_dimension: every face of at least that dimension has even normalized volume."""
     threshold = get_int(claim, "even_from_dimension", "claim", minimum=0)
-    checked = 0
-    for face, volume in zip(faces, volumes):
-        if face["dimension"] >= threshold:
-            checked += 1
-            if volume % 2:
-                raise CertificateRejected(f"{face['path']} has dimension {face['dimension']} >= {threshold} and odd "
-                                          f"normalized volume {volume}")
-    return f"; all {checked} faces of dimension >= {threshold} have even normalized volume"
+    high = [(face, volume) for face, volume in zip(faces, volumes) if face["dimension"] >= threshold]
+    for face, volume in high:
+        if volume % 2:
+            raise CertificateRejected(f"{face['path']} has dimension {face['dimension']} >= {threshold} and odd "
+                                      f"normalized volume {volume}")
+    return f"; all {len(high)} faces of dimension >= {threshold} have even normalized volume"
 
 
 def _compare_odd_face(claim: dict, faces: list, volumes: list, vertices: list, dimension: int) -> str:
@@ -348,10 +345,8 @@ def verify(cert: dict) -> str:
             raise CertificateRejected(f"{face['path']}: listed normalized volume {face['volume']}, recomputed {volume}")
     # compare with the claim
     f_vector = _compare_polytope_claim(claim, faces, volumes, level)
-    summary = (
-        f"conv of {len(vertices)} lattice points in Z^{dimension} (HHL level {level}): dimension {faces[0]['dimension']}, "
-        f"f-vector {tuple(f_vector)}, normalized volume {volumes[0]}"
-    )
+    summary = (f"conv of {len(vertices)} lattice points in Z^{dimension} (HHL level {level}): dimension "
+               f"{faces[0]['dimension']}, f-vector {tuple(f_vector)}, normalized volume {volumes[0]}")
     if "even_from_dimension" in claim:
         summary += _compare_even_faces(claim, faces, volumes)
     if "odd_face" in claim:
