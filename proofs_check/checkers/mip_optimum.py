@@ -257,20 +257,18 @@ def _parse_tree(model: Model, data: dict, symmetry_count: int) -> list:
     return tree
 
 
-def _node_fixings(model: Model, tree: list) -> tuple[dict, list]:
-    """Walk the tree from the root: each node's fixing of binaries, and the nodes in walk order.
+def _node_fixings(model: Model, tree: list) -> dict:
+    """Walk the tree from the root: each node's fixing of binaries, in walk order (a parent before its children).
 
     Conditions: a branch fixes a binary of the model not fixed above it, to 0 and to 1 (both
     children are nodes); every node is reached exactly once.
     """
     fixings_of: dict[int, dict] = {}
-    parent_of: dict[int, int] = {0: -1}
-    order: list[int] = []
+    reached = {0}
     stack = [(0, {})]
     while stack:
         i, fixings = stack.pop()
         fixings_of[i] = fixings
-        order.append(i)
         if tree[i][0] != "branch":
             continue
         _, variable, children = tree[i]
@@ -281,21 +279,19 @@ def _node_fixings(model: Model, tree: list) -> tuple[dict, list]:
         for value, child in enumerate(children):
             if not 0 < child < len(tree):
                 raise CertificateRejected(f"tree node {i} ({_describe(fixings)}): child {child} is not a node of the tree; the tree does not cover {variable}={value}")
-            reject_unless(child not in parent_of, f"tree node {child} appears twice in the tree")
-            parent_of[child] = i
+            reject_unless(child not in reached, f"tree node {child} appears twice in the tree")
+            reached.add(child)
             stack.append((child, {**fixings, variable: value}))
     unused = [i for i in range(len(tree)) if i not in fixings_of]
     if unused:
         raise CertificateRejected(f"tree node {unused[0]} is not reachable from the root")
-    return fixings_of, order
+    return fixings_of
 
 
 def _check_leaves(model: Model, tree: list, fixings_of: dict, upper_bound: Fraction) -> int:
     """Condition: at each leaf, multipliers >= 0 whose safe bound is finite and <= claim.upper_bound."""
-    leaves = 0
-    for i in sorted(fixings_of):
-        if tree[i][0] != "bound":
-            continue
+    leaves = sorted(i for i in fixings_of if tree[i][0] == "bound")
+    for i in leaves:
         multipliers = {}
         for name, lam in tree[i][1].items():
             if lam < 0:
@@ -310,15 +306,15 @@ def _check_leaves(model: Model, tree: list, fixings_of: dict, upper_bound: Fract
         if bound > upper_bound:
             raise CertificateRejected(
                 f"tree node {i} ({_describe(fixings)}): the multipliers bound the leaf by {bound}, which exceeds claim.upper_bound = {upper_bound}")
-        leaves += 1
-    return leaves
+    return len(leaves)
 
 
-def _check_images(model: Model, tree: list, fixings_of: dict, order: list, symmetries: list) -> int:
+def _check_images(model: Model, tree: list, fixings_of: dict, symmetries: list) -> int:
     """Conditions: an image node's target subtree is closed by multipliers only, and the symmetry is an
     automorphism of the model that maps the target's fixing onto the image node's fixing."""
     has_image: dict[int, bool] = {}
-    for i in reversed(order):  # children come after their parent in the walk order
+    order = list(fixings_of)  # the walk order
+    for i in reversed(order):  # children come after their parent
         has_image[i] = tree[i][0] == "image" or (tree[i][0] == "branch" and any(has_image[c] for c in tree[i][2]))
     checked_maps: dict[int, dict] = {}
     images = [(i, tree[i][1], tree[i][2]) for i in order if tree[i][0] == "image"]
@@ -340,8 +336,8 @@ def _check_tree(model: Model, data: dict, upper_bound: Fraction) -> tuple[int, i
     """Parse the tree, recompute each node's fixing, then check leaves and images: (leaves, images)."""
     symmetries = _parse_symmetries(model, data)
     tree = _parse_tree(model, data, len(symmetries))
-    fixings_of, order = _node_fixings(model, tree)
-    return _check_leaves(model, tree, fixings_of, upper_bound), _check_images(model, tree, fixings_of, order, symmetries)
+    fixings_of = _node_fixings(model, tree)
+    return _check_leaves(model, tree, fixings_of, upper_bound), _check_images(model, tree, fixings_of, symmetries)
 
 
 def verify(cert: dict) -> str:
