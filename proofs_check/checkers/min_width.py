@@ -114,8 +114,7 @@ def _network(data: dict, family: str, negative_side: Fraction) -> tuple:
         w, b = get_rational(raw, "weight", here), get_rational(raw, "bias", here)
         v, beta = get_rational(raw, "v", here), get_rational(raw, "beta", here)
         reject_unless(w != 0, f"{here}: weight 0 (a constant neuron); drop it or give it a kink")
-        if beta != 0 and family != "la":
-            raise CertificateRejected(f"{here}: beta = {beta}, but only the la family has a linear part")
+        reject_unless(beta == 0 or family == "la", f"{here}: beta = {beta}, but only the la family has a linear part")
         value += v * (b if b > 0 else negative_side * b) + beta * b
         # slope at -inf: w > 0 sends y to -inf (slope of s there: negative_side), w < 0 to +inf (1)
         slope_left += v * w * (negative_side if w > 0 else 1) + beta * w
@@ -186,8 +185,7 @@ def _verify_2d(target: dict, data: dict, family: str, name: str) -> str:
     n = len(pieces[0][0])
     line = get_object(data, "line", "data")
     normal = tuple(get_vector(line, "normal", "data.line"))
-    if len(normal) != n or all(v == 0 for v in normal):
-        raise CertificateMalformed("data.line.normal", f"expected {n} entries, not all zero")
+    malformed_unless(len(normal) == n and any(normal), "data.line.normal", f"expected {n} entries, not all zero")
     offset = get_rational(line, "offset", "data.line")
     jumps = [_jump_2d(pieces, normal, offset, tuple(point), field_path("data.points", i))
              for i, point in enumerate(get_matrix(data, "points", "data", n, 2))]
@@ -222,8 +220,7 @@ def verify(cert: dict) -> str:
     family = get_str(claim, "family", "claim")
     malformed_unless(family in FAMILIES, "claim.family", f"expected one of {', '.join(FAMILIES)}, got {family!r}")
     slope = get_rational(claim, "leaky_slope", "claim") if "leaky_slope" in claim else Fraction(1, 100)
-    if family == "leaky_relu" and slope == 1:
-        raise CertificateMalformed("claim.leaky_slope", "slope 1 makes LeakyReLU the identity")
+    malformed_unless(family != "leaky_relu" or slope != 1, "claim.leaky_slope", "slope 1 makes LeakyReLU the identity")
     target = get_object(claim, "target", "claim")
     target_type = get_str(target, "type", "claim.target")
     name = get_str(target, "name", "claim.target") if "name" in target else "target"
@@ -233,8 +230,7 @@ def verify(cert: dict) -> str:
         malformed_unless(width is None, "claim.minimal_width", "2-D targets are certified as null (not representable)")
         return _verify_2d(target, data, family, name)
     malformed_unless(target_type == "piecewise-linear-1d", "claim.target.type", f"unknown target type {target_type!r}")
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise CertificateMalformed("claim.minimal_width", "expected a positive integer")
+    malformed_unless(type(width) is int and width >= 1, "claim.minimal_width", "expected a positive integer")  # no bool
     points, slope_left, slope_right = parse_target_1d(target, "claim.target")
     kinks = target_kinks(points, slope_left, slope_right)
     negative_side = slope if family == "leaky_relu" else Fraction(0)
