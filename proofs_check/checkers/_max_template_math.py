@@ -24,12 +24,6 @@ from math import factorial, gcd
 __all__ = ["decompose_ordering", "ordering_counts", "template_column", "is_reduced_direction", "normal_form_templates"]
 
 
-def _suffix_range(values) -> tuple:
-    """``(min, max)`` of 0 and the suffix sums of ``values``: the range of ``values . x`` on the cone's rays."""
-    sums = tuple(accumulate(reversed(values)))
-    return min(0, *sums), max(0, *sums)
-
-
 def decompose_ordering(alpha, beta) -> tuple:
     """``max(alpha . x, beta . x) = lin . x + g relu(d . x)`` on the sorted cone: returns ``(lin, g, d)``.
 
@@ -41,10 +35,10 @@ def decompose_ordering(alpha, beta) -> tuple:
     ((0, 1), 0, None)
     """
     delta = [a - b for a, b in zip(alpha, beta)]
-    low, high = _suffix_range(delta)
-    if low >= 0:
+    sums = tuple(accumulate(reversed(delta)))  # with 0, the values of delta . x on the cone's rays
+    if min(0, *sums) >= 0:
         return tuple(alpha), 0, None
-    if high <= 0:
+    if max(0, *sums) <= 0:
         return tuple(beta), 0, None
     g = gcd(*delta)
     first = next(value for value in delta if value)
@@ -54,21 +48,18 @@ def decompose_ordering(alpha, beta) -> tuple:
 
 
 def is_reduced_direction(direction) -> bool:
-    """Whether ``direction`` is primitive, has a positive first nonzero entry and changes sign on the cone.
+    """Whether ``direction`` sums to 0, is primitive, has a positive first nonzero entry and changes sign on the cone:
+    exactly when :func:`decompose_ordering` of ``max(d . x, 0)`` returns ``d`` itself as the hinge direction.
+
+    (A direction with a nonzero sum is unbounded both ways along the all-ones line; templates never produce it.)
 
     Examples
     --------
-    >>> is_reduced_direction((2, -4, 2)), is_reduced_direction((-1, 2, -1))
-    (False, False)
+    >>> is_reduced_direction((2, -4, 2)), is_reduced_direction((-1, 2, -1)), is_reduced_direction((0, 0, 0))
+    (False, False, False)
     """
-    values = list(direction)
-    if sum(values) != 0 or not any(values):
-        # sum != 0: d . x is unbounded both ways along the all-ones line, but templates never produce it.
-        return False
-    if gcd(*values) != 1 or next(v for v in values if v) < 0:
-        return False
-    low, high = _suffix_range(values)
-    return low < 0 < high
+    values = tuple(direction)
+    return sum(values) == 0 and decompose_ordering(values, (0,) * len(values))[2] == values
 
 
 def ordering_counts(a_pairs, b_pairs, n: int) -> tuple:

@@ -52,11 +52,9 @@ def read_pairs(value, n: int, k: int, path: str) -> list:
     pairs = []
     for position, pair in enumerate(value):
         here = field_path(path, position)
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise CertificateMalformed(here, "expected a pair [i, j] of 1-based indices")
+        malformed_unless(isinstance(pair, list) and len(pair) == 2, here, "expected a pair [i, j] of 1-based indices")
         for slot, index in enumerate(pair):
-            if isinstance(index, bool) or not isinstance(index, int):
-                raise CertificateMalformed(field_path(here, slot), "expected an integer index")
+            malformed_unless(type(index) is int, field_path(here, slot), "expected an integer index")  # not a bool
             malformed_unless(1 <= index <= n, field_path(here, slot), f"index {index} is not in 1..{n}")
         pairs.append((pair[0] - 1, pair[1] - 1))
     return pairs
