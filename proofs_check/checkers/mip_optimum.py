@@ -211,16 +211,15 @@ def _describe(fixings: dict) -> str:
 
 
 def _is_index(value, size: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < size
+    return type(value) is int and 0 <= value < size  # a JSON integer, not a boolean
 
 
 def _parse_symmetries(model: Model, data: dict) -> list:
     """data.symmetries: permutations of 0..n (malformed otherwise)."""
     symmetries = get_list(data, "symmetries", "data")
     for k, perm in enumerate(symmetries):
-        if not isinstance(perm, list) or len(perm) != model.n + 1 or sorted(
-                p for p in perm if isinstance(p, int) and not isinstance(p, bool)) != list(range(model.n + 1)):
-            raise CertificateMalformed(f"data.symmetries[{k}]", f"expected a permutation of 0..{model.n} as a list of integers")
+        ok = isinstance(perm, list) and all(type(p) is int for p in perm) and sorted(perm) == list(range(model.n + 1))
+        malformed_unless(ok, f"data.symmetries[{k}]", f"expected a permutation of 0..{model.n} as a list of integers")
     return symmetries
 
 

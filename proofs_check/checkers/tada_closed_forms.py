@@ -135,14 +135,12 @@ def verify(cert: dict) -> str:
     claim, data = open_certificate(cert, KIND)
     claimed = get_int_list(claim, "N", "claim", minimum=1)
     malformed_unless(claimed, "claim.N", "name at least one value")
-    if "variables" in data and data["variables"] != VARIABLES:
-        raise CertificateMalformed("data.variables", f"expected {VARIABLES}")
+    # data.variables is optional
+    malformed_unless(data.get("variables", VARIABLES) == VARIABLES, "data.variables", f"expected {VARIABLES}")
     seen = []
     for path, case in get_objects(data, "cases", "data"):
         N = get_int(case, "N", path, minimum=1)
-        mu = _read_matrix(case, "mu", N, None, path)
-        M = _read_matrix(case, "M", N, N, path)
-        Sigma = _read_matrix(case, "Sigma", N, N, path)
+        mu, M, Sigma = (_read_matrix(case, key, N, cols, path) for key, cols in (("mu", None), ("M", N), ("Sigma", N)))
         check_case(N, mu, M, Sigma, f"N = {N}")
         seen.append(N)
     if sorted(seen) != sorted(claimed) or len(set(seen)) != len(seen):
