@@ -175,7 +175,7 @@ def _segments(pairs, segment_samples: int, max_segments: int):
 
 def refit_coefficients(features: Callable[[np.ndarray], np.ndarray], coefficients, t, X, mask=None,
                        segment_samples: int = SEGMENT_SAMPLES, max_segments: int = MAX_SEGMENTS,
-                       max_evaluations: int = 30, time_limit: float | None = 3.0,
+                       max_evaluations: int = 30, time_limit: float | None = 10.0,
                        continuity_weight: float = 1.0) -> TrajectoryRefit:
     """Refit ``W`` in ``x' = W.T z(x)`` by multiple shooting on one or several trajectories.
 
@@ -196,9 +196,12 @@ def refit_coefficients(features: Callable[[np.ndarray], np.ndarray], coefficient
     max_segments : int
         At most this many segments (evenly spread) are used.
     max_evaluations : int
-        Bound on the optimiser's Jacobian evaluations (each one batched integration).
+        Bound on the optimiser's evaluations of the joint fit (each one batched integration, residuals
+        and Jacobian together; a third of it for the start states alone), divided by half the
+        substeps beyond 2 (at least 6).
     time_limit : float or None
-        Wall-clock seconds; past it the best coefficients found so far are returned.
+        Wall-clock seconds, a safety net (the cost is bounded by ``max_evaluations``, each one batched
+        integration); past it the best coefficients found so far are returned.
     continuity_weight : float
         Weight of the mismatch between a segment's end and the next segment's start.
 
@@ -423,6 +426,8 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
 
         return (lambda p: evaluate(p)[0]), (lambda p: evaluate(p)[1])
 
+    # The cost of one evaluation grows with the substeps: fine steps get proportionally fewer evaluations.
+    max_evaluations = max(6, int(max_evaluations) * 2 // max(substeps, 2))
     # ---- 1. start states alone, coefficients as given (the "before" misfit)
     fun, jac = make(False)
     try:
@@ -523,4 +528,6 @@ def refit_symbolic_model(model, t=None, X=None, **options) -> TrajectoryRefit | 
     model.r2_integrated_ = r2
     model.diverged_ = False
     model.refit_accepted_ = True
+    if hasattr(model, "_vector_field"):  # refitted after ``fit`` returned: keep the numeric field in step
+        model._vector_field = sympy.lambdify(symbols, equations, modules="numpy")
     return outcome

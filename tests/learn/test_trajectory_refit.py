@@ -20,7 +20,7 @@ def test_harmonic_oscillator_coefficients_recovered_and_zeros_kept():
     t = np.linspace(0, 6, 301)
     X = np.c_[np.cos(t), -np.sin(t)]
     W0 = np.array([[0.0, -0.9], [1.1, 0.0]])
-    fit = refit_coefficients(_linear, W0, t, X)
+    fit = refit_coefficients(_linear, W0, t, X, time_limit=None)
     assert fit.improved and fit.cost_after < fit.cost_before
     np.testing.assert_allclose(fit.coefficients, [[0.0, -1.0], [1.0, 0.0]], atol=1e-4)
     assert fit.coefficients[0, 0] == 0.0 and fit.coefficients[1, 1] == 0.0  # not free: unchanged
@@ -31,7 +31,7 @@ def test_mask_fixes_entries():
     X = np.c_[np.cos(t), -np.sin(t)]
     W0 = np.array([[0.0, -0.9], [1.1, 0.0]])
     mask = np.array([[False, True], [False, False]])
-    fit = refit_coefficients(_linear, W0, t, X, mask=mask)
+    fit = refit_coefficients(_linear, W0, t, X, mask=mask, time_limit=None)
     assert fit.coefficients[1, 0] == 1.1
     assert fit.coefficients[0, 1] != -0.9
 
@@ -51,7 +51,7 @@ def test_irregular_times_and_several_trajectories():
     def features(Z):
         return np.c_[Z[:, 0], Z[:, 0] ** 2]
 
-    fit = refit_coefficients(features, np.array([[-0.7], [0.25]]), times, states)
+    fit = refit_coefficients(features, np.array([[-0.7], [0.25]]), times, states, time_limit=None)
     assert fit.improved
     np.testing.assert_allclose(fit.coefficients[:, 0], [-a, b], rtol=2e-3)
 
@@ -59,7 +59,7 @@ def test_irregular_times_and_several_trajectories():
 def test_too_stiff_model_is_left_alone():
     t = np.linspace(0, 10, 101)
     X = np.exp(-t)[:, None]
-    fit = refit_coefficients(_linear, np.array([[-1e4]]), t, X)
+    fit = refit_coefficients(_linear, np.array([[-1e4]]), t, X, time_limit=None)
     assert not fit.improved and "stiff" in fit.message
     assert fit.coefficients[0, 0] == -1e4
 
@@ -67,12 +67,12 @@ def test_too_stiff_model_is_left_alone():
 def test_errors_are_clear():
     t = np.linspace(0, 1, 50)
     with pytest.raises(ShapeError):
-        refit_coefficients(_linear, np.zeros(2), t, np.zeros((50, 2)))
+        refit_coefficients(_linear, np.zeros(2), t, np.zeros((50, 2)), time_limit=None)
     with pytest.raises(ShapeError):
-        refit_coefficients(_linear, np.ones((2, 2)), t, np.zeros((50, 3)))
+        refit_coefficients(_linear, np.ones((2, 2)), t, np.zeros((50, 3)), time_limit=None)
     with pytest.raises(UsageError):
-        refit_coefficients(_linear, np.ones((1, 1)), t[::-1], np.zeros((50, 1)))
-    fit = refit_coefficients(_linear, np.zeros((1, 1)), t, np.zeros((50, 1)))
+        refit_coefficients(_linear, np.ones((1, 1)), t[::-1], np.zeros((50, 1)), time_limit=None)
+    fit = refit_coefficients(_linear, np.zeros((1, 1)), t, np.zeros((50, 1)), time_limit=None)
     assert not fit.improved and fit.message == "no free coefficients"
 
 
@@ -121,3 +121,25 @@ def test_regressor_refit_rejected_when_the_refitted_model_diverges(noisy_lotka_v
     outcome = refit_symbolic_model(model)
     assert outcome.improved and not model.refit_accepted_
     assert model.equations() == before
+
+
+def test_regressor_refits_irregular_trajectories_at_their_own_times():
+    from lincomb.learn.symreg import SymbolicODERegressor
+    from lincomb.learn.trajectory_refit import TrajectoryRefit
+
+    rng = np.random.default_rng(2)
+    times, states = [], []
+    for u0 in (0.2, 1.8):
+        tk = np.sort(np.concatenate([[0.0], rng.uniform(0, 6, 120)]))
+        u = 2 * u0 / (u0 + (2 - u0) * np.exp(-tk))  # u' = u - u**2 / 2
+        times.append(tk)
+        states.append((u * (1 + 0.005 * rng.standard_normal(tk.size)))[:, None])
+    model = SymbolicODERegressor(progress=False).fit(times, states, names=["u"])
+    assert model._given_data[0] is times  # the un-resampled data went to the refit
+    assert isinstance(model.refit_, TrajectoryRefit) and model.refit_.segments >= 2
+    u = sympy.Symbol("u")
+    equation = sympy.expand(model.equations()[0]).as_coefficients_dict()
+    assert set(equation) == {u, u**2}
+    assert abs(float(equation[u]) - 1) < 0.03 and abs(float(equation[u**2]) + 0.5) < 0.03
+    off = SymbolicODERegressor(progress=False, refit=False).fit(times, states, names=["u"])
+    assert not hasattr(off, "refit_")
