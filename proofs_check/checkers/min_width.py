@@ -95,12 +95,10 @@ def target_value(points, slope_left, slope_right, x: Fraction) -> Fraction:
     """
     if x <= points[0][0]:
         return points[0][1] + slope_left * (x - points[0][0])
-    if x >= points[-1][0]:
-        return points[-1][1] + slope_right * (x - points[-1][0])
     for (x0, y0), (x1, y1) in zip(points, points[1:]):
-        if x0 <= x <= x1:
+        if x <= x1:  # the first segment ending at or after x contains it
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
-    raise AssertionError("unreachable")
+    return points[-1][1] + slope_right * (x - points[-1][0])
 
 
 def _network(data: dict, family: str, negative_side: Fraction) -> tuple:

@@ -127,10 +127,8 @@ def verify(cert: dict) -> str:
     reject_unless(r_equal(force, velocity), "the N = 1 TADA force is not the stated flow-matching velocity")
     # 2. sufficient statistic: mu = t, Sigma = c^2 (1 - t)^2  =>  y = x/t, s_eff = c (1 - t)/t
     mu, Sigma = t, P.mul(P.mul(c, c), P.mul(one_minus_t, one_minus_t))
-    y = (x, t)
-    sigma = (P.mul(c, one_minus_t), t)
-    if not r_equal((Sigma, P.mul(mu, mu)), r_mul(sigma, sigma)):
-        raise CertificateRejected("s_eff^2 = Sigma_t/mu_t^2 is not (c (1 - t)/t)^2")
+    y, sigma = (x, t), (P.mul(c, one_minus_t), t)
+    reject_unless(r_equal((Sigma, P.mul(mu, mu)), r_mul(sigma, sigma)), "s_eff^2 = Sigma_t/mu_t^2 is not (c (1 - t)/t)^2")
     # 3. chain rule along dx/dt = F: dy/dt = dy/dt|_x + (dy/dx) F = -x/t^2 + F/t
     dy_dt = r_add(r_dt(y), r_mul((one, t), force))
     dy_dsigma = r_div(dy_dt, r_dt(sigma))
