@@ -74,8 +74,7 @@ MAX_GENERATORS = 200_000
 # reading
 def _lattice_point(value, path: str, dimension: int) -> tuple:
     malformed_unless(isinstance(value, list), path, "expected an array of coordinates")
-    if len(value) != dimension:
-        raise CertificateMalformed(path, f"has {len(value)} coordinates, the ambient dimension is {dimension}")
+    malformed_unless(len(value) == dimension, path, f"has {len(value)} coordinates, the ambient dimension is {dimension}")
     point = []
     for i, entry in enumerate(value):
         number = parse_rational(entry, field_path(path, i))

@@ -291,14 +291,11 @@ def _check_leaves(model: Model, tree: list, fixings_of: dict, upper_bound: Fract
     """Condition: at each leaf, multipliers >= 0 whose safe bound is finite and <= claim.upper_bound."""
     leaves = sorted(i for i in fixings_of if tree[i][0] == "bound")
     for i in leaves:
-        multipliers = {}
         for name, lam in tree[i][1].items():
             if lam < 0:
                 raise CertificateRejected(f"tree node {i}: multiplier of row {name} is negative ({lam})")
-            if lam:
-                multipliers[name] = lam
         fixings = fixings_of[i]
-        bound = _leaf_bound(model, fixings, multipliers)
+        bound = _leaf_bound(model, fixings, tree[i][1])  # a zero multiplier adds nothing there
         if bound is None:
             raise CertificateRejected(
                 f"tree node {i} ({_describe(fixings)}): the multipliers leave an unbounded direction (a variable without an upper bound has a positive reduced cost)")
