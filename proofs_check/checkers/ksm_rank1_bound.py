@@ -63,8 +63,7 @@ def verify(cert: dict) -> str:
     if kind != "polynomial":
         raise CertificateMalformed("claim.kernel.type", f"only the exact 'polynomial' kernel is supported, got {kind!r}")
     offset = get_rational(kernel, "offset", "claim.kernel")
-    if offset < 0:
-        raise CertificateMalformed("claim.kernel.offset", f"must be >= 0 (else the kernel need not be PSD), got {offset}")
+    malformed_unless(offset >= 0, "claim.kernel.offset", f"must be >= 0 (else the kernel need not be PSD), got {offset}")
     degree = get_int(kernel, "degree", "claim.kernel", minimum=1)
     malformed_unless(degree <= 16, "claim.kernel.degree", f"at most 16 is supported, got {degree}")
 
@@ -102,8 +101,7 @@ def verify(cert: dict) -> str:
                 raise CertificateRejected(f"(L D L^T)[{i}][{j}] = {Fraction(product)} but the Gram entry f(node {i}, node {j}) = {Fraction(gram)}")
 
     # 2. The maximiser q* = C^+ B and the identity 2qB - q^2C = max_rhs - C (q - q*)^2.
-    q_star = get_rational(claim, "q_star", "claim")
-    max_rhs = get_rational(claim, "max_rhs", "claim")
+    q_star, max_rhs = get_rational(claim, "q_star", "claim"), get_rational(claim, "max_rhs", "claim")
     expected_q = b / c if c != 0 else Fraction(0)
     reject_unless(q_star == expected_q, f"claim.q_star is {q_star}, but f(w,w)^+ <y f(x,w)> = B/C = {expected_q}")
     if c == 0 and (b != 0 or max_rhs != 0):

@@ -251,8 +251,7 @@ def _check_hull_is_construction(vertices: list, generators: set, faces: list, ba
     for row in bases[0]:
         hull.add(row)
     for generator in sorted(generators):
-        difference = [a - b for a, b in zip(generator, vertices[0])]
-        if top["dimension"] < dimension and not hull.contains(difference):
+        if top["dimension"] < dimension and not hull.contains([a - b for a, b in zip(generator, vertices[0])]):
             raise CertificateRejected(f"generator {list(generator)} of claim.construction is outside the affine hull of data.vertices")
         for j in top["facets"]:
             facet = faces[j]

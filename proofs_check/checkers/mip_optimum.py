@@ -158,8 +158,7 @@ def check_symmetry(model: Model, permutation: list, where: str) -> dict:
                                       "bounds, integrality or objective coefficient")
     images = frozenset(_row_key({mapping[k]: c for k, c in coefficients.items()}, rhs)
                        for coefficients, rhs in model.rows.values())
-    if images != model.row_keys:
-        raise CertificateRejected(f"{where}: the permutation {permutation} does not map the rows onto the rows")
+    reject_unless(images == model.row_keys, f"{where}: the permutation {permutation} does not map the rows onto the rows")
     return mapping
 
 
@@ -367,8 +366,7 @@ def verify(cert: dict) -> str:
     sense = get_str(claim, "sense", "claim")
     malformed_unless(sense == "maximize", "claim.sense", f"expected 'maximize', got {sense!r}")
     lower_bound, upper_bound = get_rational(claim, "lower_bound", "claim"), get_rational(claim, "upper_bound", "claim")
-    if lower_bound > upper_bound:
-        raise CertificateRejected(f"claim.lower_bound {lower_bound} exceeds claim.upper_bound {upper_bound}")
+    reject_unless(lower_bound <= upper_bound, f"claim.lower_bound {lower_bound} exceeds claim.upper_bound {upper_bound}")
     incumbent = get_object(data, "incumbent", "data")
     model = build_model(n)
     _check_incumbent(model, incumbent, lower_bound)

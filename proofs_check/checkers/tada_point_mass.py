@@ -75,8 +75,7 @@ def check_case(case: dict, path: str) -> tuple[int, int]:
     >>> check_case(case, "data.cases[0]")
     (1, 2)
     """
-    N = get_int(case, "N", path, minimum=1)
-    order = get_int(case, "order", path, minimum=1)
+    N, order = get_int(case, "N", path, minimum=1), get_int(case, "order", path, minimum=1)
     malformed_unless(order <= 3, field_path(path, "order"), "Adams-Bashforth order must be 1, 2 or 3")
     times = get_vector(case, "times", path)
     if len(times) < 2 or any(b <= a for a, b in zip(times, times[1:])) or times[0] < 0 or times[-1] != 1:
