@@ -29,8 +29,9 @@ from the anchor's FD by that much (measured: TADA at 48 NFE and 2M at 16 on deve
 averaged 0.176 and 0.120 over noise seeds 1-3, 0.132 and 0.132 over seeds 1-6); a strict ``<=``
 then fails half of the converged samplers by chance.
 
-Samplers: ``tada`` (defaults), ``tada_previous`` (the defaults before the extrapolation variable:
-force extrapolated in ``t``), DPM-Solver++(2M) and UniPC-bh2; ``--samplers`` adds
+Samplers: ``tada`` (defaults), ``tada_previous`` (the defaults before the grid-end change of issue 16:
+Beta grid ``(1.8, 1.1)``), DPM-Solver++(2M) and UniPC-bh2; ``--samplers`` adds ``tada_in_t`` (the
+defaults before the extrapolation variable: force extrapolated in ``t``, Beta grid ``(1.8, 1.1)``),
 ``tada_power_grid`` (TADA on the power time grid), ``dpmpp_2m_tada_grid`` (2M on the noise levels
 of TADA's default time grid: how much of TADA's gain is its grid), DPM-Solver++(3M), UniPC-bh1
 and ``tada_paper_grid`` (the EDM-matched grid, data share neglected).
@@ -68,10 +69,12 @@ NFES = (4, 5, 6, 7, 8, 10, 12, 14, 16)
 FLOOR_DRAWS = 12     # exact draws for the floors' mean and standard deviation
 REFERENCE_DRAWS = 100_000
 SAMPLER_LABELS = ("dpmpp_2m", "unipc_bh2", "tada", "tada_previous")
-OPTIONAL_LABELS = ("tada_power_grid", "dpmpp_2m_tada_grid", "dpmpp_3m", "unipc_bh1", "tada_paper_grid")
+OPTIONAL_LABELS = ("tada_power_grid", "dpmpp_2m_tada_grid", "dpmpp_3m", "unipc_bh1", "tada_paper_grid", "tada_in_t")
 CRITERIA = ("fd", "fd_res", "joint", "joint_res")
-#: The defaults before this measurement (force extrapolated in t).
-TADA_PREVIOUS = {**TADA_DEFAULTS, "log_share": 0.0}
+#: The defaults before the grid-end change of issue 16 (Beta grid (1.8, 1.1); force extrapolated in v).
+TADA_PREVIOUS = {**TADA_DEFAULTS, "beta": (1.8, 1.1)}
+#: The defaults before the extrapolation variable (force extrapolated in t, Beta grid (1.8, 1.1)).
+TADA_IN_T = {**TADA_DEFAULTS, "beta": (1.8, 1.1), "log_share": 0.0}
 TADA_OVERRIDES: dict = {}   # --tada KEY=VALUE (development runs only)
 
 
@@ -93,6 +96,8 @@ def draw(label: str, denoiser, n: int, dim: int, nfe: int, seed: int, dtype) -> 
             return sample("tada", denoiser, (n, dim), nfe, generator=generator, dtype=dtype, **TADA_OVERRIDES)
         if label == "tada_previous":
             return sample("tada", denoiser, (n, dim), nfe, generator=generator, dtype=dtype, **TADA_PREVIOUS)
+        if label == "tada_in_t":
+            return sample("tada", denoiser, (n, dim), nfe, generator=generator, dtype=dtype, **TADA_IN_T)
         if label == "tada_power_grid":
             return sample("tada", denoiser, (n, dim), nfe, generator=generator, dtype=dtype, grid="power")
         if label == "tada_paper_grid":   # the reconstruction as it was: EDM-matched grid, data share neglected
@@ -246,7 +251,7 @@ def main() -> None:
         network_note = (f"trained in the run (4000 steps, seed 0, {target['train_seconds']:.0f} s); reference: "
                         "its own ODE law, 2M at 64 NFE on 20,000 draws")
     result = {"nfes": list(nfes), "samples": n, "noise_seeds": seeds, "tada_defaults": TADA_DEFAULTS,
-              "tada_overrides": TADA_OVERRIDES, "tada_previous": TADA_PREVIOUS,
+              "tada_overrides": TADA_OVERRIDES, "tada_previous": TADA_PREVIOUS, "tada_in_t": TADA_IN_T,
               "samplers": list(labels), "targets": records, "summary": summary(records, labels),
               "network": network_note, "seconds": time.perf_counter() - start, "torch": torch.__version__,
               "note": "timings under shared load (2 cores, several developers); NFE counts are exact"}
@@ -265,9 +270,13 @@ def plot(records, nfes, labels, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    cols = 7
-    rows = 2 * math.ceil(len(records) / cols)
+    groups = math.ceil(len(records) / 7)          # at most 7 targets a row, the rows filled evenly
+    cols = math.ceil(len(records) / groups)
+    rows = 2 * groups
     figure, axes = plt.subplots(rows, cols, figsize=(2.9 * cols, 2.3 * rows), squeeze=False)
+    for index in range(len(records), groups * cols):   # no empty panels in the last rows
+        axes[2 * (index // cols)][index % cols].set_visible(False)
+        axes[2 * (index // cols) + 1][index % cols].set_visible(False)
     for index, record in enumerate(records):
         top = axes[2 * (index // cols)][index % cols]
         bottom = axes[2 * (index // cols) + 1][index % cols]
@@ -291,7 +300,7 @@ def plot(records, nfes, labels, path):
 
 def print_table(records, summary_, labels):
     short = {"dpmpp_2m": "2M", "dpmpp_3m": "3M", "unipc_bh1": "UniPC-bh1", "unipc_bh2": "UniPC-bh2", "tada": "TADA",
-             "tada_previous": "TADA(previous)",
+             "tada_previous": "TADA(previous)", "tada_in_t": "TADA(in t)",
              "tada_power_grid": "TADA(power grid)", "tada_paper_grid": "TADA(EDM grid)",
              "dpmpp_2m_tada_grid": "2M(TADA grid)"}
     print("\n| target | d | K | kind | FD floor / tol. | 2M@16 FD / spread | TADA@8 FD / spread | "

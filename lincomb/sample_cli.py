@@ -3,6 +3,7 @@
 ::
 
     lincomb sample --model FILE --sampler tada --nfe 10 --out grid.png [--n 64] [--seed 0] [--device cpu]
+    lincomb sample --model FILE --sampler tada --log-share 0 --beta 1.8 1.5 ...   override TADA defaults
     lincomb sample --model FILE --train ...      train a small EDM denoiser on the digits first (CPU: minutes)
 
 The model file is written by :meth:`lincomb.learn.denoisers.EDMDenoiser.save` (e.g. by
@@ -58,6 +59,11 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--gamma", type=float, default=None, help="TADA: power of the power grid (default: TADA_DEFAULTS)")
     parser.add_argument("--start", choices=("predicted", "neglected"), default=None,
                         help="TADA: the data's share at t_0, predicted by the first call (default) or neglected")
+    parser.add_argument("--log-share", dest="log_share", type=float, default=None, metavar="C",
+                        help="TADA: in [0, 1], the force is extrapolated in v = (1 - C) t - C log(1 - t); "
+                             "0 is the paper's Adams-Bashforth in t (default: TADA_DEFAULTS)")
+    parser.add_argument("--beta", type=float, nargs=2, default=None, metavar=("A", "B"),
+                        help="TADA: shapes of the Beta time grid (default: TADA_DEFAULTS)")
     parser.add_argument("--train", action="store_true", help="train a model on the digits and save it to --model first")
     parser.add_argument("--train-steps", type=int, default=4000)
     parser.set_defaults(handler=run)
@@ -113,8 +119,11 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.model} models {model.dim}-D data; lincomb sample draws 8x8 digits (64-D)")
     options = {}
     if args.sampler == "tada":  # only what the user set; sample() fills in TADA_DEFAULTS
-        options = {name: getattr(args, name, None) for name in ("N", "order", "k", "grid", "gamma", "start")}
+        options = {name: getattr(args, name, None)
+                   for name in ("N", "order", "k", "grid", "gamma", "start", "log_share", "beta")}
         options = {name: value for name, value in options.items() if value is not None}
+        if "beta" in options:
+            options["beta"] = tuple(options["beta"])
     generator = torch.Generator(device=args.device).manual_seed(args.seed)
     with torch.no_grad():
         x = sample(args.sampler, model, (args.n, 64), args.nfe, generator=generator, dtype=torch.float32, **options)

@@ -233,7 +233,7 @@ def test_beta_grid_is_well_conditioned_and_ends_at_a_small_noise_level():
         ts = tada_beta_times(steps, t0, a, b)
         assert ratio(ts) <= 2**a - 1 and ts[-1] == 1.0
         last[steps] = tada_coefficients(ts[-2], N, k)["s_eff"]
-    assert last[8] < 0.03 and last[16] < 0.006 and last[32] < last[16] < last[8] < last[4]
+    assert last[8] < 0.006 and last[16] < 0.001 and last[32] < last[16] < last[8] < last[4]
     assert tada_coefficients(tada_power_times(8, t0, 0.5)[-2], N, k)["s_eff"] > 0.1
 
 
@@ -241,12 +241,42 @@ def test_beta_grid_is_well_conditioned_and_ends_at_a_small_noise_level():
 def test_default_tada_keeps_the_within_mode_spread_at_8_nfe(seed, dim, components, kind):
     # Sharp mixtures (development seeds, not the benchmark's): the mean squared distance of a sample to
     # its nearest component mean, over its exact value sum_k w_k tr C_k, must lie in [0.55, 1.5] at
-    # 8 NFE with the defaults (measured 0.79 and 1.37; 0.61 and 0.71 with the force extrapolated in t,
-    # log_share=0).  The power time grid gives 0.42 and 3.6 there, DPM-Solver++(2M) 5.5 and 11.6: a Frechet
+    # 8 NFE with the defaults (measured 0.80 and 0.87; 0.79 and 1.37 with the former Beta grid (1.8, 1.1),
+    # 0.61 and 0.71 with that grid and the force extrapolated in t, log_share=0).  The power time grid gives 0.42 and 3.6 there, DPM-Solver++(2M) 5.5 and 11.6: a Frechet
     # distance of moments misses both.
     D = random_mixture(seed, dim=dim, components=components, kind=kind)
     exact = float((D.weights * D.covs.diagonal(dim1=1, dim2=2).sum(1)).sum())
     ratio = lambda **options: nearest_mean_spread(
         sample("tada", D, (1000, dim), 8, generator=torch.Generator().manual_seed(1), **options), D.means) / exact
-    assert 0.55 <= ratio() <= 1.5, ratio()
-    assert not 0.55 <= ratio(grid="power") <= 1.5
+    assert 0.7 <= ratio() <= 1.3, ratio()
+    assert not 0.7 <= ratio(grid="power") <= 1.3
+    assert not 0.7 <= ratio(beta=(1.8, 1.1)) <= 1.3 or not 0.7 <= ratio(beta=(1.8, 1.1), log_share=0.0) <= 1.3
+
+
+def output_weights(nfe, **options):
+    """The weights c_i and noise levels s_i of the sample x = sum_i c_i x_hat_i (TADA is linear in its outputs)."""
+    options = {**TADA_DEFAULTS, **options}
+    levels = []
+
+    def unit(y, sigma):   # call i returns the i-th unit vector: the sample's coordinate i is c_i
+        levels.append(sigma)
+        out = torch.zeros_like(y)
+        out[..., len(levels) - 1] = 1.0
+        return out
+
+    out = tada(unit, torch.zeros(options["N"], 1, nfe, dtype=DT), karras_sigmas(nfe), **options)
+    return out[0].tolist(), levels
+
+
+def test_sample_puts_little_weight_on_unresolved_outputs():
+    # The over-spread of sharp anisotropic mixtures at 6-8 NFE (issue 16): Adams-Bashforth 2 across the
+    # stiff last steps gives the outputs alternating weights, and with the Beta grid (1.8, 1.1) about 1.5 of
+    # weight fell on outputs at s_eff >= 0.1 (1.63, -0.94, 0.41, -0.13 on s_eff 0.024, 0.13, 0.40, 0.98 at
+    # 8 NFE), where components of scale 0.01-0.05 are not resolved.  The default grid ends lower: 0.46.
+    for nfe in (8, 12):
+        weights, levels = output_weights(nfe)
+        assert abs(sum(weights) - 1) < 1e-9
+        unresolved = sum(abs(c) for c, s in zip(weights, levels) if s >= 0.1)
+        assert unresolved < 0.6, (nfe, weights, levels)
+    former = output_weights(8, beta=(1.8, 1.1))
+    assert sum(abs(c) for c, s in zip(*former) if s >= 0.1) > 1.2

@@ -73,8 +73,9 @@ def test_sample_passes_log_share():
 
 def test_defaults_keep_more_of_a_sharp_components_spread_than_extrapolating_in_t():
     # Exact (noise-free) output law on a sharp Gaussian N(m, s^2 I), s = 0.03 (a sharp mixture component):
-    # the standard deviation ratio at 8 / 16 NFE is 0.76 / 0.91 with the force extrapolated in t and
-    # 0.88 / 0.98 with the defaults (log_share = 0.5); on a broad one (s = 0.3) both stay within 5 %.
+    # the standard deviation ratio at 8 / 16 NFE is 0.76 / 0.93 with the force extrapolated in t and
+    # 0.84 / 0.98 with the defaults (log_share = 0.5, Beta grid (1.8, 1.5)); on a broad one (s = 0.3) both
+    # stay within 5 %.
     from lincomb.learn.sample_metrics import pushforward_gaussian
 
     def std_ratio(scale, nfe, **options):
@@ -85,5 +86,41 @@ def test_defaults_keep_more_of_a_sharp_components_spread_than_extrapolating_in_t
 
     for nfe in (8, 16):
         default, in_t = std_ratio(0.03, nfe), std_ratio(0.03, nfe, log_share=0.0)
-        assert in_t < default <= 1.0 and default > 0.85, (nfe, default, in_t)
+        assert in_t < default <= 1.0 and default > 0.8, (nfe, default, in_t)
         assert abs(std_ratio(0.3, nfe) - 1) < 0.05
+
+
+def test_cli_passes_log_share_and_beta(tmp_path, capsys):
+    # lincomb sample --log-share / --beta reach the sampler (an untrained tiny network: only the plumbing).
+    import argparse
+
+    pytest.importorskip("matplotlib")
+    from lincomb.learn.denoisers import EDMDenoiser
+    from lincomb.sample_cli import add_parser, run
+
+    model = tmp_path / "m.pt"
+    torch.manual_seed(0)
+    EDMDenoiser(64, hidden=8, depth=1).save(model)
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    seen = []
+    import lincomb.learn.sampling as sampling
+
+    original = sampling.sample
+
+    def spy(name, *args, **options):
+        seen.append(options)
+        return original(name, *args, **options)
+
+    sampling.sample = spy
+    try:
+        args = parser.parse_args(["sample", "--model", str(model), "--nfe", "4", "--n", "4", "--out",
+                                  str(tmp_path / "s.png"), "--log-share", "0", "--beta", "1.8", "1.1"])
+        assert run(args) == 0
+        bad = parser.parse_args(["sample", "--model", str(model), "--nfe", "4", "--n", "4", "--out",
+                                 str(tmp_path / "t.png"), "--log-share", "1.5"])
+        assert run(bad) == 2 and "log_share" in capsys.readouterr().err
+    finally:
+        sampling.sample = original
+    assert seen[0]["log_share"] == 0.0 and seen[0]["beta"] == (1.8, 1.1)
+    assert (tmp_path / "s.png").exists() and not (tmp_path / "t.png").exists()
