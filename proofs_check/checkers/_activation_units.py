@@ -146,10 +146,10 @@ def parse_units(obj: dict, key: str, path: str) -> tuple:
         name = get_str(raw, "activation", here)
         malformed_unless(name in DICTIONARY, field_path(here, "activation"),
                          f"unknown activation {name!r}; expected one of {', '.join(DICTIONARY)}")
+        weights = tuple(get_vector(raw, "weights", here, dimension))
         gate, gate_weights, gate_bias = parse_gate(raw, here, dimension)
         units.append({
-            "gate": gate, "gate_weights": gate_weights, "gate_bias": gate_bias, "activation": name,
-            "weights": tuple(get_vector(raw, "weights", here, dimension)),
+            "gate": gate, "gate_weights": gate_weights, "gate_bias": gate_bias, "activation": name, "weights": weights,
             "leaky_slope": get_rational(raw, "leaky_slope", here) if "leaky_slope" in raw else DEFAULT_LEAKY_SLOPE,
             "coefficient": get_rational(raw, "coefficient", here), "bias": get_rational(raw, "bias", here),
         })

@@ -246,14 +246,10 @@ def poly_scale_compose(coefficients, scale: Fraction, slope: Fraction, offset: F
     >>> poly_scale_compose((Fraction(0), Fraction(0), Fraction(1)), Fraction(1), Fraction(2), Fraction(1))
     (Fraction(1, 1), Fraction(4, 1), Fraction(4, 1))
     """
-    result = [Fraction(0)]
-    for c in reversed(coefficients):
-        shifted = [Fraction(0)] * (len(result) + 1)
-        for i, r in enumerate(result):
-            shifted[i] += r * offset
-            shifted[i + 1] += r * slope
-        shifted[0] += c
-        result = shifted
+    result = (Fraction(0),)
+    for c in reversed(coefficients):  # Horner: result * (slope t + offset) + c
+        result = poly_add([r * offset for r in result] + [0], [0] + [r * slope for r in result])
+        result = poly_add(result, (c,))
     return poly_trim([scale * r for r in result])
 
 

@@ -156,15 +156,14 @@ def _read_row(orbit: dict, where: str, width: int) -> tuple:
 
 def _orbit(row: tuple, maps: list) -> list:
     """The rows reached from ``row`` by the generators' first-layer permutations (closure, breadth first)."""
-    seen, frontier = {row}, [row]
-    while frontier:
-        current = frontier.pop()
+    seen, queue = {row}, [row]
+    for current in queue:  # the queue grows while it is read: breadth first
         for pi in maps:
             image = tuple(sorted([(pi[k], v) for k, v in current]))
             if image not in seen:
                 seen.add(image)
-                frontier.append(image)
-    return list(seen)
+                queue.append(image)
+    return list(seen)  # in the order of the set, as the hinges are summed (their order shows in messages)
 
 
 def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, order: tuple) -> tuple:
