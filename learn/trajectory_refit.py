@@ -43,8 +43,8 @@ Examples
 >>> rng = np.random.default_rng(0)
 >>> X = (np.exp(-0.7 * t) * (1 + 0.01 * rng.standard_normal(t.size)))[:, None]
 >>> fit = refit_coefficients(lambda Z: Z, np.array([[-0.6]]), t, X)   # x' = w x, started at w = -0.6
->>> fit.improved, abs(float(fit.coefficients[0, 0]) + 0.7) < 0.02
-(True, True)
+>>> bool(fit.statistic > 1), fit.improved, abs(float(fit.coefficients[0, 0]) + 0.7) < 0.02
+(True, True, True)
 """
 
 from __future__ import annotations
@@ -84,7 +84,14 @@ class TrajectoryRefit:
         Half the sum of squared noise-weighted residuals (data and continuity) with the given and with
         the refitted coefficients, the segments' start states fitted in both.
     improved : bool
-        Whether the refit lowered the misfit (``cost_after < cost_before``).
+        Whether the refit lowered the misfit by more than chance: the likelihood-ratio statistic
+        ``2 (cost_before - cost_after) / s**2`` (``s**2`` the residual variance of the refit, from its
+        cost over its degrees of freedom) exceeds the number ``P`` of free coefficients, its expected value
+        were the given coefficients the true ones (it is then chi-squared with ``P`` degrees of freedom).
+        Below that, the data give no evidence against the given coefficients and they are kept: a nearly
+        flat direction of the misfit would otherwise move a well-estimated coefficient by noise.
+    statistic : float
+        That likelihood-ratio statistic (NaN when nothing was refitted).
     segments, segment_samples, substeps : int
         Shooting segments used, samples per segment, Runge-Kutta substeps per sample interval.
     evaluations : int
@@ -110,6 +117,7 @@ class TrajectoryRefit:
     evaluations: int = 0
     seconds: float = 0.0
     message: str = ""
+    statistic: float = math.nan
     start_states: np.ndarray = field(default=None, repr=False)
 
 
@@ -452,10 +460,14 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
             return nothing("out of time in the joint fit", evaluations[0])
         p, cost_after, message = best["p"], best["cost"], "stopped at the time limit (best so far)"
     W, starts = unpack(p, True)
-    improved = bool(np.isfinite(cost_after) and cost_after < cost_before * (1 - 1e-6))
+    residual_count = int(np.count_nonzero(weight)) + int(np.count_nonzero(next_weight))
+    dof = max(1, residual_count - free.size - S * n)
+    variance = 2.0 * cost_after / dof if np.isfinite(cost_after) else math.nan
+    statistic = 2.0 * (cost_before - cost_after) / variance if variance > 0 else math.inf
+    improved = bool(np.isfinite(cost_after) and cost_after < cost_before * (1 - 1e-6) and statistic > free.size)
     return TrajectoryRefit(W if improved else W0.copy(), cost_before, cost_after, improved, S, L, substeps,
-                           evaluations[0], time.perf_counter() - started, message,
-                           starts if improved else starts0)
+                           evaluations[0], time.perf_counter() - started, message, statistic=statistic,
+                           start_states=starts if improved else starts0)
 
 
 def refit_symbolic_model(model, t=None, X=None, **options) -> TrajectoryRefit | None:
