@@ -67,14 +67,13 @@ def verify(cert: dict) -> str:
     linear = get_vector(data, "linear", "data", n, " (claim.n)")
     hinges: dict = {}
     for here, entry in get_objects(data, "hinges", "data", "expected an object {direction, value}"):
-        direction = get_list(entry, "direction", here)
-        if len(direction) != n or any(isinstance(v, bool) or not isinstance(v, int) for v in direction):
-            raise CertificateMalformed(field_path(here, "direction"), f"expected n = {n} integers")
-        if not is_reduced_direction(direction):
-            raise CertificateMalformed(field_path(here, "direction"), "not a reduced direction (primitive, entries "
-                                       "summing to 0, first nonzero entry positive, changing sign on the sorted cone)")
+        direction, where = get_list(entry, "direction", here), field_path(here, "direction")
+        integers = len(direction) == n and all(type(v) is int for v in direction)  # not booleans
+        malformed_unless(integers, where, f"expected n = {n} integers")
+        malformed_unless(is_reduced_direction(direction), where, "not a reduced direction (primitive, entries "
+                         "summing to 0, first nonzero entry positive, changing sign on the sorted cone)")
         key = tuple(direction)
-        malformed_unless(key not in hinges, field_path(here, "direction"), "direction listed twice")
+        malformed_unless(key not in hinges, where, "direction listed twice")
         hinges[key] = get_rational(entry, "value", here)
     reject_unless(linear[n - 1] == 1, f"y . column(max) = y_linear[{n}] = {linear[n - 1]}, not 1")
     checked = 0
@@ -85,7 +84,5 @@ def verify(cert: dict) -> str:
             shown = [[[i + 1, j + 1] for i, j in a_pairs], [[i + 1, j + 1] for i, j in b_pairs]]
             raise CertificateRejected(f"y does not annihilate the template {shown}: y . column = {total} (times (n-m)!)")
         checked += 1
-    return (
-        f"no combination of templates with k = {k} pairs per side equals max(x1..x{n}): "
-        f"{checked} normal-form templates annihilated"
-    )
+    return (f"no combination of templates with k = {k} pairs per side equals max(x1..x{n}): "
+            f"{checked} normal-form templates annihilated")
