@@ -101,10 +101,11 @@ def build_model(n: int) -> Model:
         # coordinate i (0..n) of the ray r_S; coordinate 0 is 0 whether or not 0 is in S
         return int(i not in s) if 0 in s else -int(i in s)
 
-    minus_g = {}  # S -> the form -G_S over the a variables (zero coefficients left out)
+    g = {}  # S -> the form G_S over the a variables (zero coefficients left out)
     for s in subsets:
-        values = {f"a[{_label(m)}]": -max(ray_value(s, i) for i in m) for m in basis}
-        minus_g[s] = {name: value for name, value in values.items() if value}
+        values = {f"a[{_label(m)}]": max(ray_value(s, i) for i in m) for m in basis}
+        g[s] = {name: value for name, value in values.items() if value}
+    minus_g = {s: {name: -value for name, value in form.items()} for s, form in g.items()}
     a_names = [f"a[{_label(m)}]" for m in basis]
     y_name = {s: f"y[{_label(s)}]" for s in subsets}
     z_name = {s: f"z[{_label(s)}]" for s in subsets}
@@ -116,7 +117,7 @@ def build_model(n: int) -> Model:
     rows = {}  # the three rows of each S, then the links; every row's variables are distinct
     for s in subsets:
         lab, y, z = _label(s), y_name[s], z_name[s]
-        rows[f"lower[{lab}]"] = ({name: -c for name, c in minus_g[s].items()} | {y: -1}, 0)
+        rows[f"lower[{lab}]"] = ({**g[s], y: -1}, 0)
         rows[f"on[{lab}]"] = ({y: 1, z: -big_m}, 0)
         rows[f"off[{lab}]"] = ({y: 1, **minus_g[s], z: big_m}, big_m)
     for s in subsets:
