@@ -330,7 +330,10 @@ def chamber_sign(affine, order) -> int:
     prefix, low, high = 0, 0, 0
     for index in order[:-1]:
         prefix += linear[index]
-        low, high = min(low, prefix), max(high, prefix)
+        if prefix < low:
+            low = prefix
+        elif prefix > high:
+            high = prefix
     if constant >= 0 and high <= 0:
         return 1
     if constant <= 0 and low >= 0:
@@ -366,8 +369,8 @@ def primitive_form(affine) -> tuple:
     divisor = math.gcd(*integers)
     if next(a for a in integers if a) < 0:
         divisor = -divisor
-    scale_ = Fraction(divisor, common)
-    return tuple(a // divisor for a in integers), (scale_.numerator if scale_.denominator == 1 else scale_)
+    t = divisor if common == 1 else Fraction(divisor, common)  # an int for integer input (the fast, common case)
+    return tuple(a // divisor for a in integers), (t.numerator if t.denominator == 1 else t)
 
 
 def add_relu_on_chamber(coefficient, h, order, affine: list, hinges: dict) -> None:

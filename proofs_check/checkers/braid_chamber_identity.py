@@ -103,8 +103,7 @@ def _chamber(nodes: list, n: int, lhs_out: int, rhs_out: int, order: tuple) -> i
         if c:
             add_relu_on_chamber(c, h, order, residual, sums)
     if any(residual) or any(sums.values()):
-        hinges = hinges_str(sums)
-        text = " + ".join(part for part in (affine_str(tuple(residual)) if any(residual) else "", hinges) if part)
+        text = " + ".join(part for part in (affine_str(tuple(residual)) if any(residual) else "", hinges_str(sums)) if part)
         raise CertificateRejected(f"chamber {name}: lhs - rhs = {text.replace('+ -', '- ')}, not zero")
     return len(sums)
 

@@ -51,8 +51,8 @@ from fractions import Fraction
 from math import lcm
 
 from ._common import (
-    CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_objects, get_rational_fast,
-    get_str, get_vector, malformed_unless, open_certificate, parse_rational_fast, reject_unless,
+    CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_objects,
+    get_rational_fast, get_str, get_vector, malformed_unless, open_certificate, parse_rational_fast, reject_unless,
 )
 from ._exact import add_relu_on_chamber, affine_str, chamber_sign, common_denominator, hinges_str, largest_on_chamber
 from ._expressions import read_max_combination
@@ -146,8 +146,10 @@ def _read_row(orbit: dict, where: str, width: int) -> tuple:
         malformed_unless(isinstance(entry, list) and len(entry) == 2 and type(entry[0]) is int, entry_path,
                          "must be [first-layer neuron index, weight]")
         k = entry[0]
-        malformed_unless(0 <= k < width, entry_path, f"neuron index {k} is not in 0..{width - 1}")
-        malformed_unless(k not in row, entry_path, f"neuron index {k} appears twice")
+        if not 0 <= k < width:  # per entry: format the message only on failure
+            raise CertificateMalformed(entry_path, f"neuron index {k} is not in 0..{width - 1}")
+        if k in row:
+            raise CertificateMalformed(entry_path, f"neuron index {k} appears twice")
         value = parse_rational_fast(entry[1], field_path(entry_path, 1))
         if value:
             row[k] = value
