@@ -274,6 +274,15 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
     if any(not np.all(np.isfinite(Xk)) for _, Xk in pairs):
         return nothing("the data are not finite")
     sigmas = _noise_sigma(pairs)
+    # Long, densely sampled data: every ``stride``-th sample only, so that the segments (at most
+    # ``max_segments`` of ``segment_samples``) cover the whole span and each one spans enough of the
+    # dynamics to inform the coefficients (24 consecutive samples of a 5,000-sample trajectory are
+    # nearly a straight line under the noise).  The noise scale is estimated on all samples first.
+    total = sum(tk.size for tk, _ in pairs)
+    stride = max(1, math.ceil(total / (int(max_segments) * int(segment_samples))))
+    if stride > 1:
+        sigmas = [sk[::stride] for sk in sigmas]
+        pairs = [(tk[::stride], Xk[::stride]) for tk, Xk in pairs]
     scale = np.maximum(np.vstack([np.abs(Xk) for _, Xk in pairs]).max(axis=0), 1e-12)
     bound = _BOUND * scale
     layout = _segments(pairs, int(segment_samples), int(max_segments))
@@ -533,7 +542,9 @@ def refit_symbolic_model(model, t=None, X=None, **options) -> TrajectoryRefit | 
     equations = [sympy.Add(*[sympy.Float(float(W[k, j])) * units[k] for k in range(len(units)) if W0[k, j] != 0])
                  for j in range(len(symbols))]
     r2, diverged = model._simulate_on_data(equations)
-    if diverged:
+    before = getattr(model, "r2_integrated_", -math.inf)
+    if diverged or not r2 >= (before if np.isfinite(before) else -math.inf):
+        # kept only if the whole span, integrated from each trajectory's first sample, fits no worse
         return outcome
     model.coefficients_ = W
     model.equations_ = equations
