@@ -362,12 +362,9 @@ def get_int_list(obj: dict, key: str, path: str, minimum: int | None = None) -> 
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.N[0]: expected an integer, got boolean true
     """
     values = get_list(obj, key, path)
-    here = field_path(path, key)
-    for i, value in enumerate(values):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise CertificateMalformed(field_path(here, i), f"expected an integer, got {json_type_name(value)} {_short_repr(value)}")
-        if minimum is not None and value < minimum:
-            raise CertificateMalformed(field_path(here, i), f"must be >= {minimum}, got {value}")
+    indexed = dict(enumerate(values))  # each entry read as get_int reads a field; its path is here[i]
+    for i in indexed:
+        get_int(indexed, i, field_path(path, key), minimum)
     return values
 
 
@@ -619,13 +616,10 @@ def load_json_file(path: Any, max_bytes: int = MAX_BYTES) -> Any:
     name = str(path)
     try:
         mode = os.stat(path).st_mode  # follows symbolic links: a link to /dev/zero is a device
-    except OSError as exc:
-        raise CertificateMalformed(name, f"cannot read file: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(mode):
-        what = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
-            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket or other special file"
-        raise CertificateMalformed(name, f"not a regular file ({what})")
-    try:
+        if not stat.S_ISREG(mode):
+            what = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+                "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket or other special file"
+            raise CertificateMalformed(name, f"not a regular file ({what})")
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:

@@ -50,6 +50,7 @@ KIND = "cpwl-identity"
 MAX_LEAVES = 10_000_000
 _MULTIPLIER_KEY = re.compile(r"(0|[1-9][0-9]*):(0|[1-9][0-9]*)", re.ASCII)
 _CELL_KEY = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*", re.ASCII)
+_NO_CELL = ({}, None)  # a trie position no declared key passes through (never written to)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,27 +147,26 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
                     first_index.setdefault(vector, index)
                 representatives = list(first_index.values())
                 if len(representatives) == 1:
-                    entry = trie.get(representatives[0])
-                    if entry is None or entry[1] is None:
+                    subtrie, key = trie.get(representatives[0], _NO_CELL)
+                    if key is None:
                         values[position] = arguments[representatives[0]]
                         path.append(representatives[0])
-                        trie = entry[0] if entry is not None else {}
-                        depth += 1
+                        trie, depth = subtrie, depth + 1
                         continue
                 for chosen in representatives:
                     for other in representatives:
                         if other != chosen:
                             constraints[(depth, other)] = tuple(a - b for a, b in zip(arguments[chosen], arguments[other]))
-                    entry = trie.get(chosen)
-                    if entry is not None and entry[1] is not None:
-                        used.add(entry[1])
-                        check_farkas(entry[1], ((path_, y, constraints.get(di) if di[0] <= depth else None)
-                                                for di, (y, path_) in cells[entry[1]].items()), width)
+                    subtrie, key = trie.get(chosen, _NO_CELL)
+                    if key is not None:
+                        used.add(key)
+                        check_farkas(key, ((path_, y, constraints.get(di) if di[0] <= depth else None)
+                                           for di, (y, path_) in cells[key].items()), width)
                         counts["empty"] += 1
                     else:
                         values[position] = arguments[chosen]
                         path.append(chosen)
-                        explore(depth + 1, entry[0] if entry is not None else {})
+                        explore(depth + 1, subtrie)
                         path.pop()
                     for other in representatives:
                         constraints.pop((depth, other), None)
