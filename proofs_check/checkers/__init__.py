@@ -68,8 +68,7 @@ def _discover_checkers() -> tuple[dict[str, Callable[[dict], str]], dict[str, st
         if info.name.startswith("_") or info.ispkg:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
-        kind = getattr(module, "KIND", None)
-        verify = getattr(module, "verify", None)
+        kind, verify = getattr(module, "KIND", None), getattr(module, "verify", None)
         if not isinstance(kind, str) or not callable(verify):
             continue  # a helper module, not a kind
         if kind in found:

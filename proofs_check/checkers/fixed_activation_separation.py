@@ -84,12 +84,9 @@ def restriction(units, bias: Fraction) -> tuple:
     # piece k (between points[k-1] and points[k]): units with a breakpoint left of it contribute their right piece
     raw = [reduce(poly_add, (right if t in points[:k] else left for t, left, right in terms), constant)
            for k in range(len(points) + 1)]
-    kept_points, kept = [], [raw[0]]
-    for point, poly in zip(points, raw[1:]):
-        if poly != kept[-1]:
-            kept_points.append(point)
-            kept.append(poly)
-    return tuple(kept_points), tuple(kept)
+    # a breakpoint stays where the pieces on its two sides differ
+    changes = [(point, after) for point, before, after in zip(points, raw, raw[1:]) if before != after]
+    return tuple(point for point, _ in changes), (raw[0],) + tuple(piece for _, piece in changes)
 
 
 def verify(cert: dict) -> str:

@@ -85,12 +85,10 @@ def _read_first_layer(lhs: dict, n: int) -> list:
 
 
 def _first_layer_maps(neurons: list, n: int) -> list:
-    index = {}
+    index: dict = {}
     for k, neuron in enumerate(neurons):
-        if neuron in index:
-            raise CertificateRejected(f"first-layer neurons {index[neuron]} and {k} are equal (0-based); a symmetric "
-                                      "network lists each neuron once")
-        index[neuron] = k
+        reject_unless(index.setdefault(neuron, k) == k, f"first-layer neurons {index[neuron]} and {k} are equal "
+                                                        "(0-based); a symmetric network lists each neuron once")
     maps = []
     for name, s in _generators(n):
         pi = []
@@ -191,11 +189,8 @@ def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, or
         members = _orbit(row, maps)
         reject_unless(len(members) == stated_size, f"{where}: the orbit of this row under the generators has "
                                                    f"{len(members)} rows, orbit_size says {stated_size}")
-        canonical = min(members)
-        if canonical in canonical_seen:
-            raise CertificateRejected(f"{where} is the same orbit as second_layer_orbits[{canonical_seen[canonical]}]; "
-                                      "merge them")
-        canonical_seen[canonical] = o
+        first_seen = canonical_seen.setdefault(min(members), o)
+        reject_unless(first_seen == o, f"{where} is the same orbit as second_layer_orbits[{first_seen}]; merge them")
         second_width += len(members)
         scale = lcm(scale1 * common_denominator(v for _, v in row), common_denominator((bias,)))
         factor = scale // scale1  # row entries times factor are integers
