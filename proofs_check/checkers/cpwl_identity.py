@@ -76,9 +76,8 @@ def _read_empty_cells(data: dict) -> dict:
 
 
 def _describe(vector) -> str:
-    terms = [f"{c}*x{j + 1}" for j, c in enumerate(vector[:-1]) if c]
-    terms.append(str(vector[-1]))
-    return " + ".join(terms)
+    """An affine vector as ``c1*x1 + ... + constant`` (zero terms left out, the constant always shown)."""
+    return " + ".join([f"{c}*x{j + 1}" for j, c in enumerate(vector[:-1]) if c] + [str(vector[-1])])
 
 
 def _trie(cells: dict) -> dict:
