@@ -134,6 +134,11 @@ is better; ``floor`` is the FD of 1,500 exact draws).
   8 NFE (0.88 before).  Not adopted: the UniPC-style corrector at the predicted point (unstable on
   sharp mixtures, above; not retried); order 1 into ``t = 1`` together with the new grid (on the
   first 12 targets: 11 / 6 with ``b = 1.5``; 12 / 8 with ``b = 2``, where order 2 gives 12 / 9).
+  Whole family (``benchmarks/sampling_family.py --seeds 5 --network``), former grid in the same run:
+  fd_res 90 % / 90 %, joint_res 60 % / 55 % at <= 8 NFE; sharp anisotropic spread at 8 NFE
+  0.76-0.93 and 1.28 (before 0.97-3.05).  Cost: mix5 and mix14 now reach 2M@16's FD later than 2M
+  itself (mix5 misses at 16 NFE by 1 %, mix14 at 12 against 10), the digits network at 10 NFE (8);
+  ``a = 1.6`` would fix both but breaks the Gaussian no-surprise test.
 * **Start state.**  ``z_{t_0} = M_{t_0} z_0`` (the data's share ``mu_{t_0} x1`` neglected, as the
   baselines neglect ``x_0`` in ``x_T``) means ``x_hat = 0`` on ``[0, t_0]``: an error of order
   ``t_0 |E x1|`` that no NFE removes (4-D Gaussian, exact W2 at NFE 64: 4.1e-2, as large as
