@@ -536,6 +536,10 @@ def refit_symbolic_model(model, t=None, X=None, **options) -> TrajectoryRefit | 
     except (ShapeError, UsageError):
         return None
     model.refit_ = outcome
+    say = getattr(model, "_say", None)
+    if callable(say):
+        say(f"coefficient refit: misfit {outcome.cost_before:.4g} -> {outcome.cost_after:.4g} "
+            f"(statistic {outcome.statistic:.3g} for {int(np.count_nonzero(W0))} coefficients), {outcome.segments} segments")
     if not outcome.improved:
         return outcome
     W = outcome.coefficients
