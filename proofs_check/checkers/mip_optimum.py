@@ -171,10 +171,9 @@ def _check_incumbent(model: Model, incumbent: dict, lower_bound: Fraction) -> No
         raise CertificateMalformed(field_path("data.incumbent", extra[0]), "not a variable of the model")
     values = {v: get_rational_fast(incumbent, v, "data.incumbent") for v in model.variables}
     for v, x in values.items():
-        if x < model.lower[v] or (model.upper[v] is not None and x > model.upper[v]):
-            raise CertificateRejected(f"incumbent: {v} = {x} violates its bounds")
-        if model.binary[v] and x not in (0, 1):
-            raise CertificateRejected(f"incumbent: binary {v} = {x} is not 0 or 1")
+        upper = x if model.upper[v] is None else model.upper[v]
+        reject_unless(model.lower[v] <= x <= upper, f"incumbent: {v} = {x} violates its bounds")
+        reject_unless(not model.binary[v] or x in (0, 1), f"incumbent: binary {v} = {x} is not 0 or 1")
     for name, (coefficients, rhs) in model.rows.items():
         lhs = sum(c * values[v] for v, c in coefficients.items())
         if lhs > rhs:
@@ -214,31 +213,27 @@ def _is_index(value, size: int) -> bool:
     return type(value) is int and 0 <= value < size  # a JSON integer, not a boolean
 
 
-def _parse_symmetries(model: Model, data: dict) -> list:
-    """data.symmetries: permutations of 0..n (malformed otherwise)."""
+def _parse_tree(model: Model, data: dict) -> tuple:
+    """``(symmetries, tree)``: data.symmetries, permutations of 0..n, and data.tree as ("branch", variable,
+    children) / ("bound", multipliers) / ("image", target, symmetry) nodes.
+
+    Only the shape is checked here (malformed otherwise); what the nodes prove is checked later.
+    """
     symmetries = get_list(data, "symmetries", "data")
     for k, perm in enumerate(symmetries):
         ok = isinstance(perm, list) and all(type(p) is int for p in perm) and sorted(perm) == list(range(model.n + 1))
         malformed_unless(ok, f"data.symmetries[{k}]", f"expected a permutation of 0..{model.n} as a list of integers")
-    return symmetries
-
-
-def _parse_tree(model: Model, data: dict, symmetry_count: int) -> list:
-    """data.tree as ("branch", variable, children) / ("bound", multipliers) / ("image", target, symmetry) nodes.
-
-    Only the shape is checked here (malformed otherwise); what the nodes prove is checked later.
-    """
     nodes = get_objects(data, "tree", "data")
     malformed_unless(nodes, "data.tree", "the tree has no nodes")
     tree = []
     for where, node in nodes:
-        if sum(k in node for k in ("branch", "bound", "image_of")) != 1:
-            raise CertificateMalformed(where, "a node has exactly one of branch, bound, image_of")
+        malformed_unless(sum(k in node for k in ("branch", "bound", "image_of")) == 1, where,
+                         "a node has exactly one of branch, bound, image_of")
         if "branch" in node:
             variable = get_str(node, "branch", where)
             children = get_list(node, "children", where)
-            if len(children) != 2 or not all(isinstance(c, int) and not isinstance(c, bool) for c in children):
-                raise CertificateMalformed(field_path(where, "children"), "expected two node indices")
+            ok = len(children) == 2 and all(type(c) is int for c in children)  # JSON integers, not booleans
+            malformed_unless(ok, field_path(where, "children"), "expected two node indices")
             tree.append(("branch", variable, children))
         elif "bound" in node:
             multipliers = {}
@@ -248,12 +243,11 @@ def _parse_tree(model: Model, data: dict, symmetry_count: int) -> list:
                 multipliers[name] = parse_rational(value, path)
             tree.append(("bound", multipliers))
         else:
-            if not _is_index(node["image_of"], len(nodes)):
-                raise CertificateMalformed(field_path(where, "image_of"), "expected a node index")
-            if not _is_index(node.get("symmetry"), symmetry_count):
-                raise CertificateMalformed(field_path(where, "symmetry"), "expected an index into data.symmetries")
+            malformed_unless(_is_index(node["image_of"], len(nodes)), field_path(where, "image_of"), "expected a node index")
+            malformed_unless(_is_index(node.get("symmetry"), len(symmetries)), field_path(where, "symmetry"),
+                             "expected an index into data.symmetries")
             tree.append(("image", node["image_of"], node["symmetry"]))
-    return tree
+    return symmetries, tree
 
 
 def _node_fixings(model: Model, tree: list) -> dict:
@@ -271,19 +265,16 @@ def _node_fixings(model: Model, tree: list) -> dict:
         if tree[i][0] != "branch":
             continue
         _, variable, children = tree[i]
-        if not model.binary.get(variable):
-            raise CertificateRejected(f"tree node {i}: branching variable {variable!r} is not a binary of the model")
-        if variable in fixings:
-            raise CertificateRejected(f"tree node {i}: branching variable {variable} is already fixed at this node")
+        reject_unless(model.binary.get(variable), f"tree node {i}: branching variable {variable!r} is not a binary of the model")
+        reject_unless(variable not in fixings, f"tree node {i}: branching variable {variable} is already fixed at this node")
         for value, child in enumerate(children):
             if not 0 < child < len(tree):
                 raise CertificateRejected(f"tree node {i} ({_describe(fixings)}): child {child} is not a node of the tree; the tree does not cover {variable}={value}")
             reject_unless(child not in reached, f"tree node {child} appears twice in the tree")
             reached.add(child)
             stack.append((child, {**fixings, variable: value}))
-    unused = [i for i in range(len(tree)) if i not in fixings_of]
-    if unused:
-        raise CertificateRejected(f"tree node {unused[0]} is not reachable from the root")
+    unused = next((i for i in range(len(tree)) if i not in fixings_of), None)
+    reject_unless(unused is None, f"tree node {unused} is not reachable from the root")
     return fixings_of
 
 
@@ -296,12 +287,11 @@ def _check_leaves(model: Model, tree: list, fixings_of: dict, upper_bound: Fract
                 raise CertificateRejected(f"tree node {i}: multiplier of row {name} is negative ({lam})")
         fixings = fixings_of[i]
         bound = _leaf_bound(model, fixings, tree[i][1])  # a zero multiplier adds nothing there
-        if bound is None:
-            raise CertificateRejected(
-                f"tree node {i} ({_describe(fixings)}): the multipliers leave an unbounded direction (a variable without an upper bound has a positive reduced cost)")
-        if bound > upper_bound:
-            raise CertificateRejected(
-                f"tree node {i} ({_describe(fixings)}): the multipliers bound the leaf by {bound}, which exceeds claim.upper_bound = {upper_bound}")
+        where = f"tree node {i} ({_describe(fixings)})"
+        reject_unless(bound is not None, f"{where}: the multipliers leave an unbounded direction "
+                                         "(a variable without an upper bound has a positive reduced cost)")
+        reject_unless(bound <= upper_bound,
+                      f"{where}: the multipliers bound the leaf by {bound}, which exceeds claim.upper_bound = {upper_bound}")
     return len(leaves)
 
 
@@ -315,25 +305,14 @@ def _check_images(model: Model, tree: list, fixings_of: dict, symmetries: list) 
     checked_maps: dict[int, dict] = {}
     images = [(i, tree[i][1], tree[i][2]) for i in order if tree[i][0] == "image"]
     for i, target, k in sorted(images):
-        if has_image[target]:
-            raise CertificateRejected(
-                f"tree node {i}: its image_of node {target} has image nodes in its subtree (images must point to subtrees proved by multipliers)")
+        reject_unless(not has_image[target], f"tree node {i}: its image_of node {target} has image nodes in its subtree "
+                                             "(images must point to subtrees proved by multipliers)")
         if k not in checked_maps:
             checked_maps[k] = check_symmetry(model, symmetries[k], f"data.symmetries[{k}]")
         mapped = {checked_maps[k][v]: x for v, x in fixings_of[target].items()}
-        if mapped != fixings_of[i]:
-            raise CertificateRejected(
-                f"tree node {i} ({_describe(fixings_of[i])}): symmetry {k} maps the fixing of node {target} to "
-                f"({_describe(mapped)}), not to this node's fixing")
+        reject_unless(mapped == fixings_of[i], f"tree node {i} ({_describe(fixings_of[i])}): symmetry {k} maps the fixing "
+                                               f"of node {target} to ({_describe(mapped)}), not to this node's fixing")
     return len(images)
-
-
-def _check_tree(model: Model, data: dict, upper_bound: Fraction) -> tuple[int, int]:
-    """Parse the tree, recompute each node's fixing, then check leaves and images: (leaves, images)."""
-    symmetries = _parse_symmetries(model, data)
-    tree = _parse_tree(model, data, len(symmetries))
-    fixings_of = _node_fixings(model, tree)
-    return _check_leaves(model, tree, fixings_of, upper_bound), _check_images(model, tree, fixings_of, symmetries)
 
 
 def verify(cert: dict) -> str:
@@ -360,8 +339,7 @@ def verify(cert: dict) -> str:
     claim, data = open_certificate(cert, KIND)
     model_spec = get_object(claim, "model", "claim")
     family = get_str(model_spec, "family", "claim.model")
-    if family != FAMILY:
-        raise CertificateMalformed("claim.model.family", f"unknown model family {family!r}; this checker reads {FAMILY!r}")
+    malformed_unless(family == FAMILY, "claim.model.family", f"unknown model family {family!r}; this checker reads {FAMILY!r}")
     n = get_int(model_spec, "n", "claim.model", minimum=2)
     malformed_unless(n <= MAX_N, "claim.model.n", f"must be <= {MAX_N}, got {n}")
     sense = get_str(claim, "sense", "claim")
@@ -371,7 +349,11 @@ def verify(cert: dict) -> str:
     incumbent = get_object(data, "incumbent", "data")
     model = build_model(n)
     _check_incumbent(model, incumbent, lower_bound)
-    leaves, image_count = _check_tree(model, data, upper_bound)
+    # the tree: parse it, recompute each node's fixing, then check the leaves and the images
+    symmetries, tree = _parse_tree(model, data)
+    fixings_of = _node_fixings(model, tree)
+    leaves = _check_leaves(model, tree, fixings_of, upper_bound)
+    image_count = _check_images(model, tree, fixings_of, symmetries)
     stated = get_int(data, "leaves", "data", minimum=0)
     reject_unless(stated == leaves, f"data.leaves says {stated}, the tree has {leaves} leaves closed by multipliers")
     what = f"max = {lower_bound}" if lower_bound == upper_bound else f"{lower_bound} <= max <= {upper_bound}"
