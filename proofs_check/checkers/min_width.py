@@ -140,8 +140,7 @@ def _lower_bound(width: int, family: str, negative_side: Fraction, kinks: dict, 
         if family == "la":
             raise CertificateRejected(f"width {smaller} is not excluded: the la family has a free linear part, "
                                       f"so k = {k} neurons can always match")
-        if k > _MAX_ENUMERATED_KINKS:
-            raise CertificateRejected(f"{k} kinks: too many orientations to enumerate (limit {_MAX_ENUMERATED_KINKS})")
+        reject_unless(k <= _MAX_ENUMERATED_KINKS, f"{k} kinks: too many orientations to enumerate (limit {_MAX_ENUMERATED_KINKS})")
         # a neuron at a kink with jump J has v = J / (1 - negative_side); oriented up (w > 0) its slope at -inf
         # is negative_side * v, oriented down (w < 0) it is -v
         coefficients = [kinks[point] / (1 - negative_side) for point in sorted(kinks)]
@@ -152,8 +151,7 @@ def _lower_bound(width: int, family: str, negative_side: Fraction, kinks: dict, 
         expected = "orientations"
     else:
         raise CertificateRejected(f"width {smaller} is not excluded: it exceeds the {k} kinks plus one")
-    if argument != expected:
-        raise CertificateRejected(f"data.lower_bound.argument is {argument!r}; the applicable argument is {expected!r}")
+    reject_unless(argument == expected, f"data.lower_bound.argument is {argument!r}; the applicable argument is {expected!r}")
     return expected
 
 
@@ -178,8 +176,7 @@ def _jump_2d(pieces, normal, offset, point, where: str) -> tuple:
 def _verify_2d(target: dict, data: dict, family: str, name: str) -> str:
     pieces = [(tuple(get_vector(raw, "gradient", here)), get_rational(raw, "constant", here))
               for here, raw in get_objects(target, "pieces", "claim.target")]
-    if not pieces or len({len(g) for g, _ in pieces}) != 1:
-        raise CertificateMalformed("claim.target.pieces", "need pieces of one common dimension")
+    malformed_unless(len({len(g) for g, _ in pieces}) == 1, "claim.target.pieces", "need pieces of one common dimension")
     n = len(pieces[0][0])
     line = get_object(data, "line", "data")
     normal = tuple(get_vector(line, "normal", "data.line"))
