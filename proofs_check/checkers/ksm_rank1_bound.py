@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import CertificateMalformed, CertificateRejected, get_int, get_list, get_matrix, get_object, get_rational
+from ._common import CertificateRejected, get_int, get_list, get_matrix, get_object, get_rational
 from ._common import get_str, get_vector, malformed_unless, open_certificate, parse_matrix, reject_unless
 
 KIND = "ksm-rank1-bound"
@@ -60,8 +60,7 @@ def verify(cert: dict) -> str:
     claim, data = open_certificate(cert, KIND)
     kernel = get_object(claim, "kernel", "claim")
     kind = get_str(kernel, "type", "claim.kernel")
-    if kind != "polynomial":
-        raise CertificateMalformed("claim.kernel.type", f"only the exact 'polynomial' kernel is supported, got {kind!r}")
+    malformed_unless(kind == "polynomial", "claim.kernel.type", f"only the exact 'polynomial' kernel is supported, got {kind!r}")
     offset = get_rational(kernel, "offset", "claim.kernel")
     malformed_unless(offset >= 0, "claim.kernel.offset", f"must be >= 0 (else the kernel need not be PSD), got {offset}")
     degree = get_int(kernel, "degree", "claim.kernel", minimum=1)
@@ -90,8 +89,8 @@ def verify(cert: dict) -> str:
     lower = get_matrix(ldl, "lower", "data.gram_ldl", size, size)
     diagonal = get_vector(ldl, "diagonal", "data.gram_ldl", size, fast=True)
     for i in range(size):
-        if lower[i][i] != 1 or any(lower[i][j] != 0 for j in range(i + 1, size)):
-            raise CertificateRejected(f"data.gram_ldl.lower row {i} is not that of a unit lower triangular matrix")
+        reject_unless(lower[i][i] == 1 and not any(lower[i][i + 1:]),
+                      f"data.gram_ldl.lower row {i} is not that of a unit lower triangular matrix")
         reject_unless(diagonal[i] >= 0, f"data.gram_ldl.diagonal[{i}] = {diagonal[i]} is negative")
     for i in range(size):
         for j in range(i + 1):
