@@ -84,8 +84,7 @@ def verify(cert: dict) -> str:
     values = [[sum(tokens[s][k] * wv[k][j] for k in range(dim)) for j in range(out_dim)] for s in range(count)]
     average = [Fraction(sum(values[s][j] for s in range(count)), count) for j in range(out_dim)]
     for i, t in enumerate(targets):
-        if any(v != 0 for v in tokens[t]):
-            raise CertificateRejected(f"target row {t} of data.tokens is not zero: the statement is about zero-content targets")
+        reject_unless(not any(tokens[t]), f"target row {t} of data.tokens is not zero: the statement is about zero-content targets")
         query = [sum(tokens[t][k] * w[k][j] for k in range(dim)) for j in range(dim)]
         scores = [sum(query[j] * tokens[s][j] for j in range(dim)) for s in range(count)]
         recomputed = [(abs(s) - xi) * (1 if s > 0 else -1) if abs(s) > xi else 0 for s in scores]
@@ -100,7 +99,7 @@ def verify(cert: dict) -> str:
             raise CertificateRejected(f"target row {t}: claimed softmax weights {_text(weights[i])}, but equal scores give 1/{count} each")
         if softmax_out[i] != average:
             raise CertificateRejected(f"target row {t}: claimed softmax output {_text(softmax_out[i])} but the average of the values is {_text(average)}")
-    if nonzero_claimed and not any(average):  # the softmax output of every target row is this average
-        raise CertificateRejected("claim.softmax_output_nonzero is true, but the average of the values is zero")
+    # the softmax output of every target row is this average
+    reject_unless(any(average) or not nonzero_claimed, "claim.softmax_output_nonzero is true, but the average of the values is zero")
     return (f"{len(targets)} zero-content target(s) of {count} tokens: soft-threshold codes and outputs exactly 0 "
             f"(xi = {xi}); softmax weights exactly 1/{count}, output the average of the values")
