@@ -28,7 +28,7 @@ from fractions import Fraction
 from functools import reduce
 
 from . import _exact as P
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_objects
+from ._common import CertificateRejected, field_path, get_int, get_int_list, get_list, get_objects
 from ._common import malformed_unless, open_certificate, reject_unless
 
 KIND = "tada-closed-forms"
@@ -74,8 +74,7 @@ def _read_matrix(case: dict, key: str, rows: int, cols: int | None, path: str) -
         return [P.parse_poly(entry, 2, field_path(here, i)) for i, entry in enumerate(value)]
     out = []
     for i, row in enumerate(value):
-        if not isinstance(row, list) or len(row) != cols:
-            raise CertificateMalformed(field_path(here, i), f"expected a row of {cols} polynomials")
+        malformed_unless(isinstance(row, list) and len(row) == cols, field_path(here, i), f"expected a row of {cols} polynomials")
         out.append([P.parse_poly(entry, 2, field_path(field_path(here, i), j)) for j, entry in enumerate(row)])
     return out
 
@@ -110,8 +109,7 @@ def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:
     for j in range(N):
         reject_unless(not P.substitute(mu[j], 0, 0), f"{where}: mu_0[{j}] is not 0")
         for c in range(N):
-            if P.substitute(M[j][c], 0, 0) != P.constant(1 if j == c else 0, 2):
-                raise CertificateRejected(f"{where}: M_0[{j}][{c}] is not the identity entry")
+            reject_unless(P.substitute(M[j][c], 0, 0) == P.constant(int(j == c), 2), f"{where}: M_0[{j}][{c}] is not the identity entry")
     prior = [one] * (N - 1) + [P.variable(1, 2)]  # the diagonal of S0 = diag(1, ..., 1, k)
     for a in range(N):
         for b in range(N):
