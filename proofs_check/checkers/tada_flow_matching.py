@@ -136,6 +136,5 @@ def verify(cert: dict) -> str:
     if not r_equal(dy_dsigma, _read_fraction(data, "dy_dsigma")):
         raise CertificateRejected("data.dy_dsigma is not the chain-rule derivative of y = x/t along the TADA ODE")
     reject_unless(r_equal(pf_rhs, _read_fraction(data, "pf_ode_rhs")), "data.pf_ode_rhs is not (y - D)/sigma")
-    if not r_equal(dy_dsigma, pf_rhs):
-        raise CertificateRejected("dy/dsigma differs from the EDM probability-flow right-hand side (y - D)/sigma")
+    reject_unless(r_equal(dy_dsigma, pf_rhs), "dy/dsigma differs from the EDM probability-flow right-hand side (y - D)/sigma")
     return "N = 1: TADA force = (D - x)/(1 - t); in y = x/t, sigma = c(1-t)/t it is dy/dsigma = (y - D)/sigma"
