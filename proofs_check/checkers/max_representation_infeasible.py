@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_int, get_list, get_objects
+from ._common import CertificateRejected, field_path, get_field, get_int, get_list, get_objects
 from ._common import get_rational, get_vector, malformed_unless, open_certificate, reject_unless
 from ._exact import dot
 from ._max_template_math import is_reduced_direction, normal_form_templates, template_column
@@ -62,8 +62,7 @@ def verify(cert: dict) -> str:
     n = get_int(claim, "n", "claim", minimum=2)
     k = get_int(claim, "k", "claim", minimum=1)
     loops = get_field(claim, "loops", "claim", bool, "a boolean")
-    if n > 9 or k > 4:
-        raise CertificateMalformed("claim", f"n = {n}, k = {k} is beyond what this checker enumerates (n <= 9, k <= 4)")
+    malformed_unless(n <= 9 and k <= 4, "claim", f"n = {n}, k = {k} is beyond what this checker enumerates (n <= 9, k <= 4)")
     linear = get_vector(data, "linear", "data", n, " (claim.n)")
     hinges: dict = {}
     for here, entry in get_objects(data, "hinges", "data", "expected an object {direction, value}"):
