@@ -137,11 +137,9 @@ def template_column(a_pairs, b_pairs, n: int) -> tuple:
 
 
 def _prefix_end(pairs, start: int) -> int:
-    used = {v for pair in pairs for v in pair}
-    new = sorted(v for v in used if v >= start)
-    if new != list(range(start, start + len(new))):
-        return -1
-    return start + len(new)
+    """The end of the indices ``>= start`` that ``pairs`` use if they are ``start, start + 1, ...``, else -1."""
+    new = sorted({v for pair in pairs for v in pair if v >= start})
+    return start + len(new) if new == list(range(start, start + len(new))) else -1
 
 
 def normal_form_templates(n: int, k: int, loops: bool):
