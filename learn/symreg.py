@@ -10,7 +10,8 @@ the network *is* the expression.  Its layers, for states ``x = (x_1, ..., x_n)``
    products of a state with any other unit (``x * sin(y)``, ``x * y / (K + y)``);
 3. **depth-2 units** (a sum unit followed by a power or an exponential unit), each with *inner
    parameters*: ``x**h / (K**h + x**h)`` and ``K**h / (K**h + x**h)`` (Michaelis-Menten for h = 1,
-   Hill for h = 2..5), ``exp(a x)``, ``exp(-a / x)`` (Arrhenius), ``1 / (1 + exp(a (x - c)))``
+   Hill for h = 2..5), ``x**p / (K**h + x**h)`` with ``0 < p < h <= 3`` (substrate inhibition,
+   Lengyel-Epstein's ``u/(1 + u**2)``), ``exp(a x)``, ``exp(-a / x)`` (Arrhenius), ``1 / (1 + exp(a (x - c)))``
    (logistic); and with a sum unit of *two* states: ``x / (K + x + c y)`` (Beddington-DeAngelis,
    competitive inhibition) and ``1 / (1 + exp(a (x + c y - d)))`` (Wilson-Cowan firing rates); see
    :mod:`lincomb.learn.symreg_library`;
@@ -35,6 +36,12 @@ with ``lincomb symreg fit``):
   parameters and for the size of the space searched.  Among the sets within 2 of the best criterion
   (no evidence either way, Kass and Raftery 1995) the simplest is returned: fewest fitted numbers
   (terms plus inner parameters), then fewest non-polynomial terms, then fewest operations.
+  Each family is also grown from its best *pair* (the constant or a state beside one unit of the
+  family, :func:`~lincomb.learn.weak_selection.stepwise_search`), and the best refined sets are
+  pruned by *backward elimination with the inner parameters refitted after each drop*
+  (:meth:`SymbolicODERegressor._eliminate_backward`): without both, a truth of two or three terms
+  (``a/(1 + x**3) - y``) stayed hidden behind polynomial stand-ins that single moves at fixed
+  inner parameters cannot remove.
 * *Held-out windows*: the chosen terms of each equation are checked by blocked cross-validation on
   5 contiguous blocks of weak-form rows, and a term whose removal does not raise the held-out residual
   is dropped (:meth:`SymbolicODERegressor._prune_by_windows`; Roberts et al., Ecography 2017, for
@@ -227,6 +234,30 @@ def _complements(units: list[Unit]) -> list[list[Unit]]:
     return variants
 
 
+def _snap_candidates(unit: Unit, index: int, chosen: Sequence[Fraction]) -> list[Fraction]:
+    """Simple numbers near inner parameter ``index`` of ``unit`` (:func:`simple_numbers`), simplest first.
+
+    A logistic unit ``1/(1 + exp(a (x + c y - d)))`` is written with its slope ``a`` outside, but the
+    laws it stands for give the weights and the threshold of the sum inside, ``a c`` and ``a d``
+    (Wilson-Cowan's ``16 E - 12 I - 3``: ``d = 3/16``, ``c = -3/4``).  So once ``a`` is snapped,
+    ``c`` and ``d`` are also tried as simple numbers divided by ``a`` (first, as the sum's weights
+    are the simpler description), then as simple numbers themselves.
+
+    Examples
+    --------
+    >>> unit = Unit("logistic2", 0, 1, None, (-16.0, -0.75, 0.18762))
+    >>> [str(f) for f in _snap_candidates(unit, 2, [Fraction(-16), Fraction(-3, 4), Fraction(0)])][:2]
+    ['3/16', '1/5']
+    """
+    value = unit.theta[index]
+    direct = simple_numbers(value)
+    if unit.family not in ("logistic", "logistic2") or index == 0 or not chosen[0]:
+        return direct
+    slope = Fraction(chosen[0])
+    scaled = [candidate / slope for candidate in simple_numbers(float(slope) * value)[:4]]
+    return list(dict.fromkeys(scaled + direct))
+
+
 def _simplest_refined(refined: dict, margin: float):
     """The key of the simplest refined set within ``margin`` of the best (as in ``choose_simplest``)."""
     best = min(value[0] for value in refined.values())
@@ -256,7 +287,7 @@ def _sublibraries(library: Sequence[Unit]) -> list[list[int]]:
         return u.family == "poly" and sum(u.power) <= 2
 
     subsets = [[k for k, u in enumerate(library) if low(u)], [k for k, u in enumerate(library) if u.family == "poly"]]
-    kinds = [("sin", "cos"), ("hill", "repress"), ("exp", "arrhenius"), ("logistic",), ("log", "abs", "pow"), ("ratio",),
+    kinds = [("sin", "cos"), ("hill", "repress", "haldane"), ("exp", "arrhenius"), ("logistic",), ("log", "abs", "pow"), ("ratio",),
              ("hill2",), ("logistic2",)]
     for kind in kinds:
         subset = [k for k, u in enumerate(library) if low(u) or u.family in kind]
@@ -411,7 +442,7 @@ class SymbolicODERegressor(ODERegressorBase):
         functions = _LIBRARY_FUNCTIONS if self.functions is None else self.functions
         families = ["poly", *functions]
         if self.rational is None or self.rational:
-            families += ["hill", "repress", "hill2"]
+            families += ["hill", "repress", "haldane", "hill2"]
         return tuple(f for f in FAMILIES if f in families)
 
     def _weak_system(self, units: list[Unit]):
@@ -561,7 +592,7 @@ class SymbolicODERegressor(ODERegressorBase):
             # logistic's centre moves with its slope) before it is snapped in turn.
             limits = unit.bounds(self._all_X)
             for index in range(len(unit.theta)):
-                for candidate in simple_numbers(unit.theta[index]):
+                for candidate in _snap_candidates(unit, index, chosen):
                     low, high = limits[index] if index < len(limits) else (-math.inf, math.inf)
                     if not low <= float(candidate) <= high:
                         continue
@@ -786,7 +817,40 @@ class SymbolicODERegressor(ODERegressorBase):
                     break
                 refined.pop(kept)
                 units = [library[library_index[u]] if u in library_index else u for u in fitted if u not in small]
+        self._eliminate_backward(crit, refined)
         return refined
+
+    def _eliminate_backward(self, crit: WeakCriterion, refined: dict, starts: int = 3) -> None:
+        """Backward elimination with the inner parameters refitted after each drop, from the best refined sets.
+
+        The search's drop / add / swap moves score units at their (grid or refined) parameters, fixed:
+        a unit whose parameter was fitted beside stand-in terms (a Hill unit beside ``1, x, x**2``) keeps
+        the stand-ins, since dropping one of them at the old parameter leaves a residual.  Here each
+        drop is followed by refining every remaining inner parameter, and the best drop is taken while
+        the criterion decreases (backward elimination, as in stepwise regression, with the nonlinear
+        least squares of each step redone).  Adds every set it scores to ``refined``.
+        """
+        ranked = sorted((key for key, value in refined.items() if any(u.nonlinear for u in value[1])
+                         and len(value[1]) >= 2), key=lambda key: refined[key][0])
+        for key in ranked[:starts]:
+            current = key
+            while len(refined[current][1]) >= 2 and not self._out_of_time():
+                units = refined[current][1]
+                trials = []
+                for drop in range(len(units)):
+                    rest = [u for k, u in enumerate(units) if k != drop]
+                    rest_key = tuple(sorted(rest, key=repr))
+                    if rest_key not in refined:
+                        if any(u.nonlinear for u in rest):
+                            refined[rest_key] = self._refine(crit, rest)
+                        else:
+                            score, weights = self._score_units(crit, [self._column(u, u.theta) for u in rest], 0)
+                            refined[rest_key] = (score, rest, [() for _ in rest], weights)
+                    trials.append((refined[rest_key][0], rest_key))
+                score, best = min(trials, key=lambda item: item[0])
+                if score >= refined[current][0]:
+                    break
+                current = best
 
     def _assemble(self, picks: Sequence[int]) -> list[sympy.Expr]:
         """The equations for the given alternative per equation; also sets ``units_``/``coefficients_``."""

@@ -16,6 +16,8 @@ family         unit (state ``x = x_i``, multiplier ``m``)     inner parameters  
 ``abs``        ``m * |x|``                                   none                            both signs
 ``hill``       ``m * x**h / (K**h + x**h)``, h = 1..5        ``K > 0`` (sum unit, power -1)  positive
 ``repress``    ``m * K**h / (K**h + x**h)``, h = 1..5        ``K > 0``                       positive
+``haldane``    ``m * K**(h-p) x**p / (K**h + x**h)``,        ``K > 0``                       positive
+               ``0 < p < h <= 3``
 ``hill2``      ``m * x / (K + x + c y)``, ``m`` 1 or ``y``    ``K > 0``, ``c > 0``             positive
 ``exp``        ``m * exp(a x)``                              ``a`` (sum unit, then exp)      all
 ``arrhenius``  ``m * exp(-a / x)``                           ``a > 0``                       positive
@@ -41,6 +43,14 @@ response ``x y / (1 + b x + c y)`` (Beddington, J. Anim. Ecol. 44, 1975; DeAngel
 1975) is ``(1/b) * y * hill2`` with ``K = 1/b``, and competitive inhibition in enzyme kinetics,
 ``V x / (K_m (1 + y/K_i) + x)`` (Michaelis-Menten with an inhibitor ``y``), is ``V * hill2``.  Its
 multiplier is 1 or the other state ``y`` only (the two forms of those laws).
+
+``haldane`` are the non-monotone saturating units, rising as ``x**p`` and falling as ``x**(p-h)``: substrate
+inhibition (Haldane, Enzymes, 1930; Andrews, Biotechnol. Bioeng. 10, 1968: ``x/(K_s + x + x**2/K_i)``, of
+which ``p = 1, h = 2`` is the case ``K_s = K**2 / K_i``, one parameter fewer) and the Lengyel-Epstein CIMA reaction
+``u v/(1 + u**2)`` (Science 251, 1991), which is ``v`` times the unit with ``p = 1, h = 2``.  A Hill or
+repression unit times a state cannot say these when the multiplier is another state (``v u/(1 + u**2)``
+is a Hill unit times a monomial of degree 2).  Scaled so that its values are of order 1:
+``(x/K)**p / (1 + (x/K)**h)``.
 
 ``logistic2`` is the sigmoid of a linear combination of two states, the firing-rate unit of the
 Wilson-Cowan equations ``E' = -E + S(w_EE E - w_EI I + P)`` (Wilson and Cowan, Biophys. J. 12, 1972)
@@ -86,11 +96,13 @@ from lincomb.errors import UsageError
 __all__ = ["FAMILIES", "Unit", "build_library", "simple_numbers"]
 
 #: Families of units in the default library (see the module text).
-FAMILIES = ("poly", "sin", "cos", "log", "abs", "pow", "ratio", "hill", "repress", "hill2", "exp", "arrhenius",
-            "logistic", "logistic2")
+FAMILIES = ("poly", "sin", "cos", "log", "abs", "pow", "ratio", "hill", "repress", "haldane", "hill2", "exp",
+            "arrhenius", "logistic", "logistic2")
 
-_NONLINEAR = {"hill": 1, "repress": 1, "hill2": 2, "exp": 1, "arrhenius": 1, "logistic": 2, "logistic2": 3}
+_NONLINEAR = {"hill": 1, "repress": 1, "haldane": 1, "hill2": 2, "exp": 1, "arrhenius": 1, "logistic": 2, "logistic2": 3}
 _HILL_POWERS = (1, 2, 3, 4, 5)
+#: Numerator and denominator powers ``(p, h)`` of the ``haldane`` family: ``x**p/(K**h + x**h)``, ``0 < p < h <= 3``.
+_HALDANE_POWERS = ((1, 2), (1, 3), (2, 3))
 #: Exponents ``(p, q)`` of the ``pow`` family: ``x**(p/q)``, small denominators only.
 _FRACTIONAL_POWERS = ((1, 2), (2, 3))
 
@@ -186,6 +198,9 @@ class Unit:
             elif f in ("hill", "repress"):
                 ratio = (x / theta[0]) ** self.power
                 value = ratio / (1.0 + ratio) if f == "hill" else 1.0 / (1.0 + ratio)
+            elif f == "haldane":
+                scaled = x / theta[0]
+                value = scaled ** self.power[0] / (1.0 + scaled ** self.power[1])
             elif f == "hill2":
                 value = x / (theta[0] + x + theta[1] * X[:, self.power])
             elif f == "logistic2":
@@ -231,6 +246,9 @@ class Unit:
             expr = x**self.power / (theta[0] ** self.power + x**self.power)
         elif f == "repress":
             expr = theta[0] ** self.power / (theta[0] ** self.power + x**self.power)
+        elif f == "haldane":
+            p, h = self.power
+            expr = theta[0] ** (h - p) * x**p / (theta[0] ** h + x**h)
         elif f == "hill2":
             expr = x / (theta[0] + x + theta[1] * symbols[self.power])
         elif f == "logistic2":
@@ -263,6 +281,8 @@ class Unit:
             return (1, 1 + int(sum(self.power)))
         if self.family == "hill2":
             return (1, 5 + (1 if self.multiplier is not None else 0))
+        if self.family == "haldane":
+            return (1, 7 + (1 if self.multiplier is not None else 0))
         if self.family == "logistic2":
             return (1, 8)
         base = operations.get(self.family, 3 + (2 if self.power != 1 else 0) + 1)
@@ -291,6 +311,8 @@ class Unit:
             if self.power % 2:
                 low = max(low, 3.0 * max(0.0, -float(np.min(x))))
             return [(low, top * 3.0 ** (1.0 / self.power))]
+        if self.family == "haldane":
+            return [(_hill_floor(x), top * 3.0 ** (1.0 / self.power[1]))]
         if self.family == "hill2":
             other = float(np.max(np.abs(np.asarray(X, dtype=float)[:, self.power]))) or 1.0
             return [(_hill_floor(x), 3.0 * top), (0.02 * top / other, 50.0 * top / other)]
@@ -371,7 +393,7 @@ def build_library(X: np.ndarray, degree: int, families: Sequence[str] = FAMILIES
     >>> build_library(X, 2, ("tan",))
     Traceback (most recent call last):
     ...
-    lincomb.errors.UsageError: unknown unit families ['tan']; choose from poly, sin, cos, log, abs, pow, ratio, hill, repress, hill2, exp, arrhenius, logistic, logistic2
+    lincomb.errors.UsageError: unknown unit families ['tan']; choose from poly, sin, cos, log, abs, pow, ratio, hill, repress, haldane, hill2, exp, arrhenius, logistic, logistic2
     """
     unknown = [f for f in families if f not in FAMILIES]
     if unknown:
@@ -396,6 +418,14 @@ def build_library(X: np.ndarray, degree: int, families: Sequence[str] = FAMILIES
                 powers = [h for h in _HILL_POWERS if nonnegative or h % 2 == 0]
                 if np.ptp(x) < 1e-12:
                     continue
+            elif family == "haldane":
+                if not positive or np.ptp(x) < 1e-12:
+                    continue
+                for p, h in _HALDANE_POWERS:
+                    for m in factors:
+                        for theta in _grid("hill", x, h):
+                            units.append(Unit("haldane", i, (p, h), m, theta))
+                continue
             elif family == "pow":
                 powers = list(_FRACTIONAL_POWERS)
             elif family == "hill2":
@@ -418,7 +448,7 @@ def build_library(X: np.ndarray, degree: int, families: Sequence[str] = FAMILIES
                     span, other_span = float(np.ptp(x)), float(np.ptp(y))
                     if span < 1e-12 or other_span < 1e-12:
                         continue
-                    for c in (-2.0, -0.5, 0.5, 2.0):
+                    for c in (-2.0, -1.0, -0.5, -0.25, 0.25, 0.5, 1.0, 2.0):
                         combination = x + c * span / other_span * y
                         width = float(np.ptp(combination)) or span
                         for a in (-16.0, -4.0, 4.0, 16.0):

@@ -366,7 +366,7 @@ class WeakCriterion:
 def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Sequence[tuple],
                     start_sets: Sequence[Sequence[int]] = (), max_terms: int = 10, margin: float = 2.0,
                     max_steps: int = 40, sublibraries: Sequence[Sequence[int]] = (),
-                    forward_paths: bool = True, refine=None) -> StepwiseSearch:
+                    forward_paths: bool = True, refine=None, pair_paths: bool = True) -> StepwiseSearch:
     """Choose columns by forward selection, then drop / add / swap moves, then parsimony among near-ties.
 
     1. **Forward paths** (orthogonal least squares): add the column that lowers the residual most,
@@ -376,7 +376,11 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
        the whole library (from the empty set): the first sub-library from the empty set, each later
        one from the first one's greedy set of about ``max_terms / 2`` columns (e.g. the polynomials
        of low degree, then one more family grown onto them; the local search drops what is not
-       needed).
+       needed).  Each family's sub-library is also grown from its best **pair** (the constant or a
+       state beside one of the family's units, the few best at their grid points roughly refined),
+       when that pair beats every set of at most two terms seen: most rate laws are a production or
+       interaction term beside a first-order loss, and a truth of two or three terms is then not
+       hidden behind the polynomial origin's stand-ins.
     2. **Local search** from the best set of each path and from each start set, in that path's
        sub-library and then in the whole library: the best of dropping a column, adding one or
        swapping one for another (the swap's new column chosen by the residual drop), while the
@@ -409,6 +413,8 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
         Column subsets searched on their own first (default: none, only the whole library).
     forward_paths : bool
         Run the forward paths (False: only the local search from ``start_sets``).
+    pair_paths : bool
+        Also grow each family's sub-library from its best pair (needs ``refine``; default True).
     refine : callable, optional
         ``refine(kept, new)`` is called when a forward step adds a column with inner parameters
         (``criterion.nonlinear[new] > 0``) and may return a better column for it (its inner
@@ -516,6 +522,39 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
                 break
         return path
 
+    def best_pair(which: int, firsts: np.ndarray, count: int = 3) -> tuple[int, ...] | None:
+        """The best two-term set of one column of ``firsts`` (the constant and the states) and one column of
+        the sub-library outside the first sub-library, inner parameters refined: a production or
+        interaction term beside a first-order loss or a constant source.  The ``2 count`` best second
+        columns (at most two grid points of a unit) beside each first column are ranked at their grid
+        points, then roughly refined (a grid point near the right parameter can rank below a wrong unit
+        before, and a unit's best grid point can lie on the wrong side: ``exp(-2.5 x)`` for ``exp(x)``)."""
+        options = []
+        for first in [k for k in np.flatnonzero(firsts) if masks[which][k]]:
+            rss, drop = criterion.gains((int(first),), masks[which] & ~masks[0])
+            taken: list[int] = []
+            for second in np.argsort(-drop):
+                if drop[second] <= 0 or len(taken) == 2 * count:
+                    break
+                if taken.count(column_group[second]) == 2:
+                    continue
+                taken.append(column_group[second])
+                pair = tuple(sorted((int(first), int(second))))
+                value = criterion.from_rss(rss - drop[second], 2, int(criterion.nonlinear[second]))
+                if criterion.nonlinear[second] > 0:
+                    column = refine(pair, int(second), quick=True)
+                    if column is not None:
+                        scale = float(np.sqrt(np.mean(column**2))) or 1.0
+                        fitted, _ = criterion.rss_columns(np.column_stack([criterion.A[:, int(first)], column / scale]))
+                        value = min(value, criterion.from_rss(fitted, 2, int(criterion.nonlinear[second])))
+                options.append((value, pair, int(second)))
+        if not options:
+            return None
+        _, pair, second = min(options)
+        if criterion.nonlinear[second] > 0:
+            pair = append_refined(pair, second)
+        return pair
+
     def local(current: tuple[int, ...], inside: np.ndarray) -> tuple[int, ...]:
         inside_index = np.flatnonzero(inside)
         C = criterion.A if inside_index.size == criterion.A.shape[1] else criterion.A[:, inside_index]
@@ -561,6 +600,12 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
     path: list[tuple[int, ...]] = []
     ends = []
     first_path: list[tuple[int, ...]] = []
+    # the constant and the states (columns of the first sub-library with no operation): the first
+    # terms of the pairs
+    linear = np.zeros(columns, dtype=bool)
+    if len(masks) > 1:
+        for k in np.flatnonzero(masks[0]):
+            linear[k] = tuple(complexities[k]) == (0, 0)
     for which in range(len(masks)) if forward_paths else []:
         # The first sub-library's choice is where the later sub-libraries start growing from (the
         # polynomials of low degree, then a family added to them: the library grows only while the
@@ -576,6 +621,18 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
         if which == whole:
             path = sub_path
         ends.append(local(min(sub_path, key=criterion.score), masks[which]))
+        if origin and pair_paths and refine is not None:
+            # The family grown from its best pair too: a saturating unit often replaces several of
+            # the origin's polynomial terms at once (y' = a/(1 + x**3) - y is two terms, and from
+            # {1, x, y, ...} plus a Hill unit at a grid point no single drop / add / swap reaches
+            # it), and a path from nothing starts with the one unit that mimics most of the signal
+            # alone.  Grown only when the pair beats every set of at most two terms seen so far (on a
+            # polynomial system it does not, and the path would cost a second forward search).
+            pair = best_pair(which, linear)
+            if pair is not None and criterion.score(pair) < min(
+                    value for kept, value in criterion.cache.items() if len(kept) <= 2 and kept != pair):
+                sub_path = forward(which, pair)
+                ends.append(local(min(sub_path, key=criterion.score), masks[which]))
     # The whole library is searched from the three best ends (and every start set given).
     given = [tuple(sorted(set(int(k) for k in s))) for s in start_sets]
     best_ends = sorted(dict.fromkeys(ends), key=criterion.score)[:3]

@@ -300,3 +300,48 @@ def test_two_state_units_read_out_exactly():
     library = build_library(signed, 1, ("poly", "ratio", "hill2", "logistic2"))
     assert {u.state for u in library if u.family in ("ratio", "hill2")} == {1}  # positive states only
     assert {(u.state, u.power) for u in library if u.family == "logistic2"} == {(0, 1)}  # one unit per pair
+
+
+def test_haldane_unit_reads_out_exactly_and_only_on_positive_states():
+    # haldane: x**p/(K**h + x**h) with 0 < p < h <= 3 (substrate inhibition; the Lengyel-Epstein rate
+    # u v/(1 + u**2) is v times the unit with p = 1, h = 2), scaled as (x/K)**p/(1 + (x/K)**h).
+    from lincomb.learn.symreg_library import Unit, build_library
+
+    u, v = sympy.symbols("u v")
+    unit = Unit("haldane", 0, (1, 2), 1, (2.0,))
+    assert sympy.simplify(unit.expression([u, v], (2,)) - 2 * u * v / (u**2 + 4)) == 0
+    X = np.array([[2.0, 3.0], [1.0, 1.0]])
+    assert np.allclose(unit.values(X), [1.0 / 2.0 * 3.0, 0.5 / 1.25])
+    assert unit.nonlinear == 1 and unit.group != Unit("haldane", 0, (2, 3), 1, (2.0,)).group
+    signed = np.c_[np.linspace(-1, 1, 50), np.linspace(1, 2, 50)]
+    library = build_library(signed, 1, ("poly", "haldane"))
+    assert {u.state for u in library if u.family == "haldane"} == {1}
+    assert {u.power for u in library if u.family == "haldane"} == {(1, 2), (1, 3), (2, 3)}
+
+
+def test_a_rate_of_a_haldane_unit_times_another_state_is_recovered():
+    # Lengyel-Epstein (Science 251, 1991) with other constants than the benchmark zoo's: u v/(1 + u**2)
+    # is a Hill-type unit of u times the state v; with the haldane family (and each family grown from
+    # its best pair) the defaults recover it exactly from one noise-free trajectory.
+    from lincomb.learn.systems import ODESystem
+
+    system = ODESystem("lengyel", ["u", "v"], ["a - u - 4*u*v/(1 + u**2)", "b*(u - u*v/(1 + u**2))"],
+                       {"a": 8, "b": "3/2"}, [[1.0, 1.0]], t_end=15.0, samples=300)
+    t = system.time_grid()
+    model = SymbolicODERegressor(progress=False).fit(t, system.simulate(t), names=system.names)
+    comparison = compare_equations(model.equations(), system.equations(), system.symbols)
+    assert comparison.structure_equal, model.equations()
+    assert comparison.max_relative_error < 0.01
+
+
+def test_logistic_thresholds_snap_as_weights_of_the_sum_inside():
+    # 1/(1 + exp(a (x + c y - d))): with a = -16 the threshold d = 3/16 is the simple number 3 of the
+    # sum 16 x - 12 y - 3 (Wilson-Cowan); it is offered before the nearby decimals of d itself.
+    from fractions import Fraction
+
+    from lincomb.learn.symreg import _snap_candidates
+    from lincomb.learn.symreg_library import Unit
+
+    unit = Unit("logistic2", 0, 1, None, (-16.0, -0.75, 0.18762))
+    assert _snap_candidates(unit, 2, [Fraction(-16), Fraction(-3, 4), Fraction(0)])[0] == Fraction(3, 16)
+    assert _snap_candidates(Unit("exp", 0, 0, None, (1.1,)), 0, [Fraction(0)])[0] == Fraction(1)
