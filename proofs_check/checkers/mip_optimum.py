@@ -151,12 +151,10 @@ def check_symmetry(model: Model, permutation: list, where: str) -> dict:
 
     mapping = {v: _permute_name(v, permutation) for v in model.variables}
     for v, image in mapping.items():
-        if image not in model.lower:
-            raise CertificateRejected(f"{where}: the permutation {permutation} does not map the MIP onto itself "
-                                      f"(maps {v} to {image}, which is not a variable)")
-        if profile(v) != profile(image):
-            raise CertificateRejected(f"{where}: the permutation {permutation} maps {v} to {image}, which has other "
-                                      "bounds, integrality or objective coefficient")
+        reject_unless(image in model.lower, f"{where}: the permutation {permutation} does not map the MIP onto itself "
+                                            f"(maps {v} to {image}, which is not a variable)")
+        reject_unless(profile(v) == profile(image), f"{where}: the permutation {permutation} maps {v} to {image}, "
+                                                    "which has other bounds, integrality or objective coefficient")
     images = frozenset(_row_key({mapping[k]: c for k, c in coefficients.items()}, rhs)
                        for coefficients, rhs in model.rows.values())
     reject_unless(images == model.row_keys, f"{where}: the permutation {permutation} does not map the rows onto the rows")
