@@ -78,8 +78,7 @@ def _lattice_point(value, path: str, dimension: int) -> tuple:
     point = []
     for i, entry in enumerate(value):
         number = parse_rational(entry, field_path(path, i))
-        if number.denominator != 1:
-            raise CertificateRejected(f"{path}: coordinate {i} is {number}, not an integer: not a lattice point")
+        reject_unless(number.denominator == 1, f"{path}: coordinate {i} is {number}, not an integer: not a lattice point")
         point.append(int(number))
     return tuple(point)
 
@@ -270,9 +269,8 @@ def _compare_even_faces(claim: dict, faces: list, volumes: list) -> str:
     threshold = get_int(claim, "even_from_dimension", "claim", minimum=0)
     high = [(face, volume) for face, volume in zip(faces, volumes) if face["dimension"] >= threshold]
     for face, volume in high:
-        if volume % 2:
-            raise CertificateRejected(f"{face['path']} has dimension {face['dimension']} >= {threshold} and odd "
-                                      f"normalized volume {volume}")
+        reject_unless(volume % 2 == 0, f"{face['path']} has dimension {face['dimension']} >= {threshold} and odd "
+                                       f"normalized volume {volume}")
     return f"; all {len(high)} faces of dimension >= {threshold} have even normalized volume"
 
 
