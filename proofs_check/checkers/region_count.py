@@ -40,12 +40,13 @@ from __future__ import annotations
 import math
 import re
 from fractions import Fraction
+from functools import reduce
 from itertools import accumulate
-from operator import mul
+from operator import mul, or_
 
 from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects, get_str,
-    open_certificate, parse_rational_fast,
+    malformed_unless, open_certificate, parse_rational_fast, reject_unless,
 )
 from ._exact import check_farkas, common_denominator
 from ._relu_network import read_relu_network
@@ -75,13 +76,11 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "input_dimension", "claim", minimum=1)
-    if "network" not in claim:
-        raise CertificateMalformed("claim.network", "missing required field")
+    malformed_unless("network" in claim, "claim.network", "missing required field")
     layers = read_relu_network(claim["network"], "claim.network", n, scalar=False)
     layouts = {"walk": _verify_walk, "partition": _verify_partition}
     layout = data.get("layout", "walk")
-    if layout not in layouts:
-        raise CertificateMalformed("data.layout", 'must be "walk" (the default) or "partition"')
+    malformed_unless(layout in layouts, "data.layout", 'must be "walk" (the default) or "partition"')
     claimed = get_int(claim, "regions", "claim", minimum=1)
     count, summary = layouts[layout](claim, data, n, layers)
     _compare_count(claim, claimed, count, layers[:-1], n)
@@ -89,8 +88,7 @@ def verify(cert: dict) -> str:
 
 
 def _read_point(value, path: str, dimension: int) -> list:
-    if not isinstance(value, list) or len(value) != dimension:
-        raise CertificateMalformed(path, f"must be an array of {dimension} rationals")
+    malformed_unless(isinstance(value, list) and len(value) == dimension, path, f"must be an array of {dimension} rationals")
     return [parse_rational_fast(v, field_path(path, j)) for j, v in enumerate(value)]
 
 
@@ -99,29 +97,24 @@ def _read_box(box: dict, k: int) -> tuple:
     lower = _read_point(get_list(box, "lower", "claim.box"), "claim.box.lower", k)
     upper = _read_point(get_list(box, "upper", "claim.box"), "claim.box.upper", k)
     for i in range(k):
-        if lower[i] >= upper[i]:
-            raise CertificateMalformed("claim.box", f"side {i}: lower {lower[i]} is not below upper {upper[i]}")
+        malformed_unless(lower[i] < upper[i], "claim.box", f"side {i}: lower {lower[i]} is not below upper {upper[i]}")
     return lower, upper
 
 
 def _compare_count(claim: dict, claimed: int, count: int, hidden: list, n: int) -> None:
     """Compare the proven count with claim.regions, claim.hidden_layers and claim.zaslavsky."""
-    if count != claimed:
-        raise CertificateRejected(f"claim.regions is {claimed}, but the certificate proves {count} regions")
-    if "hidden_layers" in claim and get_int(claim, "hidden_layers", "claim", minimum=0) != len(hidden):
-        raise CertificateRejected(f"claim.hidden_layers is {claim['hidden_layers']}, the network has {len(hidden)}")
+    reject_unless(count == claimed, f"claim.regions is {claimed}, but the certificate proves {count} regions")
+    stated_layers = get_int(claim, "hidden_layers", "claim", minimum=0) if "hidden_layers" in claim else len(hidden)
+    reject_unless(stated_layers == len(hidden), f"claim.hidden_layers is {stated_layers}, the network has {len(hidden)}")
     if "zaslavsky" in claim:
         formula = get_object(claim, "zaslavsky", "claim")
         hyperplanes = get_int(formula, "hyperplanes", "claim.zaslavsky", minimum=0)
         dimension = get_int(formula, "dimension", "claim.zaslavsky", minimum=0)
-        if len(hidden) != 1 or len(hidden[0][0]) != hyperplanes or dimension != n:
-            raise CertificateRejected(
-                f"claim.zaslavsky: the network has {len(hidden)} hidden layers of widths {[len(w) for w, _ in hidden]} "
-                f"on R^{n}; the formula needs one hidden layer of {hyperplanes} neurons on R^{dimension}"
-            )
+        reject_unless(len(hidden) == 1 and len(hidden[0][0]) == hyperplanes and dimension == n,
+                      f"claim.zaslavsky: the network has {len(hidden)} hidden layers of widths {[len(w) for w, _ in hidden]} "
+                      f"on R^{n}; the formula needs one hidden layer of {hyperplanes} neurons on R^{dimension}")
         value = sum(math.comb(hyperplanes, i) for i in range(dimension + 1))
-        if value != count:
-            raise CertificateRejected(f"sum_(i<={dimension}) C({hyperplanes}, i) = {value}, but there are {count} regions")
+        reject_unless(value == count, f"sum_(i<={dimension}) C({hyperplanes}, i) = {value}, but there are {count} regions")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -138,16 +131,13 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> tuple:
     # -- recompute: walk the cells, each listed region's point inside, each empty cell closed
     reached, used_empty, pieces = _walk_cells(layers, n, root_constraints, listed, empty)
     # -- compare
-    unreached = sorted(set(listed) - reached)
-    if unreached:
-        raise CertificateRejected(f"data.regions lists pattern {unreached[0]}, which the cell walk never reaches")
-    unused = sorted(set(empty) - used_empty)
-    if unused:
-        raise CertificateRejected(f"data.empty_cells lists {unused[0]}, which is not a cell of the walk")
-    if "distinct_pieces" in claim and get_int(claim, "distinct_pieces", "claim", minimum=1) != len(pieces):
-        raise CertificateRejected(
-            f"claim.distinct_pieces is {claim['distinct_pieces']}, but the regions carry {len(pieces)} distinct affine outputs"
-        )
+    unreached = min(set(listed) - reached, default=None)
+    reject_unless(unreached is None, f"data.regions lists pattern {unreached}, which the cell walk never reaches")
+    unused = min(set(empty) - used_empty, default=None)
+    reject_unless(unused is None, f"data.empty_cells lists {unused}, which is not a cell of the walk")
+    stated_pieces = get_int(claim, "distinct_pieces", "claim", minimum=1) if "distinct_pieces" in claim else len(pieces)
+    reject_unless(stated_pieces == len(pieces),
+                  f"claim.distinct_pieces is {stated_pieces}, but the regions carry {len(pieces)} distinct affine outputs")
     summary = (f"{len(reached)} activation regions on {domain}: each with a rational interior point; "
                f"{len(empty)} empty cells closed by Farkas multipliers")
     return len(reached), summary
@@ -155,15 +145,13 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> tuple:
 
 def _parse_walk_domain(claim: dict, n: int) -> tuple:
     """``(box constraints labelled b0, b1, ..., domain words)``: R^n when ``claim.box`` is null."""
-    if claim.get("slice") is not None:
-        # the walk counts on R^n or claim.box in the inputs' coordinates; a slice would change the claim's meaning
-        raise CertificateMalformed("claim.slice", 'the walk layout has no slice (must be absent or null); use data.layout "partition"')
-    if "box" not in claim:
-        raise CertificateMalformed("claim.box", "missing required field (null for R^n)")
+    # the walk counts on R^n or claim.box in the inputs' coordinates; a slice would change the claim's meaning
+    malformed_unless(claim.get("slice") is None, "claim.slice",
+                     'the walk layout has no slice (must be absent or null); use data.layout "partition"')
+    malformed_unless("box" in claim, "claim.box", "missing required field (null for R^n)")
     if claim["box"] is None:
         return [], f"R^{n}"
-    if not isinstance(claim["box"], dict):
-        raise CertificateMalformed("claim.box", "must be null or an object with lower and upper")
+    malformed_unless(isinstance(claim["box"], dict), "claim.box", "must be null or an object with lower and upper")
     lower, upper = _read_box(claim["box"], n)
     constraints = []
     for i in range(n):
@@ -177,10 +165,9 @@ def _parse_listed_regions(data: dict, n: int, neurons: int) -> dict:
     listed = {}
     for path, region in get_objects(data, "regions", "data", "must be an object with pattern and point"):
         pattern = get_str(region, "pattern", path)
-        if len(pattern) != neurons or not _PATTERN.fullmatch(pattern):
-            raise CertificateMalformed(field_path(path, "pattern"), f"must be {neurons} characters 0/1")
-        if pattern in listed:
-            raise CertificateMalformed(field_path(path, "pattern"), f"pattern {pattern} is listed twice")
+        here = field_path(path, "pattern")
+        malformed_unless(len(pattern) == neurons and _PATTERN.fullmatch(pattern), here, f"must be {neurons} characters 0/1")
+        malformed_unless(pattern not in listed, here, f"pattern {pattern} is listed twice")
         listed[pattern] = _read_point(get_list(region, "point", path), field_path(path, "point"), n)
     return listed
 
@@ -190,11 +177,11 @@ def _parse_empty_cells(data: dict, neurons: int) -> dict:
     empty = {}
     for prefix, multipliers in get_object(data, "empty_cells", "data").items():
         path = field_path(field_path("data", "empty_cells"), prefix)
-        if not _PATTERN.fullmatch(prefix) or not prefix or len(prefix) > neurons:
-            raise CertificateMalformed(path, "keys are non-empty 0/1 pattern prefixes")
-        if not isinstance(multipliers, dict) or not multipliers:
-            raise CertificateMalformed(path, "must be a non-empty object {constraint label: multiplier}")
-        for label in multipliers:
+        malformed_unless(_PATTERN.fullmatch(prefix) and 0 < len(prefix) <= neurons, path,
+                         "keys are non-empty 0/1 pattern prefixes")
+        malformed_unless(isinstance(multipliers, dict) and multipliers, path,
+                         "must be a non-empty object {constraint label: multiplier}")
+        for label in multipliers:  # (a hot loop: the message is built only on failure)
             if not _LABEL.fullmatch(label):
                 raise CertificateMalformed(field_path(path, label), 'labels are neuron indices "7" or box sides "b3"')
         empty[prefix] = {label: parse_rational_fast(y, field_path(path, label)) for label, y in multipliers.items()}
@@ -273,49 +260,43 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> tuple:
     """``(count, summary)`` of the ``partition`` layout: every level's cells recomputed exactly."""
     # -- parse
     hidden = layers[:-1]
-    if not hidden:
-        raise CertificateMalformed("claim.network", "the partition layout needs at least one hidden layer")
-    if "distinct_pieces" in claim:
-        raise CertificateMalformed("claim.distinct_pieces", "not part of the partition layout")
+    malformed_unless(hidden, "claim.network", "the partition layout needs at least one hidden layer")
+    malformed_unless("distinct_pieces" not in claim, "claim.distinct_pieces", "not part of the partition layout")
     k, origin, directions, lower, upper, words = _parse_partition_domain(claim, n)
     vertices, levels = _parse_partition_data(data, k, [len(weights) for weights, _ in hidden])
     # -- recompute: each level's cells lie in their parent, obey their bits, and tile the parent by measure
     integer_layers = _integer_layers(hidden, origin, directions)
     root = _box_cell(lower, upper, k)
     largest = max(abs(v) for vertex in vertices + root for v in vertex)
-    packed = [_PackedLayer(weights, biases, bound, k, largest)
-              for (weights, biases), bound in zip(integer_layers, _map_bounds(integer_layers))]
-    first_weights, first_biases = integer_layers[0]
-    root_lines = packed[0].pack_lines([row + [bias] for row, bias in zip(first_weights, first_biases)])
+    packed = [_PackedLayer(weights, biases, bound, k, largest) for weights, biases, bound in integer_layers]
+    first_weights, first_biases, _ = integer_layers[0]
+    # the root's lines: the first layer's rows with their biases as the constant coordinate, packed
+    root_lines = tuple(packed[0].pack([row[m] for row in first_weights]) for m in range(k)) + (packed[0].bias,)
     measure = _polygon_measure if k == 2 else _interval_measure
     parents = [("the box", root, root_lines, measure(root, "the box"), None)]
     for level, cells in enumerate(levels):
         groups = [[] for _ in parents]
         for index, (parent, _, _) in enumerate(cells):
             groups[parent].append(index)
-        children = _check_level(level, cells, groups, parents, vertices, packed[level], measure, k)
-        if level + 1 < len(levels):
-            parents = _next_parents(level, cells, groups, parents, children, packed[level], packed[level + 1])
+        following = packed[level + 1] if level + 1 < len(levels) else None
+        parents = _check_level(level, cells, groups, parents, vertices, packed[level], following, measure, k)
     count = len(levels[-1])
     return count, f"{count} activation regions on {words}: cells tile their parents by exact {'areas' if k == 2 else 'lengths'}"
 
 
 def _parse_partition_domain(claim: dict, n: int):
     """``(k, origin, directions, lower, upper, domain words)`` of the claim's slice and box."""
-    if "slice" not in claim:
-        raise CertificateMalformed("claim.slice", "missing required field (null for the inputs themselves)")
+    malformed_unless("slice" in claim, "claim.slice", "missing required field (null for the inputs themselves)")
     piece = claim["slice"]
     origin = directions = None
     k = n
-    if piece is None and k not in (1, 2):
-        raise CertificateMalformed("claim.slice", f"the partition layout needs a 1-D or 2-D domain; give a slice of R^{n}")
-    if piece is not None:
-        if not isinstance(piece, dict):
-            raise CertificateMalformed("claim.slice", "must be null or an object with origin and directions")
+    if piece is None:
+        malformed_unless(k in (1, 2), "claim.slice", f"the partition layout needs a 1-D or 2-D domain; give a slice of R^{n}")
+    else:
+        malformed_unless(isinstance(piece, dict), "claim.slice", "must be null or an object with origin and directions")
         origin = _read_point(get_list(piece, "origin", "claim.slice"), "claim.slice.origin", n)
         directions_json = get_list(piece, "directions", "claim.slice")
-        if len(directions_json) not in (1, 2):
-            raise CertificateMalformed("claim.slice.directions", "must hold 1 (a path) or 2 (a plane) directions")
+        malformed_unless(len(directions_json) in (1, 2), "claim.slice.directions", "must hold 1 (a path) or 2 (a plane) directions")
         directions = [_read_point(d, field_path("claim.slice.directions", i), n) for i, d in enumerate(directions_json)]
         k = len(directions)
     lower, upper = _read_box(get_object(claim, "box", "claim"), k)
@@ -331,21 +312,20 @@ def _parse_partition_data(data: dict, k: int, widths: list):
     for index, vertex in enumerate(get_list(data, "vertices", "data")):
         if type(vertex) is not list or len(vertex) != k + 1 or not all(type(v) is int for v in vertex) or vertex[-1] <= 0:
             path = field_path("data.vertices", index)
-            if not isinstance(vertex, list) or len(vertex) != k + 1:
-                raise CertificateMalformed(path, f"must be {k + 1} integers (homogeneous coordinates, last > 0)")
+            malformed_unless(isinstance(vertex, list) and len(vertex) == k + 1, path,
+                             f"must be {k + 1} integers (homogeneous coordinates, last > 0)")
             wrong = next((j for j, v in enumerate(vertex) if type(v) is not int), None)
             if wrong is not None:
                 raise CertificateMalformed(field_path(path, wrong), "must be an integer")
             raise CertificateMalformed(field_path(path, k), "the last (homogeneous) coordinate must be > 0")
         vertices.append(tuple(vertex))
     levels_json = get_list(data, "levels", "data")
-    if len(levels_json) != len(widths):
-        raise CertificateMalformed("data.levels", f"has {len(levels_json)} levels; the network has {len(widths)} hidden layers")
+    malformed_unless(len(levels_json) == len(widths), "data.levels",
+                     f"has {len(levels_json)} levels; the network has {len(widths)} hidden layers")
     levels = []
     for level, (cells, width) in enumerate(zip(levels_json, widths)):
         path = field_path("data.levels", level)
-        if not isinstance(cells, list):
-            raise CertificateMalformed(path, "must be an array of cells")
+        malformed_unless(isinstance(cells, list), path, "must be an array of cells")
         parents = len(levels[-1]) if levels else 1
         levels.append([_parse_cell(cell, path, index, parents, width, len(vertices), k) for index, cell in enumerate(cells)])
     return vertices, levels
@@ -369,10 +349,13 @@ def _parse_cell(cell, level_path: str, index: int, parents: int, width: int, ver
 
 
 def _integer_layers(hidden: list, origin, directions) -> list:
-    """The hidden layers composed with the slice and scaled to integers, with the same activation patterns.
+    """``[(weights, biases, bound)]``: the hidden layers composed with the slice and scaled to integers, with the
+    same activation patterns, and a bound on the coefficients of each layer's lines.
 
     Layer l is multiplied by s_l (the lcm of its denominators) and its biases by s_1 ... s_(l-1) too, so
-    every pre-activation of layer l is multiplied by s_1 ... s_l > 0: no sign changes.
+    every pre-activation of layer l is multiplied by s_1 ... s_l > 0: no sign changes. The bound holds for
+    |coefficient| of every layer's lines over all patterns: row sums of |W| times the bound of the layer
+    below (1 for the inputs, whose lines are coordinates) plus |b|.
     """
     layers = [([list(row) for row in w], list(b)) for w, b in hidden]
     if directions is not None:
@@ -381,22 +364,14 @@ def _integer_layers(hidden: list, origin, directions) -> list:
             [[sum((w * a for w, a in zip(row, d)), 0) for d in directions] for row in weights],
             [sum((w * a for w, a in zip(row, origin)), b) for row, b in zip(weights, biases)],
         )
-    result, prefix = [], 1
+    result, prefix, bound = [], 1, 1
     for weights, biases in layers:
         scale = common_denominator([v for row in weights for v in row] + list(biases))
         prefix *= scale
-        result.append(([[int(v * scale) for v in row] for row in weights], [int(v * prefix) for v in biases]))
+        weights, biases = [[int(v * scale) for v in row] for row in weights], [int(v * prefix) for v in biases]
+        bound = max(sum(abs(w) for w in row) * bound + abs(b) for row, b in zip(weights, biases))
+        result.append((weights, biases, bound))
     return result
-
-
-def _map_bounds(integer_layers: list) -> list:
-    """Bounds on |coefficient| of every layer's lines over all patterns: row sums of |W| times the bound of the
-    layer below (1 for the inputs, whose lines are coordinates) plus |b|."""
-    bounds, previous = [], 1
-    for weights, biases in integer_layers:
-        previous = max(sum(abs(w) for w in row) * previous + abs(b) for row, b in zip(weights, biases))
-        bounds.append(previous)
-    return bounds
 
 
 def _box_cell(lower: list, upper: list, k: int) -> list:
@@ -442,18 +417,10 @@ class _PackedLayer:
     def pack(self, digits: list) -> int:
         return sum(d << (self.shift * i) for i, d in enumerate(digits))
 
-    def pack_lines(self, lines: list) -> tuple:
-        """The packed form ``(R_0, .., R_k)`` of integer lines."""
-        return tuple(self.pack([line[m] for line in lines]) for m in range(len(lines[0])))
-
     def spread(self, bits: int) -> int:
         """Activation bits in spread form: bit j becomes the top bit of digit j (digits are whole bytes)."""
         chunks = self.spread_chunks
         return int.from_bytes(b"".join([chunks[byte] for byte in bits.to_bytes((self.width + 7) // 8, "little")]), "little")
-
-    def neuron(self, spread_mask: int) -> int:
-        """The lowest neuron whose bit is set in a spread mask."""
-        return ((spread_mask & -spread_mask).bit_length() - 1) // self.shift
 
     def rows(self, lines: tuple, neurons: int) -> list:
         """The lines ``(r_(j,0), .., r_(j,k))`` of the neurons j set in the mask ``neurons``, decoded (others None)."""
@@ -464,9 +431,11 @@ class _PackedLayer:
 
 
 def _check_level(level: int, cells: list, groups: list, parents: list, vertices: list, packed: _PackedLayer,
-                 measure, k: int) -> list:
-    """Check the cells of every parent (inside, bits, convex, distinct, tiling); ``[(polygon, bits, measure)]``."""
-    children = [None] * len(cells)
+                 following: _PackedLayer | None, measure, k: int) -> list:
+    """Check the cells of every parent (inside, bits, convex, distinct, tiling) and return them as the parents of
+    the next level, ``(name, polygon, next layer's lines, measure, indices)``; ``following`` is the next layer
+    packed, None for the last level (whose cells get no lines)."""
+    next_parents = [None] * len(cells)
     for (parent_name, polygon, lines, parent_measure, parent_indices), group in zip(parents, groups):
         if not group:
             raise CertificateRejected(f"{parent_name} contains no cell of level {level}: the level does not cover it")
@@ -476,6 +445,11 @@ def _check_level(level: int, cells: list, groups: list, parents: list, vertices:
         edges, corners = [] if unsplit else _edge_lines(polygon, k), set(polygon)
         signs, seen, measures = {}, set(), []
         top, ones = packed.top, packed.ones
+        if following is not None:
+            # siblings differ only in the neurons whose lines cross the parent: each cell's next lines are the
+            # previous sibling's, plus or minus the columns of the neurons in which their bits differ
+            rows = packed.rows(lines, reduce(or_, (cells[index][1] for index in group)))
+            next_lines, previous_bits = [0] * (len(lines) - 1) + [following.bias], 0
         for index in group:
             _, bits, indices = cells[index]
             name = f"cell {index} of level {level}"
@@ -494,15 +468,26 @@ def _check_level(level: int, cells: list, groups: list, parents: list, vertices:
             cell_polygon = polygon if unsplit else [vertices[v] for v in indices]
             cell_measure = parent_measure if unsplit else measure(cell_polygon, name)
             measures.append(cell_measure)
-            children[index] = (cell_polygon, bits, cell_measure)
+            if following is not None:
+                differing = bits ^ previous_bits
+                while differing:
+                    low = differing & -differing
+                    differing ^= low
+                    j = low.bit_length() - 1
+                    column = following.columns[j] if bits & low else -following.columns[j]
+                    for m, coefficient in enumerate(rows[j]):
+                        if coefficient:
+                            next_lines[m] += coefficient * column
+                previous_bits = bits
+            cell_lines = None if following is None else tuple(next_lines)
+            next_parents[index] = (name, cell_polygon, cell_lines, cell_measure, indices)
         total_numerator, total_denominator = _balanced_sum(measures)
         if total_numerator * parent_measure[1] != parent_measure[0] * total_denominator:
             word, half = ("areas", 2) if k == 2 else ("lengths", 1)
             total, parent_size = Fraction(total_numerator, total_denominator) / half, Fraction(*parent_measure) / half
-            raise CertificateRejected(
-                f"the cells of level {level} in {parent_name} have total {word} {total}, it has {parent_size}: they do not tile it"
-            )
-    return children
+            raise CertificateRejected(f"the cells of level {level} in {parent_name} have total {word} {total}, "
+                                      f"it has {parent_size}: they do not tile it")
+    return next_parents
 
 
 def _check_bits(name: str, level: int, bits: int, indices: tuple, signs: dict, packed: _PackedLayer) -> None:
@@ -520,37 +505,8 @@ def _check_bits(name: str, level: int, bits: int, indices: tuple, signs: dict, p
     )
     for state, contradiction, neurons in conditions:
         if neurons:
-            j = packed.neuron(neurons)
+            j = ((neurons & -neurons).bit_length() - 1) // packed.shift  # the lowest neuron set in the spread mask
             raise CertificateRejected(f"{name}: neuron {j} of layer {level + 1} is marked {state}, but its pre-activation is {contradiction}")
-
-
-def _next_parents(level: int, cells: list, groups: list, parents: list, children: list, packed: _PackedLayer,
-                  following: _PackedLayer) -> list:
-    """The cells of this level as parents of the next: ``(name, polygon, next layer's lines, measure, indices)``."""
-    next_parents = [None] * len(cells)
-    for (_, _, lines, _, _), group in zip(parents, groups):
-        neurons = 0
-        for index in group:
-            neurons |= children[index][1]
-        rows = packed.rows(lines, neurons)
-        # siblings differ only in the neurons whose lines cross the parent: each cell's next lines are the
-        # previous sibling's, plus or minus the columns of the neurons in which their bits differ
-        next_lines = [0] * (len(lines) - 1) + [following.bias]
-        previous_bits = 0
-        for index in group:
-            polygon, bits, cell_measure = children[index]
-            differing = bits ^ previous_bits
-            while differing:
-                low = differing & -differing
-                differing ^= low
-                j = low.bit_length() - 1
-                column = following.columns[j] if bits & low else -following.columns[j]
-                for m, coefficient in enumerate(rows[j]):
-                    if coefficient:
-                        next_lines[m] += coefficient * column
-            previous_bits = bits
-            next_parents[index] = (f"cell {index} of level {level}", polygon, tuple(next_lines), cell_measure, cells[index][2])
-    return next_parents
 
 
 def _edge_lines(polygon: list, k: int) -> list:
