@@ -126,8 +126,7 @@ def _indices(obj: dict, key: str, path: str, bound: int, what: str) -> list:
 
 
 def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
-    faces = []
-    seen = {}
+    faces, seen = [], {}  # seen: vertex set -> index of its face
     raw_faces = get_objects(data, "faces", "data")
     malformed_unless(raw_faces, "data.faces", "must list at least the polytope itself")
     for index, (path, raw) in enumerate(raw_faces):
