@@ -255,8 +255,7 @@ def _node_fixings(model: Model, tree: list) -> dict:
     children are nodes); every node is reached exactly once.
     """
     fixings_of: dict[int, dict] = {}
-    reached = {0}
-    stack = [(0, {})]
+    reached, stack = {0}, [(0, {})]
     while stack:
         i, fixings = stack.pop()
         fixings_of[i] = fixings
