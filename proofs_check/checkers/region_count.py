@@ -288,8 +288,7 @@ def _parse_partition_domain(claim: dict, n: int):
     """``(k, origin, directions, lower, upper, domain words)`` of the claim's slice and box."""
     malformed_unless("slice" in claim, "claim.slice", "missing required field (null for the inputs themselves)")
     piece = claim["slice"]
-    origin = directions = None
-    k = n
+    origin, directions, k = None, None, n
     if piece is None:
         malformed_unless(k in (1, 2), "claim.slice", f"the partition layout needs a 1-D or 2-D domain; give a slice of R^{n}")
     else:
