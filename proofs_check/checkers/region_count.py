@@ -269,9 +269,9 @@ def _verify_partition(claim: dict, data: dict, n: int, layers: list) -> tuple:
     root = _box_cell(lower, upper, k)
     largest = max(abs(v) for vertex in vertices + root for v in vertex)
     packed = [_PackedLayer(weights, biases, bound, k, largest) for weights, biases, bound in integer_layers]
-    first_weights, first_biases, _ = integer_layers[0]
-    # the root's lines: the first layer's rows with their biases as the constant coordinate, packed
-    root_lines = tuple(packed[0].pack([row[m] for row in first_weights]) for m in range(k)) + (packed[0].bias,)
+    # the root's lines: on the box the inputs are the coordinates, so the first layer's packed weight columns
+    # and its packed biases (the constant coordinate)
+    root_lines = tuple(packed[0].columns) + (packed[0].bias,)
     measure = _polygon_measure if k == 2 else _interval_measure
     parents = [("the box", root, root_lines, measure(root, "the box"), None)]
     for level, cells in enumerate(levels):
