@@ -137,8 +137,7 @@ def _lower_bound(width: int, family: str, negative_side: Fraction, kinks: dict, 
         reject_unless(slope_left != 0, "width 0 is not excluded: the target is constant")
         expected = "constant"
     elif smaller == k:
-        if family == "la":
-            raise CertificateRejected(f"width {smaller} is not excluded: the la family has a free linear part, "
+        reject_unless(family != "la", f"width {smaller} is not excluded: the la family has a free linear part, "
                                       f"so k = {k} neurons can always match")
         reject_unless(k <= _MAX_ENUMERATED_KINKS, f"{k} kinks: too many orientations to enumerate (limit {_MAX_ENUMERATED_KINKS})")
         # a neuron at a kink with jump J has v = J / (1 - negative_side); oriented up (w > 0) its slope at -inf
@@ -231,9 +230,8 @@ def verify(cert: dict) -> str:
     negative_side = slope if family == "leaky_relu" else Fraction(0)
     size, value, net_slope, net_kinks = _network(data, family, negative_side)
     reject_unless(size == width, f"data.network has {size} neurons, the claim says width {width}")
-    if net_kinks != kinks:
-        raise CertificateRejected(f"the network's kinks { {str(p): str(d) for p, d in net_kinks.items()} } differ "
-                                  f"from the target's { {str(p): str(d) for p, d in kinks.items()} }")
+    reject_unless(net_kinks == kinks, f"the network's kinks { {str(p): str(d) for p, d in net_kinks.items()} } differ "
+                                      f"from the target's { {str(p): str(d) for p, d in kinks.items()} }")
     reject_unless(net_slope == slope_left, f"the network's slope at -inf is {net_slope}, the target's {slope_left}")
     target_at_0 = target_value(points, slope_left, slope_right, Fraction(0))
     reject_unless(value == target_at_0, f"the network's value at 0 is {value}, the target's {target_at_0}")
