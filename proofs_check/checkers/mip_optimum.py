@@ -225,13 +225,13 @@ def _parse_tree(model: Model, data: dict) -> tuple:
     malformed_unless(nodes, "data.tree", "the tree has no nodes")
     tree = []
     for where, node in nodes:
-        malformed_unless(sum(k in node for k in ("branch", "bound", "image_of")) == 1, where,
-                         "a node has exactly one of branch, bound, image_of")
+        if sum(k in node for k in ("branch", "bound", "image_of")) != 1:  # per node: if/raise, no eager message
+            raise CertificateMalformed(where, "a node has exactly one of branch, bound, image_of")
         if "branch" in node:
             variable = get_str(node, "branch", where)
             children = get_list(node, "children", where)
-            ok = len(children) == 2 and all(type(c) is int for c in children)  # JSON integers, not booleans
-            malformed_unless(ok, field_path(where, "children"), "expected two node indices")
+            if len(children) != 2 or not all(type(c) is int for c in children):  # JSON integers, not booleans
+                raise CertificateMalformed(field_path(where, "children"), "expected two node indices")
             tree.append(("branch", variable, children))
         elif "bound" in node:
             multipliers = {}
@@ -241,9 +241,10 @@ def _parse_tree(model: Model, data: dict) -> tuple:
                 multipliers[name] = parse_rational(value, path)
             tree.append(("bound", multipliers))
         else:
-            malformed_unless(_is_index(node["image_of"], len(nodes)), field_path(where, "image_of"), "expected a node index")
-            malformed_unless(_is_index(node.get("symmetry"), len(symmetries)), field_path(where, "symmetry"),
-                             "expected an index into data.symmetries")
+            if not _is_index(node["image_of"], len(nodes)):
+                raise CertificateMalformed(field_path(where, "image_of"), "expected a node index")
+            if not _is_index(node.get("symmetry"), len(symmetries)):
+                raise CertificateMalformed(field_path(where, "symmetry"), "expected an index into data.symmetries")
             tree.append(("image", node["image_of"], node["symmetry"]))
     return symmetries, tree
 
@@ -262,8 +263,10 @@ def _node_fixings(model: Model, tree: list) -> dict:
         if tree[i][0] != "branch":
             continue
         _, variable, children = tree[i]
-        reject_unless(model.binary.get(variable), f"tree node {i}: branching variable {variable!r} is not a binary of the model")
-        reject_unless(variable not in fixings, f"tree node {i}: branching variable {variable} is already fixed at this node")
+        if not model.binary.get(variable):  # per node: if/raise, the message is built only on failure
+            raise CertificateRejected(f"tree node {i}: branching variable {variable!r} is not a binary of the model")
+        if variable in fixings:
+            raise CertificateRejected(f"tree node {i}: branching variable {variable} is already fixed at this node")
         for value, child in enumerate(children):
             if not 0 < child < len(tree):
                 raise CertificateRejected(f"tree node {i} ({_describe(fixings)}): child {child} is not a node of the tree; the tree does not cover {variable}={value}")
@@ -302,13 +305,15 @@ def _check_images(model: Model, tree: list, fixings_of: dict, symmetries: list) 
     checked_maps: dict[int, dict] = {}
     images = [(i, tree[i][1], tree[i][2]) for i in order if tree[i][0] == "image"]
     for i, target, k in sorted(images):
-        reject_unless(not has_image[target], f"tree node {i}: its image_of node {target} has image nodes in its subtree "
-                                             "(images must point to subtrees proved by multipliers)")
+        if has_image[target]:  # per image node: if/raise, the message is built only on failure
+            raise CertificateRejected(f"tree node {i}: its image_of node {target} has image nodes in its subtree "
+                                      "(images must point to subtrees proved by multipliers)")
         if k not in checked_maps:
             checked_maps[k] = check_symmetry(model, symmetries[k], f"data.symmetries[{k}]")
         mapped = {checked_maps[k][v]: x for v, x in fixings_of[target].items()}
-        reject_unless(mapped == fixings_of[i], f"tree node {i} ({_describe(fixings_of[i])}): symmetry {k} maps the fixing "
-                                               f"of node {target} to ({_describe(mapped)}), not to this node's fixing")
+        if mapped != fixings_of[i]:
+            raise CertificateRejected(f"tree node {i} ({_describe(fixings_of[i])}): symmetry {k} maps the fixing "
+                                      f"of node {target} to ({_describe(mapped)}), not to this node's fixing")
     return len(images)
 
 
