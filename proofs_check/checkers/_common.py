@@ -214,16 +214,9 @@ def parse_rational_fast(value: Any, field: str) -> int | Fraction:
     <class 'int'>
     """
     if isinstance(value, int) and not isinstance(value, bool):
-        return _bounded(value, field)
-    numerator, denominator = _split_rational(value, field)
-    if denominator == 1:
-        return numerator
-    result = Fraction(numerator, denominator)
-    return result.numerator if result.denominator == 1 else result
-
-
-def _split_rational(value: Any, field: str) -> tuple[int, int]:
-    """Numerator and (positive) denominator of a rational string; malformed otherwise."""
+        if value.bit_length() > _MAX_BITS:  # a JSON integer of at most MAX_DIGITS digits, checked without text
+            raise CertificateMalformed(field, f"number too long: more than {MAX_DIGITS} digits")
+        return value
     if not isinstance(value, str):
         raise CertificateMalformed(field, "expected an exact rational (a JSON integer or a string \"p\" or \"p/q\"), "
                                           f"got {json_type_name(value)} {_short_repr(value)}")
@@ -241,22 +234,15 @@ def _split_rational(value: Any, field: str) -> tuple[int, int]:
         raise CertificateMalformed(field, f"number too long: {exc}") from None
     if denominator == 0:
         raise CertificateMalformed(field, f"zero denominator in {_short_repr(value)}")
-    return numerator, denominator
-
-
-def _bounded(value: int, field: str) -> int:
-    """A JSON integer of at most MAX_DIGITS digits (checked without converting it to text)."""
-    if value.bit_length() > _MAX_BITS:
-        raise CertificateMalformed(field, f"number too long: more than {MAX_DIGITS} digits")
-    return value
+    if denominator == 1:
+        return numerator
+    result = Fraction(numerator, denominator)
+    return result.numerator if result.denominator == 1 else result
 
 
 def _short_repr(value: Any, limit: int = 40) -> str:
     text = json.dumps(value) if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-_MISSING = object()
 
 
 def get_field(obj: dict, key: str, path: str, expected: type | tuple[type, ...], what: str) -> Any:
@@ -289,9 +275,9 @@ def get_field(obj: dict, key: str, path: str, expected: type | tuple[type, ...],
     lincomb.proofs_check.checkers._common.CertificateMalformed: data: missing required field
     """
     path_here = field_path(path, key)
-    value = obj.get(key, _MISSING)
-    if value is _MISSING:
+    if key not in obj:
         raise CertificateMalformed(path_here, "missing required field")
+    value = obj[key]
     types = expected if isinstance(expected, tuple) else (expected,)
     if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
         raise CertificateMalformed(path_here, f"expected {what}, got {json_type_name(value)} {_short_repr(value)}")
@@ -344,8 +330,7 @@ def get_int(obj: dict, key: str, path: str, minimum: int | None = None) -> int:
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.input_dimension: must be >= 1, got 0
     """
     value = get_field(obj, key, path, int, "an integer")
-    if minimum is not None and value < minimum:
-        raise CertificateMalformed(field_path(path, key), f"must be >= {minimum}, got {value}")
+    malformed_unless(minimum is None or value >= minimum, field_path(path, key), f"must be >= {minimum}, got {value}")
     return value
 
 
@@ -380,8 +365,7 @@ def get_number(obj: dict, key: str, path: str) -> int | float:
     0.25
     """
     value = get_field(obj, key, path, (int, float), "a number")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise CertificateMalformed(field_path(path, key), f"expected a finite number, got {value}")
+    malformed_unless(not isinstance(value, float) or math.isfinite(value), field_path(path, key), f"expected a finite number, got {value}")
     return value
 
 
@@ -413,8 +397,7 @@ def get_vector(obj: dict, key: str, path: str, length: int | None = None, note: 
     """
     values = get_list(obj, key, path)
     here = field_path(path, key)
-    if length is not None and len(values) != length:
-        raise CertificateMalformed(here, f"has {len(values)} entries, expected {length}{note}")
+    malformed_unless(length is None or len(values) == length, here, f"has {len(values)} entries, expected {length}{note}")
     parse = parse_rational_fast if fast else parse_rational
     return [parse(v, field_path(here, i)) for i, v in enumerate(values)]
 
@@ -427,8 +410,7 @@ def get_rational_fast(obj: dict, key: str, path: str) -> int | Fraction:
     >>> get_rational_fast({"bias": "4/2"}, "bias", "claim"), get_rational_fast({"bias": "1/3"}, "bias", "claim")
     (2, Fraction(1, 3))
     """
-    if key not in obj:
-        raise CertificateMalformed(field_path(path, key), "missing required field")
+    malformed_unless(key in obj, field_path(path, key), "missing required field")
     return parse_rational_fast(obj[key], field_path(path, key))
 
 
