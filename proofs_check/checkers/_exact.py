@@ -457,8 +457,6 @@ def determinant(matrix: list) -> int:
     """
     a = [list(row) for row in matrix]
     n = len(a)
-    if n == 0:
-        return 1
     sign, previous = 1, 1
     for k in range(n - 1):
         if a[k][k] == 0:
@@ -471,7 +469,7 @@ def determinant(matrix: list) -> int:
             for j in range(k + 1, n):
                 a[i][j] = (a[i][j] * a[k][k] - a[i][k] * a[k][j]) // previous
         previous = a[k][k]
-    return sign * a[n - 1][n - 1]
+    return sign * a[n - 1][n - 1] if n else 1  # the empty matrix has determinant 1
 
 
 def minor_gcd(rows: list) -> int:
@@ -526,8 +524,7 @@ class Echelon:
         pivot = next((i for i, x in enumerate(v) if x), None)
         if pivot is None:
             return False
-        head = v[pivot]
-        self.rows.append((pivot, [x / head for x in v]))
+        self.rows.append((pivot, [x / v[pivot] for x in v]))
         return True
 
     def contains(self, vector) -> bool:
