@@ -81,11 +81,9 @@ def _discover_checkers() -> tuple[dict[str, Callable[[dict], str]], dict[str, st
     return found, records
 
 
-_FOUND = _discover_checkers()
-#: kind -> ``verify(cert) -> summary``; tests may add fake kinds with ``monkeypatch.setitem``.
-CHECKERS: dict[str, Callable[[dict], str]] = _FOUND[0]
-#: kind -> ``"proof"`` or ``"measurement"`` (kinds missing here are proofs).
-RECORD_OF: dict[str, str] = _FOUND[1]
+#: CHECKERS: kind -> ``verify(cert) -> summary``; tests may add fake kinds with ``monkeypatch.setitem``.
+#: RECORD_OF: kind -> ``"proof"`` or ``"measurement"`` (kinds missing here are proofs).
+CHECKERS, RECORD_OF = _discover_checkers()
 
 
 @dataclass(frozen=True)
