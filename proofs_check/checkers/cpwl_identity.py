@@ -56,15 +56,26 @@ _NO_CELL = ({}, None)  # a trie position no declared key passes through (never w
 # ---------------------------------------------------------------------------------------------
 # The cell tree
 # ---------------------------------------------------------------------------------------------
-def _read_empty_cells(data: dict) -> dict:
-    """``{cell key: {(depth, argument): (multiplier, field path)}}`` from ``data.empty_cells``."""
+def _read_empty_cells(data: dict) -> tuple[dict, dict]:
+    """``{cell key: {(depth, argument): (multiplier, field path)}}`` from ``data.empty_cells``, and the declared cell
+    keys as a trie ``{position: [subtrie, key or None]}``.
+
+    The walk follows the trie one step per ``max`` node, so it never builds or hashes a key string (a key is as
+    long as the tree is deep: building one per node would make time and memory quadratic in the depth).
+    """
     cells = {}
+    trie: dict = {}
     for key, multipliers in get_object(data, "empty_cells", "data").items():
         path = field_path("data.empty_cells", key)
         malformed_unless(_CELL_KEY.fullmatch(key), path,
                          'a cell key is a dot-separated path of argument positions such as "0.2.1"')
         malformed_unless(isinstance(multipliers, dict) and multipliers, path,
                          'must be a non-empty object of multipliers {"d:i": "p/q"}')
+        *parents, last = key.split(".")
+        node = trie
+        for part in parents:
+            node = node.setdefault(int(part), [{}, None])[0]
+        node.setdefault(int(last), [{}, None])[1] = key
         cells[key] = {}
         for name, value in multipliers.items():
             entry_path = field_path(path, name)
@@ -72,7 +83,7 @@ def _read_empty_cells(data: dict) -> dict:
             malformed_unless(match, entry_path, 'a multiplier key has the form "depth:argument", e.g. "2:0"')
             depth_argument = (int(match.group(1)), int(match.group(2)))
             cells[key][depth_argument] = (parse_rational_fast(value, entry_path), entry_path)
-    return cells
+    return cells, trie
 
 
 def _describe(vector) -> str:
@@ -80,23 +91,8 @@ def _describe(vector) -> str:
     return " + ".join([f"{c}*x{j + 1}" for j, c in enumerate(vector[:-1]) if c] + [str(vector[-1])])
 
 
-def _trie(cells: dict) -> dict:
-    """The declared cell keys as a trie ``{position: [subtrie, key or None]}``.
-
-    The walk follows it one step per ``max`` node, so it never builds or hashes a key string (a key is as
-    long as the tree is deep: building one per node would make time and memory quadratic in the depth).
-    """
-    root: dict = {}
-    for key in cells:
-        *parents, last = key.split(".")
-        node = root
-        for part in parents:
-            node = node.setdefault(int(part), [{}, None])[0]
-        node.setdefault(int(last), [{}, None])[1] = key
-    return root
-
-
-def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, max_leaves: int) -> tuple[int, int, set]:
+def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, trie: dict,
+          max_leaves: int) -> tuple[int, int, set]:
     """Walk the cell tree; return (explored leaves, empty cells used, keys used).
 
     The walk stops with a rejection as soon as it finds more than ``max_leaves`` leaves (the stated
@@ -176,7 +172,7 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 4 * len(max_positions) + 1000))
     try:
-        explore(0, _trie(cells))
+        explore(0, trie)
     finally:
         sys.setrecursionlimit(limit)
     return counts["leaves"], counts["empty"], used
@@ -213,13 +209,13 @@ def verify(cert: dict) -> str:
     nodes: list = []
     lhs_out = compile_side(claim, "lhs", dimension, nodes)
     rhs_out = compile_side(claim, "rhs", dimension, nodes)
-    cells = _read_empty_cells(data)
+    cells, trie = _read_empty_cells(data)
     stated_leaves = get_int(data, "leaves", "data", minimum=0)
     malformed_unless(stated_leaves <= MAX_LEAVES, "data.leaves",
                      f"{stated_leaves} leaf cells exceed the checker's limit of {MAX_LEAVES:,} (docs/certificates.md)")
     stated_empty = get_int(data, "empty_count", "data", minimum=0)
     # recompute: walk the cell tree (every leaf zero, every declared empty cell closed)
-    leaves, empty, used = _walk(nodes, dimension, lhs_out, rhs_out, cells, stated_leaves)
+    leaves, empty, used = _walk(nodes, dimension, lhs_out, rhs_out, cells, trie, stated_leaves)
     # compare: every declared cell used, the stated counts
     unused = sorted(set(cells) - used)
     reject_unless(not unused, f"data.empty_cells names cells that are not in the tree: {', '.join(unused[:5])}")
