@@ -76,14 +76,6 @@ def _permuted(vector: tuple, s: tuple) -> tuple:
     return tuple(vector[s.index(j)] for j in range(len(vector)))
 
 
-def _read_first_layer(lhs: dict, n: int) -> list:
-    """The first layer's neurons ``(weights tuple, bias)``."""
-    neurons = [(tuple(get_vector(neuron, "weights", where, n, fast=True)), get_rational_fast(neuron, "bias", where))
-               for where, neuron in get_objects(lhs, "first_layer", "claim.lhs", "must be an object with weights and bias")]
-    malformed_unless(neurons, "claim.lhs.first_layer", "the first layer needs at least one neuron")
-    return neurons
-
-
 def _first_layer_maps(neurons: list, n: int) -> list:
     index: dict = {}
     for k, neuron in enumerate(neurons):
@@ -252,7 +244,10 @@ def verify(cert: dict) -> str:
     lhs = get_object(claim, "lhs", "claim")
     lhs_type = get_str(lhs, "type", "claim.lhs")
     malformed_unless(lhs_type == "symmetric-relu-network", "claim.lhs.type", 'must be "symmetric-relu-network"')
-    neurons = _read_first_layer(lhs, n)
+    # the first layer's neurons (weights tuple, bias)
+    neurons = [(tuple(get_vector(neuron, "weights", where, n, fast=True)), get_rational_fast(neuron, "bias", where))
+               for where, neuron in get_objects(lhs, "first_layer", "claim.lhs", "must be an object with weights and bias")]
+    malformed_unless(neurons, "claim.lhs.first_layer", "the first layer needs at least one neuron")
     width = len(neurons)
     # read orbit by orbit as the network is recomputed (a broken symmetry is reported before a bad orbit)
     orbits = ((where, _read_row(orbit, where, width), get_rational_fast(orbit, "bias", where),
