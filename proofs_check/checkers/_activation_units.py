@@ -105,7 +105,7 @@ def check_piecewise_premises() -> str:
 
 def parse_gate(raw: dict, here: str, dimension: int) -> tuple:
     """``(gate, gate_weights, gate_bias)`` of a unit or a jump term at ``here``; the gate ``one`` (the constant 1) takes
-    no weights and reads as zero weights and bias.
+    no weights and reads as ``("one", (), 0)`` (its argument is irrelevant: all its terms are alike).
 
     Examples
     --------
@@ -119,7 +119,7 @@ def parse_gate(raw: dict, here: str, dimension: int) -> tuple:
     gate = get_str(raw, "gate", here)
     malformed_unless(gate in GATES, field_path(here, "gate"), f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
     if gate == "one":
-        return gate, (Fraction(0),) * dimension, Fraction(0)
+        return gate, (), Fraction(0)
     return gate, tuple(get_vector(raw, "gate_weights", here, dimension)), get_rational(raw, "gate_bias", here)
 
 

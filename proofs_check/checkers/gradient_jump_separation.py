@@ -57,7 +57,7 @@ def jump_terms(units, normal: tuple, offset: Fraction) -> dict:
     Examples
     --------
     >>> one = Fraction(1)
-    >>> units = [{"coefficient": one, "gate": "one", "gate_weights": (0, 0), "gate_bias": 0, "activation": "relu",
+    >>> units = [{"coefficient": one, "gate": "one", "gate_weights": (), "gate_bias": Fraction(0), "activation": "relu",
     ...           "weights": (Fraction(0), Fraction(-2)), "bias": Fraction(0), "leaky_slope": Fraction(1, 100)}]
     >>> jump_terms(units, (Fraction(0), one), Fraction(0))     # relu(-2 x2): jump |-2| = 2
     {('one', (), Fraction(0, 1)): Fraction(2, 1)}
@@ -70,14 +70,9 @@ def jump_terms(units, normal: tuple, offset: Fraction) -> dict:
         scale = w[lead] / normal[lead]  # the unit's kink is on H iff (w, bias) = scale (normal, offset), scale != 0
         if jump == 0 or scale == 0 or any(wi != scale * ni for wi, ni in zip(w, normal)) or unit["bias"] != scale * offset:
             continue  # no kink, or a kink on another hyperplane
-        key = _jump_key(unit["gate"], unit["gate_weights"], unit["gate_bias"])
+        key = (unit["gate"], unit["gate_weights"], unit["gate_bias"])  # the gate one has one key: ("one", (), 0)
         terms[key] = terms.get(key, Fraction(0)) + unit["coefficient"] * abs(scale) * jump
     return {k: c for k, c in terms.items() if c != 0}
-
-
-def _jump_key(gate: str, gate_weights: tuple, gate_bias: Fraction) -> tuple:
-    # the constant gate has no argument: all its terms share one key
-    return ("one", (), Fraction(0)) if gate == "one" else (gate, gate_weights, gate_bias)
 
 
 def _fmt(point) -> str:
@@ -113,7 +108,7 @@ def verify(cert: dict) -> str:
 
     stated: dict = {}
     for here, raw in get_objects(data, "jump_terms", "data"):
-        key = _jump_key(*parse_gate(raw, here, dimension))
+        key = parse_gate(raw, here, dimension)
         malformed_unless(key not in stated, here, "duplicate jump term; merge terms with the same gate and argument")
         stated[key] = get_rational(raw, "coefficient", here)
     shown = {f"{g}({[str(v) for v in u]}, {d})": str(c) for (g, u, d), c in terms.items()}
