@@ -153,10 +153,9 @@ def _parse_walk_domain(claim: dict, n: int) -> tuple:
         return [], f"R^{n}"
     malformed_unless(isinstance(claim["box"], dict), "claim.box", "must be null or an object with lower and upper")
     lower, upper = _read_box(claim["box"], n)
-    constraints = []
-    for i in range(n):
-        constraints.append((f"b{2 * i}", [int(j == i) for j in range(n)], -lower[i]))
-        constraints.append((f"b{2 * i + 1}", [-int(j == i) for j in range(n)], upper[i]))
+    # side b(2i) is x_i - lower_i > 0, side b(2i + 1) is upper_i - x_i > 0
+    constraints = [(f"b{2 * i + side}", [(1 - 2 * side) * int(j == i) for j in range(n)], upper[i] if side else -lower[i])
+                   for i in range(n) for side in (0, 1)]
     return constraints, "the open box " + " x ".join(f"({lower[i]}, {upper[i]})" for i in range(n))
 
 
