@@ -34,14 +34,6 @@ import zlib
 from fractions import Fraction
 from typing import Any
 
-__all__ = [
-    "CertificateMalformed", "CertificateRejected", "FORMAT", "MAX_BYTES", "MAX_DEPTH", "MAX_DIGITS", "VERSION",
-    "check_envelope", "field_path", "get_field", "get_int", "get_int_list", "get_list", "get_matrix", "get_number",
-    "get_object", "get_objects", "get_rational", "get_rational_fast", "get_str", "get_vector", "json_type_name",
-    "load_json_file", "malformed_unless", "open_certificate", "parse_json_text", "parse_matrix", "parse_rational",
-    "parse_rational_fast", "reject_unless",
-]
-
 FORMAT = "lincomb-certificate"
 VERSION = 1
 #: The most decimal digits an integer (or a numerator or denominator) of a certificate may have.  Real
