@@ -301,8 +301,7 @@ def combine(constant, terms, vectors: list, width: int) -> tuple:
     >>> combine(1, [(0, 2), (1, -1)], [(1, 0, 0), (0, 1, 0)], 3)
     (2, -1, 1)
     """
-    vector = [0] * width
-    vector[-1] = constant
+    vector = [0] * (width - 1) + [constant]
     for node, coefficient in terms:
         for j, value in enumerate(vectors[node]):
             if value:
