@@ -191,8 +191,7 @@ def _network_on_chamber(neurons: list, orbits: list, output_bias, maps: list, or
         hinge_sum: dict = {}
         for member in members:
             values = dict(member)
-            pre = [0] * (n + 1)
-            pre[-1] = integer_bias
+            pre = [0] * n + [integer_bias]
             for k, v in member:
                 sparse, partner = first[k]
                 if sparse is None:
