@@ -138,9 +138,8 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> tuple:
     stated_pieces = get_int(claim, "distinct_pieces", "claim", minimum=1) if "distinct_pieces" in claim else len(pieces)
     reject_unless(stated_pieces == len(pieces),
                   f"claim.distinct_pieces is {stated_pieces}, but the regions carry {len(pieces)} distinct affine outputs")
-    summary = (f"{len(reached)} activation regions on {domain}: each with a rational interior point; "
-               f"{len(empty)} empty cells closed by Farkas multipliers")
-    return len(reached), summary
+    return len(reached), (f"{len(reached)} activation regions on {domain}: each with a rational interior point; "
+                          f"{len(empty)} empty cells closed by Farkas multipliers")
 
 
 def _parse_walk_domain(claim: dict, n: int) -> tuple:
