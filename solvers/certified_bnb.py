@@ -40,6 +40,7 @@ from .milp import LinearMip
 __all__ = [
     "BnbTree",
     "LpRelaxation",
+    "TreeNodeLimit",
     "certified_tree",
     "exact_multipliers",
     "is_automorphism",
@@ -198,6 +199,20 @@ def rounded_multipliers(row_duals: Sequence[float], max_denominator: int = 10_00
             else:
                 out[i] = Fraction(value).limit_denominator(max_denominator)
     return out
+
+
+class TreeNodeLimit(CertificateError):
+    """:func:`certified_tree` stopped at its ``max_nodes`` bound: a resource limit, like its deadline.
+
+    A caller that falls back to a weaker proved bound when time runs out (the H-conforming MIP for
+    n = 5) must do the same here: on a fast or idle machine the node bound, not the deadline, is reached
+    first.
+
+    Examples
+    --------
+    >>> issubclass(TreeNodeLimit, CertificateError)
+    True
+    """
 
 
 class LpRelaxation:
@@ -380,7 +395,7 @@ def certified_tree(
     progress : callable, optional
         Called with a message now and then.
     max_nodes : int
-        Stop with :class:`lincomb.errors.CertificateError` beyond this many nodes.
+        Stop with :class:`TreeNodeLimit` (a :class:`lincomb.errors.CertificateError`) beyond this many nodes.
     deadline : float, optional
         A ``time.perf_counter()`` value after which the search stops with :class:`TimeoutError`.
 
@@ -409,7 +424,7 @@ def certified_tree(
 
     def new_node(node=None) -> int:
         if len(nodes) >= max_nodes:
-            raise CertificateError(f"the branch-and-bound tree exceeded {max_nodes} nodes")
+            raise TreeNodeLimit(f"the branch-and-bound tree exceeded {max_nodes} nodes")
         nodes.append(node if node is not None else {})
         return len(nodes) - 1
 

@@ -98,3 +98,27 @@ def test_safe_bound_rejects_negative_multipliers():
 def test_bad_n(bad):
     with pytest.raises(UsageError):
         hbdss_mip(bad)
+
+
+def test_node_limit_is_a_resource_limit_and_n5_style_certificates_fall_back_to_the_root_bound(monkeypatch):
+    # On an idle machine the n = 5 tree reached its 2,000,000-node bound before its 240 s deadline and the
+    # check ended in ERROR instead of the root relaxation's proved bound, as on a timeout.
+    import lincomb.solvers.hbdss_mip as hbdss
+    from lincomb.proofs_check.hbdss_mip import certificate_for
+    from lincomb.solvers.certified_bnb import TreeNodeLimit, certified_tree
+
+    mip = hbdss.hbdss_mip(3)
+    with pytest.raises(TreeNodeLimit, match="exceeded 1 nodes"):
+        certified_tree(mip, Fraction(2), max_nodes=1)
+
+    def full(*args, **kwargs):
+        raise TreeNodeLimit("the branch-and-bound tree exceeded 1 nodes")
+
+    monkeypatch.setattr(hbdss, "hbdss_certified_tree", full)
+    cert = certificate_for(3)
+    lower, upper = Fraction(cert["claim"]["lower_bound"]), Fraction(cert["claim"]["upper_bound"])
+    assert lower == 2 and upper >= lower and len(cert["data"]["tree"]) == 1
+    assert "lies in" in cert["claim"]["statement"] or upper == lower
+    from lincomb.proofs_check.checkers import verify_certificate
+
+    assert verify_certificate(cert).status == "VERIFIED"  # the fallback bound is a proof too
