@@ -333,8 +333,9 @@ class SymbolicODERegressor(ODERegressorBase):
         this much of the best.
     refit : bool
         Refit the chosen terms' coefficients by multiple shooting on the data (output error,
-        :mod:`lincomb.learn.trajectory_refit`); kept only when the misfit drops and the model stays
-        stable on the data's span (default True).
+        :mod:`lincomb.learn.trajectory_refit`); kept only when a likelihood-ratio test at level 1 %
+        rejects the weak-form coefficients, the refitted model stays stable on the data's span and its
+        integrated R^2 on the data is not lower (default True).
     time_limit : float, optional
         Seconds (a soft limit); once the fit runs past it, the search is cut short: short local
         searches, no further refinement of inner parameters, no second pass and no divergence
