@@ -59,6 +59,12 @@ with ``lincomb symreg fit``):
   diverges, the next-best sets per equation (in order of the criterion) are tried, and a stable
   system within ``divergence_margin`` of the best total criterion is returned instead.  The R^2 of the
   integrated model against the data is ``r2_integrated_``.
+* *Coefficient refit* (``refit``, on by default): with the structure fixed, the coefficients are
+  refitted by multiple shooting, the misfit between the data and short integrated segments (Bock 1981;
+  Baake et al., Phys. Rev. A 1992), and kept only when a likelihood-ratio test at level 1 % rejects the
+  weak-form ones and the refitted model stays stable (:mod:`lincomb.learn.trajectory_refit`).  The
+  weak form's equation error is biased under noise in the regressors; on chaotic data a bias of a
+  fraction of a percent sends the integrated model off the data.
 
 Examples
 --------
