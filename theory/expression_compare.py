@@ -81,18 +81,22 @@ def _orient_logistics(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> symp
     one whose exponent has a negative coefficient on its first variable (in the order given) is
     rewritten as the other.
     """
+    # A unit may come with a numeric content in its denominator, 1/(c + c exp(u)) = (1/c)/(1 + exp(u))
+    # (Wilson-Cowan's (1/tau)/(1 + exp(u)) written over a common denominator): the content is split off
+    # first, or the same unit would be oriented in one equation and left as it is in the other.
     def is_logistic(node):
         if not (isinstance(node, sympy.Pow) and node.exp == -1 and isinstance(node.base, sympy.Add)):
             return False
-        rest = node.base - 1
+        rest = node.base.as_content_primitive()[1] - 1
         return isinstance(rest, sympy.exp) and any(rest.has(s) for s in symbols)
 
     def oriented(node):
-        argument = (node.base - 1).args[0]
+        content, primitive = node.base.as_content_primitive()
+        argument = (primitive - 1).args[0]
         first = next(s for s in symbols if argument.has(s))
         slope = sympy.expand(argument).coeff(first)
         if slope.is_number and slope < 0:
-            return 1 - 1 / (1 + sympy.exp(sympy.expand(-argument, power_exp=False)))
+            return (1 - 1 / (1 + sympy.exp(sympy.expand(-argument, power_exp=False)))) / content
         return node
 
     return expr.replace(is_logistic, oriented)

@@ -85,3 +85,18 @@ def test_bad_input():
         compare_equations([x], [x, y], [x, y])
     with pytest.raises(UsageError, match="one right-hand side per variable"):
         relative_coefficient_errors({"x": x}, [x], [x])
+
+
+@pytest.mark.parametrize("content", [1, 2, sympy.Rational(1, 3)])
+def test_a_logistic_unit_has_one_form_whatever_its_orientation_and_denominator_content(content):
+    # Wilson-Cowan's inhibitory rate (1/tau)/(1 + exp(-(15 E - 3 I - 7))) as the zoo writes it, over one
+    # denominator 1/(2 + 2 exp(...)), against the learned -I/2 + 0.5/(1 + exp(-15 E + 3 I + 7)): the same
+    # function, once counted as a different structure because only the unit without content was oriented.
+    E, I = sympy.symbols("E I")
+    u = -15 * E + 3 * I + 7
+    written = -I / 2 + 1 / (content * 2 + content * 2 * sympy.exp(u)) * content
+    learned = -I / 2 + sympy.Rational(1, 2) / (1 + sympy.exp(u))
+    flipped = -I / 2 + sympy.Rational(1, 2) * (1 - 1 / (1 + sympy.exp(-u)))
+    keys = [term_coefficients(e, ["E", "I"]) for e in (written, learned, flipped)]
+    assert keys[0] == keys[1] == keys[2]
+    assert compare_equations([learned], [written], ["E", "I"]).structure_equal
