@@ -157,6 +157,29 @@ def attempt_one(n: int, sample: int, seed: int = 0) -> dict:
     return record
 
 
+def _case_record(arguments: list, failed: dict, capture_stderr: bool) -> dict:
+    """Run this script on one case in a child process (its memory is returned to the system after each case)
+    and return the JSON record on its last stdout line, or ``failed`` with the error: the child's last stderr
+    line when ``capture_stderr`` (its stderr is then replayed, last 4,000 characters), else its exit code."""
+    done = subprocess.run([sys.executable, __file__, *arguments], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE if capture_stderr else None, text=True)
+    if capture_stderr:
+        sys.stderr.write(done.stderr[-4000:])
+    if done.returncode == 0:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    error = done.stderr.strip().splitlines()[-1:] if capture_stderr else f"exit {done.returncode}"
+    return {**failed, "found": False, "error": error}
+
+
+def _replace_record(records: list, record: dict, fields: tuple) -> list:
+    """``records`` with ``record`` in place of the one with the same ``fields``, sorted by them; the record is
+    also printed."""
+    key = tuple(record[f] for f in fields)
+    merged = [r for r in records if tuple(r[f] for f in fields) != key] + [record]
+    print(json.dumps(record), flush=True)
+    return sorted(merged, key=lambda r: tuple(r[f] for f in fields))
+
+
 def attempts(specs) -> None:
     path = RESULTS / "max_representation_attempts.json"
     # Earlier attempts stay in the file (a rerun of the same n and sample size replaces its record).
@@ -164,15 +187,8 @@ def attempts(specs) -> None:
     for spec in specs:
         n, sample = (int(part) for part in spec.split(":"))
         print(f"attempt n = {n} with {sample} sampled templates", file=sys.stderr, flush=True)
-        done = subprocess.run([sys.executable, __file__, "--one", f"{n}:{sample}"], capture_output=True, text=True)
-        sys.stderr.write(done.stderr[-4000:])
-        if done.returncode != 0:
-            record = {"n": n, "sample": sample, "found": False, "error": done.stderr.strip().splitlines()[-1:]}
-        else:
-            record = json.loads(done.stdout.strip().splitlines()[-1])
-        records = [r for r in records if (r["n"], r["sample"]) != (n, sample)] + [record]
-        records.sort(key=lambda r: (r["n"], r["sample"]))
-        print(json.dumps(record), flush=True)
+        record = _case_record(["--one", f"{n}:{sample}"], {"n": n, "sample": sample}, capture_stderr=True)
+        records = _replace_record(records, record, ("n", "sample"))
         RESULTS.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(
             {"benchmark": "max_representation_attempts", "records": records, "published_n11": PUBLISHED_N11},
@@ -381,15 +397,9 @@ def frontier(ns, shape: str) -> None:
     records = json.loads(path.read_text())["records"] if path.exists() else []
     for n in ns:
         print(f"frontier n = {n}, shape {shape}", file=sys.stderr, flush=True)
-        done = subprocess.run([sys.executable, __file__, "--frontier-one", str(n), shape], stdout=subprocess.PIPE,
-                              text=True)
-        if done.returncode != 0:
-            record = {"n": n, "shape": shape, "found": False, "error": f"exit {done.returncode}"}
-        else:
-            record = json.loads(done.stdout.strip().splitlines()[-1])
-        records = [r for r in records if (r["n"], r["shape"]) != (n, shape)] + [record]
-        records.sort(key=lambda r: (r["n"], r["shape"]))
-        print(json.dumps(record), flush=True)
+        # stderr not captured: the stage progress of a long case streams through
+        record = _case_record(["--frontier-one", str(n), shape], {"n": n, "shape": shape}, capture_stderr=False)
+        records = _replace_record(records, record, ("n", "shape"))
         RESULTS.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"benchmark": "max_representation_frontier",
                                     "note": "measured under load on a shared 2-core machine (nice 10)",
