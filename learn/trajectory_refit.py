@@ -130,15 +130,11 @@ class _Deadline(Exception):
 
 
 def _pairs(t, X) -> list[tuple[np.ndarray, np.ndarray]]:
-    if isinstance(X, (list, tuple)) and len(X) and np.ndim(X[0]) == 2:
-        times = t if isinstance(t, (list, tuple)) else [t] * len(X)
-        if len(times) != len(X):
-            raise ShapeError(f"{len(times)} time arrays for {len(X)} trajectories")
-        pairs = list(zip(times, X))
-    else:
-        pairs = [(t, X)]
+    """The trajectories as float arrays, split as the regressors split them (``ode_regression._trajectories``)."""
+    from .ode_regression import _trajectories
+
     out = []
-    for tk, Xk in pairs:
+    for tk, Xk in _trajectories(t, X):
         tk = np.asarray(tk, dtype=float).reshape(-1)
         Xk = np.asarray(Xk, dtype=float)
         if Xk.ndim == 1:
