@@ -808,11 +808,8 @@ class SymbolicODERegressor(ODERegressorBase):
                 kept = tuple(sorted(units, key=repr))
                 if kept in refined:
                     break
-                if any(u.nonlinear for u in units) and not self._out_of_time():
-                    refined[kept] = self._refine(crit, units)
-                else:
-                    score, weights = self._score_units(crit, [self._column(u, u.theta) for u in units], 0)
-                    refined[kept] = (score, units, [() for _ in units], weights)
+                refine = any(u.nonlinear for u in units) and not self._out_of_time()
+                refined[kept] = self._scored_set(crit, units, refine)
                 # A term contributing less than 1e-3 of the target's RMS is below the resolution
                 # the criterion treats as exact (its floor): it fits quadrature error or noise, and
                 # is dropped (the rest refitted and scored again).
@@ -826,6 +823,14 @@ class SymbolicODERegressor(ODERegressorBase):
                 units = [library[library_index[u]] if u in library_index else u for u in fitted if u not in small]
         self._eliminate_backward(crit, refined)
         return refined
+
+    def _scored_set(self, crit: WeakCriterion, units: list[Unit], refine: bool) -> tuple:
+        """A ``refined`` entry ``(score, units, exact inner parameters, weights)`` for a set of units: their
+        inner parameters refined (:meth:`_refine`) when ``refine``, else scored as they are."""
+        if refine:
+            return self._refine(crit, units)
+        score, weights = self._score_units(crit, [self._column(u, u.theta) for u in units], 0)
+        return (score, units, [() for _ in units], weights)
 
     def _eliminate_backward(self, crit: WeakCriterion, refined: dict, starts: int = 3) -> None:
         """Backward elimination with the inner parameters refitted after each drop, from the best refined sets.
@@ -848,11 +853,7 @@ class SymbolicODERegressor(ODERegressorBase):
                     rest = [u for k, u in enumerate(units) if k != drop]
                     rest_key = tuple(sorted(rest, key=repr))
                     if rest_key not in refined:
-                        if any(u.nonlinear for u in rest):
-                            refined[rest_key] = self._refine(crit, rest)
-                        else:
-                            score, weights = self._score_units(crit, [self._column(u, u.theta) for u in rest], 0)
-                            refined[rest_key] = (score, rest, [() for _ in rest], weights)
+                        refined[rest_key] = self._scored_set(crit, rest, any(u.nonlinear for u in rest))
                     trials.append((refined[rest_key][0], rest_key))
                 score, best = min(trials, key=lambda item: item[0])
                 if score >= refined[current][0]:
