@@ -48,7 +48,7 @@ from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects, get_str,
     malformed_unless, open_certificate, parse_rational_fast, reject_unless,
 )
-from ._exact import check_farkas, common_denominator
+from ._exact import check_farkas, combine, common_denominator
 from ._relu_network import read_relu_network
 
 KIND = "region-count"
@@ -153,7 +153,7 @@ def _parse_walk_domain(claim: dict, n: int) -> tuple:
     malformed_unless(isinstance(claim["box"], dict), "claim.box", "must be null or an object with lower and upper")
     lower, upper = _read_box(claim["box"], n)
     # side b(2i) is x_i - lower_i > 0, side b(2i + 1) is upper_i - x_i > 0
-    constraints = [(f"b{2 * i + side}", [(1 - 2 * side) * int(j == i) for j in range(n)], upper[i] if side else -lower[i])
+    constraints = [(f"b{2 * i + side}", tuple((1 - 2 * side) * int(j == i) for j in range(n)) + (upper[i] if side else -lower[i],))
                    for i in range(n) for side in (0, 1)]
     return constraints, "the open box " + " x ".join(f"({lower[i]}, {upper[i]})" for i in range(n))
 
@@ -186,29 +186,20 @@ def _parse_empty_cells(data: dict, neurons: int) -> dict:
     return empty
 
 
-def _affine(row, bias, inputs, n):
-    """sum_k row[k] * inputs[k] + bias, with inputs as (linear list, constant) pairs."""
-    linear = [0] * n
-    constant = bias
-    for w, (source_linear, source_constant) in zip(row, inputs):
-        if w:
-            constant += w * source_constant
-            for k, a in enumerate(source_linear):
-                if a:
-                    linear[k] += w * a
-    return linear, constant
-
-
 def _walk_cells(layers: list, n: int, constraints_root: list, listed: dict, empty: dict) -> tuple:
     """Walk the cell tree: ``(patterns reached, empty cells used, distinct output pieces)``; rejects a reached pattern
-    that is not listed or whose point is outside, and an empty cell whose multipliers do not close it."""
-    hidden, (output_weights, output_biases) = layers[:-1], layers[-1]
-    # the (layer, neuron) of each hidden neuron: a pattern prefix of length i stands before neuron i (its label)
-    neurons = [(layer, neuron) for layer, (weights, _) in enumerate(hidden) for neuron in range(len(weights))]
-    layer_ends = set(accumulate(len(weights) for weights, _ in hidden))
+    that is not listed or whose point is outside, and an empty cell whose multipliers do not close it.
+
+    Affine functions of x are vectors ``(a_1, .., a_n, c)``; each row of a layer is read as ``_exact.combine``
+    reads a ``lin`` node: ``(bias, [(input index, non-zero weight)])``."""
+    width, zero = n + 1, (0,) * (n + 1)
+    rows = [[(bias, [(k, w) for k, w in enumerate(row) if w]) for row, bias in zip(*layer)] for layer in layers]
+    # a pattern prefix of length i stands before hidden neuron i (its label), in layer order
+    neurons = [row for layer in rows[:-1] for row in layer]
+    layer_ends = set(accumulate(len(layer) for layer in rows[:-1]))
     reached, used_empty, pieces = set(), set(), set()
     # Iterative depth-first walk; a stack entry is (prefix, the layer's inputs, its outputs so far, constraints).
-    coordinates = [([int(j == i) for j in range(n)], 0) for i in range(n)]
+    coordinates = [tuple(int(j == i) for j in range(width)) for i in range(n)]
     stack = [("", coordinates, [], constraints_root)]
     while stack:
         prefix, inputs, outputs, constraints = stack.pop()
@@ -217,31 +208,26 @@ def _walk_cells(layers: list, n: int, constraints_root: list, listed: dict, empt
         if len(prefix) == len(neurons):
             if prefix not in listed:
                 raise CertificateRejected(f"pattern {prefix} is reached by the cell walk but not listed in data.regions")
-            for label, linear, constant in constraints:
-                value = sum((a * x for a, x in zip(linear, listed[prefix])), constant)
+            for label, vector in constraints:
+                value = sum((a * x for a, x in zip(vector, listed[prefix])), vector[-1])  # the point has n entries
                 if value <= 0:
                     raise CertificateRejected(f"region {prefix}: the point violates constraint {label} (value {value}, must be > 0)")
             # ints and equal Fractions hash alike, so the affine outputs compare exactly
-            output = (_affine(row, bias, inputs, n) for row, bias in zip(output_weights, output_biases))
-            pieces.add(tuple((tuple(linear), constant) for linear, constant in output))
+            pieces.add(tuple(combine(bias, terms, inputs, width) for bias, terms in rows[-1]))
             reached.add(prefix)
             continue
-        layer, neuron = neurons[len(prefix)]
-        weights, biases = hidden[layer]
-        linear, constant = _affine(weights[neuron], biases[neuron], inputs, n)
-        if constant == 0 and not any(linear):
-            stack.append((prefix + "0", inputs, outputs + [([0] * n, 0)], constraints))
+        bias, terms = neurons[len(prefix)]
+        z = combine(bias, terms, inputs, width)
+        if not any(z):
+            stack.append((prefix + "0", inputs, outputs + [zero], constraints))
             continue
         label = str(len(prefix))
-        children = (("0", (label, [-a for a in linear], -constant), ([0] * n, 0)),
-                    ("1", (label, linear, constant), (linear, constant)))
-        for sign, constraint, output in children:
+        for sign, constraint, output in (("0", (label, tuple(-a for a in z)), zero), ("1", (label, z), z)):
             child_prefix = prefix + sign
             child_constraints = constraints + [constraint]
             if child_prefix in empty:
-                by_label = {label: (*linear, constant) for label, linear, constant in child_constraints}
-                multipliers = ((label, y, by_label.get(label)) for label, y in empty[child_prefix].items())
-                check_farkas(child_prefix, multipliers, n + 1)
+                by_label = dict(child_constraints)
+                check_farkas(child_prefix, ((label, y, by_label.get(label)) for label, y in empty[child_prefix].items()), width)
                 used_empty.add(child_prefix)
             else:
                 stack.append((child_prefix, inputs, outputs + [output], child_constraints))
