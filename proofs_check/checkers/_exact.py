@@ -36,6 +36,22 @@ from ._common import CertificateMalformed, CertificateRejected, field_path, malf
 Poly = dict
 
 
+def merge_terms(pairs) -> dict:
+    """``{key: sum of its coefficients}`` over ``(key, coefficient)`` pairs, zero sums dropped (first-seen order).
+
+    The sparse sum behind polynomials (monomial -> coefficient) and hinge sums (hinge -> coefficient).
+
+    Examples
+    --------
+    >>> merge_terms([("x", 1), ("y", 2), ("x", -1), ("z", Fraction(1, 2))])
+    {'y': 2, 'z': Fraction(1, 2)}
+    """
+    total: dict = {}
+    for key, coefficient in pairs:
+        total[key] = total.get(key, 0) + coefficient
+    return {key: c for key, c in total.items() if c}
+
+
 def constant(value, nvars: int) -> Poly:
     """The constant polynomial ``value`` in ``nvars`` variables.
 
@@ -106,12 +122,8 @@ def mul(a: Poly, b: Poly) -> Poly:
     >>> mul(variable(0, 2), variable(1, 2))
     {(1, 1): Fraction(1, 1)}
     """
-    out: dict = {}
-    for ka, va in a.items():
-        for kb, vb in b.items():
-            key = tuple(x + y for x, y in zip(ka, kb))
-            out[key] = out.get(key, 0) + va * vb
-    return {key: value for key, value in out.items() if value}
+    return merge_terms((tuple(x + y for x, y in zip(ka, kb)), va * vb)
+                       for ka, va in a.items() for kb, vb in b.items())
 
 
 def power(a: Poly, n: int, nvars: int) -> Poly:
@@ -148,10 +160,8 @@ def substitute(a: Poly, index: int, value) -> Poly:
     {(0, 1): Fraction(9, 1)}
     """
     value = Fraction(value)
-    out: Poly = {}
-    for key, coefficient in a.items():
-        out = add(out, {key[:index] + (0,) + key[index + 1:]: coefficient * value ** key[index]})
-    return out
+    return merge_terms((key[:index] + (0,) + key[index + 1:], coefficient * value ** key[index])
+                       for key, coefficient in a.items())
 
 
 def parse_poly(value: Any, nvars: int, field: str) -> Poly:

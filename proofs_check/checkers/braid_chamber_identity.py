@@ -48,7 +48,7 @@ from itertools import permutations
 from math import factorial
 
 from ._common import CertificateRejected, get_int, get_str, malformed_unless, open_certificate, reject_unless
-from ._exact import add_relu_on_chamber, affine_str, combine, hinges_str, largest_on_chamber
+from ._exact import add_relu_on_chamber, affine_str, combine, hinges_str, largest_on_chamber, merge_terms
 from ._expressions import compile_side
 
 KIND = "braid-chamber-identity"
@@ -70,7 +70,7 @@ def _chamber(nodes: list, n: int, lhs_out: int, rhs_out: int, order: tuple) -> i
     for position, node in enumerate(nodes, start=n):
         if node[0] == "lin":
             affine.append(combine(node[1], node[2], affine, width))
-            parts = {}
+            parts = {}  # zero sums stay: a maximum over them is refused as over a hinge
             for source, weight in node[2]:
                 for h, c in (hinge[source] or {}).items():
                     parts[h] = parts.get(h, 0) + weight * c
@@ -95,13 +95,10 @@ def _chamber(nodes: list, n: int, lhs_out: int, rhs_out: int, order: tuple) -> i
     # the output lhs - rhs: every hinge of constant sign on the chamber becomes h or 0, the rest are summed per
     # primitive hyperplane (relu(t p) = |t| relu(p), relu(-p) = relu(p) - p)
     residual = [p - q for p, q in zip(affine[lhs_out], affine[rhs_out])]
-    difference = dict(hinge[lhs_out] or {})
-    for h, c in (hinge[rhs_out] or {}).items():
-        difference[h] = difference.get(h, 0) - c
+    difference = merge_terms([*(hinge[lhs_out] or {}).items(), *((h, -c) for h, c in (hinge[rhs_out] or {}).items())])
     sums: dict = {}
     for h, c in difference.items():
-        if c:
-            add_relu_on_chamber(c, h, order, residual, sums)
+        add_relu_on_chamber(c, h, order, residual, sums)
     if any(residual) or any(sums.values()):
         text = " + ".join(part for part in (affine_str(tuple(residual)) if any(residual) else "", hinges_str(sums)) if part)
         raise CertificateRejected(f"chamber {name}: lhs - rhs = {text.replace('+ -', '- ')}, not zero")

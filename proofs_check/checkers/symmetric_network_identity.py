@@ -55,6 +55,7 @@ from ._common import (
     get_rational_fast, get_str, get_vector, malformed_unless, open_certificate, parse_rational_fast, reject_unless,
 )
 from ._exact import add_relu_on_chamber, affine_str, chamber_sign, common_denominator, hinges_str, largest_on_chamber
+from ._exact import merge_terms
 from ._expressions import read_max_combination
 
 KIND = "symmetric-network-identity"
@@ -95,17 +96,9 @@ def _first_layer_maps(neurons: list, n: int) -> list:
     return maps
 
 
-def _merged(pairs) -> dict:
-    """``{key: sum of its coefficients}`` over ``(key, coefficient)`` pairs, zero sums dropped."""
-    total: dict = {}
-    for key, coefficient in pairs:
-        total[key] = total.get(key, 0) + coefficient
-    return {key: c for key, c in total.items() if c}
-
-
 def _read_rhs(claim: dict, n: int) -> dict:
     """The right-hand side as ``{frozenset of pieces (linear + (constant,)): coefficient}``, zero terms dropped."""
-    return _merged((frozenset(tuple(linear) + (constant,) for linear, constant in pieces), coefficient)
+    return merge_terms((frozenset(tuple(linear) + (constant,) for linear, constant in pieces), coefficient)
                    for coefficient, pieces in read_max_combination(claim, "rhs", n))
 
 
@@ -122,7 +115,7 @@ def _rhs_on_chamber(terms: dict, order: tuple) -> list:
 def _check_rhs_symmetric(terms: dict, n: int) -> None:
     for name, s in _generators(n):
         # a permutation maps distinct terms to distinct terms, so the image keeps every (non-zero) coefficient
-        image = _merged((frozenset(_permuted(piece[:-1], s) + piece[-1:] for piece in pieces), coefficient)
+        image = merge_terms((frozenset(_permuted(piece[:-1], s) + piece[-1:] for piece in pieces), coefficient)
                         for pieces, coefficient in terms.items())
         reject_unless(image == terms, f"the right-hand side is not symmetric: {name} does not map its terms onto "
                                       "terms with the same coefficients")
