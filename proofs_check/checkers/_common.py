@@ -137,6 +137,17 @@ def json_type_name(value: Any) -> str:
     return next((name for kind, name in _JSON_TYPES if isinstance(value, kind)), type(value).__name__)
 
 
+def vector_str(vector) -> str:
+    """A vector of rationals as text for messages: ``(v1, v2, ...)``.
+
+    Examples
+    --------
+    >>> vector_str([1, Fraction(-1, 2)])
+    '(1, -1/2)'
+    """
+    return "(" + ", ".join(str(v) for v in vector) + ")"
+
+
 def field_path(parent: str, key: str | int) -> str:
     """Path of ``key`` inside the field ``parent``, as used in error messages.
 
@@ -343,6 +354,25 @@ def get_int_list(obj: dict, key: str, path: str, minimum: int | None = None) -> 
     indexed = dict(enumerate(values))  # each entry read as get_int reads a field; its path is here[i]
     for i in indexed:
         get_int(indexed, i, field_path(path, key), minimum)
+    return values
+
+
+def get_indices(obj: dict, key: str, path: str, bound: int, what: str) -> list:
+    """Fetch a required array of indices ``0 <= i < bound`` (JSON integers, not booleans); ``what`` names them.
+
+    Examples
+    --------
+    >>> get_indices({"facets": [0, 2]}, "facets", "data.faces[0]", 3, "face")
+    [0, 2]
+    >>> get_indices({"facets": [3]}, "facets", "data.faces[0]", 3, "face")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.faces[0].facets[0]: expected a face index in 0..2
+    """
+    values = get_list(obj, key, path)
+    for i, j in enumerate(values):
+        if type(j) is not int or not 0 <= j < bound:  # per entry: the message is built only on failure
+            raise CertificateMalformed(field_path(field_path(path, key), i), f"expected a {what} index in 0..{bound - 1}")
     return values
 
 

@@ -45,7 +45,7 @@ from fractions import Fraction
 from ._activation_units import derivative_jump_at_zero, parse_gate, parse_units
 from ._exact import dot
 from ._common import (
-    get_matrix, get_object, get_objects, get_rational, get_vector, malformed_unless, open_certificate, reject_unless,
+    get_matrix, get_object, get_objects, get_rational, get_vector, malformed_unless, open_certificate, reject_unless, vector_str,
 )
 
 KIND = "gradient-jump-separation"
@@ -73,10 +73,6 @@ def jump_terms(units, normal: tuple, offset: Fraction) -> dict:
         key = (unit["gate"], unit["gate_weights"], unit["gate_bias"])  # the gate one has one key: ("one", (), 0)
         terms[key] = terms.get(key, Fraction(0)) + unit["coefficient"] * abs(scale) * jump
     return {k: c for k, c in terms.items() if c != 0}
-
-
-def _fmt(point) -> str:
-    return "(" + ", ".join(str(v) for v in point) + ")"
 
 
 def verify(cert: dict) -> str:
@@ -116,12 +112,12 @@ def verify(cert: dict) -> str:
 
     p, q = get_matrix(data, "points", "data", dimension, 2)
     for i, point in enumerate((p, q)):
-        reject_unless(dot(normal, point) + offset == 0, f"data.points[{i}] = {_fmt(point)} is not on the hyperplane")
+        reject_unless(dot(normal, point) + offset == 0, f"data.points[{i}] = {vector_str(point)} is not on the hyperplane")
     # M(p) - M(q): a constant (gate one) term cancels; a gated term c g(a(x)) moves with the sign of c (a(p) - a(q))
     deltas = [(c, dot(u, p) - dot(u, q)) for (gate, u, _), c in terms.items() if gate != "one"]
     signs = {(c > 0) == (delta > 0) for c, delta in deltas if delta != 0}
     reason = "no gated term changes between them" if not signs else "the gated terms change in opposite directions (undecided)"
-    reject_unless(len(signs) == 1, f"cannot show that the jump differs at {_fmt(p)} and {_fmt(q)}: {reason}")
+    reject_unless(len(signs) == 1, f"cannot show that the jump differs at {vector_str(p)} and {vector_str(q)}: {reason}")
     plane = " + ".join(f"{v}*x{i + 1}" for i, v in enumerate(normal)) + f" + {offset}"
-    return (f"the gradient jump across {plane} = 0 differs at {_fmt(p)} and {_fmt(q)}: not a one-hidden-layer "
+    return (f"the gradient jump across {plane} = 0 differs at {vector_str(p)} and {vector_str(q)}: not a one-hidden-layer "
             "Type-I LA network of any width (premise: LA jumps are constant along kink hyperplanes)")

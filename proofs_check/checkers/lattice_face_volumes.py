@@ -57,9 +57,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ._exact import Echelon, minor_gcd
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object
-from ._common import get_objects, get_rational, get_str, get_vector, malformed_unless, open_certificate, parse_rational
-from ._common import reject_unless
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_indices, get_int, get_int_list, get_list
+from ._common import get_object, get_objects, get_rational, get_str, get_vector, malformed_unless, open_certificate
+from ._common import parse_rational, reject_unless
 
 KIND = "lattice-face-volumes"
 
@@ -116,21 +116,12 @@ def _integer(number, path: str) -> int:
     return int(number)
 
 
-def _indices(obj: dict, key: str, path: str, bound: int, what: str) -> list:
-    """A list of indices ``0 <= i < bound`` (JSON integers)."""
-    values = get_list(obj, key, path)
-    for i, j in enumerate(values):
-        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < bound:
-            raise CertificateMalformed(field_path(field_path(path, key), i), f"expected a {what} index in 0..{bound - 1}")
-    return values
-
-
 def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
     faces, seen = [], {}  # seen: vertex set -> index of its face
     raw_faces = get_objects(data, "faces", "data")
     malformed_unless(raw_faces, "data.faces", "must list at least the polytope itself")
     for index, (path, raw) in enumerate(raw_faces):
-        indices = _indices(raw, "vertices", path, vertex_count, "vertex")
+        indices = get_indices(raw, "vertices", path, vertex_count, "vertex")
         if not indices or any(a >= b for a, b in zip(indices, indices[1:])):
             raise CertificateMalformed(field_path(path, "vertices"), "expected a non-empty, strictly increasing list of vertex indices")
         key = tuple(indices)
@@ -138,7 +129,7 @@ def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
         seen[key] = index
         normal = get_vector(raw, "normal", path, dimension, " (the ambient dimension)")
         normal = tuple(_integer(v, field_path(field_path(path, "normal"), i)) for i, v in enumerate(normal))
-        facets = _indices(raw, "facets", path, len(raw_faces), "face")
+        facets = get_indices(raw, "facets", path, len(raw_faces), "face")
         malformed_unless(len(set(facets)) == len(facets), field_path(path, "facets"), "lists a facet twice")
         faces.append(dict(path=path, vertices=key, vertex_set=frozenset(key), normal=normal, facets=list(facets),
                           dimension=get_int(raw, "dimension", path, minimum=0),

@@ -27,7 +27,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_objects, get_rational
-from ._common import malformed_unless, open_certificate, reject_unless
+from ._common import malformed_unless, open_certificate, reject_unless, vector_str
 from ._max_template_math import template_column
 
 __all__ = ["KIND", "verify", "read_pairs"]
@@ -58,10 +58,6 @@ def read_pairs(value, n: int, k: int, path: str) -> list:
             malformed_unless(1 <= index <= n, field_path(here, slot), f"index {index} is not in 1..{n}")
         pairs.append((pair[0] - 1, pair[1] - 1))
     return pairs
-
-
-def _vector_text(vector) -> str:
-    return "(" + ", ".join(str(v) for v in vector) + ")"
 
 
 def verify(cert: dict) -> str:
@@ -111,9 +107,9 @@ def verify(cert: dict) -> str:
     if nonzero:
         direction, value = min(nonzero)
         raise CertificateRejected(f"{len(nonzero)} hinge directions do not cancel, e.g. relu(d . x) with d = "
-                                  f"{_vector_text(direction)} has total coefficient {value} on the sorted cone, not 0")
+                                  f"{vector_str(direction)} has total coefficient {value} on the sorted cone, not 0")
     expected = [0] * (n - 1) + [1]
-    reject_unless(linear == expected, f"the linear part is {_vector_text(linear)}, not x{n} = {_vector_text(expected)}")
+    reject_unless(linear == expected, f"the linear part is {vector_str(linear)}, not x{n} = {vector_str(expected)}")
     return (
         f"max(x1..x{n}) = sum of {len(terms)} symmetrized templates (k = {k}): "
         f"{len(hinges)} hinge directions cancel, linear part x{n}"

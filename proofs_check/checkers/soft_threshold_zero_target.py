@@ -39,14 +39,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix
-from ._common import get_rational, malformed_unless, open_certificate, reject_unless
+from ._common import CertificateRejected, get_field, get_indices, get_list, get_matrix
+from ._common import get_rational, malformed_unless, open_certificate, reject_unless, vector_str
 
 KIND = "soft-threshold-zero-target"
-
-
-def _text(vector) -> str:
-    return "(" + ", ".join(str(Fraction(v)) for v in vector) + ")"
 
 
 def verify(cert: dict) -> str:
@@ -72,9 +68,7 @@ def verify(cert: dict) -> str:
     wv = get_matrix(data, "value_matrix", "data", None, dim)
     out_dim = len(wv[0])
     malformed_unless(targets, "claim.target_rows", "must name at least one target row")
-    for i, t in enumerate(targets):
-        if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < count:
-            raise CertificateMalformed(field_path("claim.target_rows", i), f"must be a row index 0..{count - 1}, got {t!r}")
+    get_indices(claim, "target_rows", "claim", count, "row")
     malformed_unless(len(set(targets)) == len(targets), "claim.target_rows", "has repeated rows")
     codes = get_matrix(data, "target_sparse_codes", "data", count, len(targets))
     sparse_out = get_matrix(data, "target_sparse_outputs", "data", out_dim, len(targets))
@@ -89,16 +83,16 @@ def verify(cert: dict) -> str:
         scores = [sum(query[j] * tokens[s][j] for j in range(dim)) for s in range(count)]
         recomputed = [(abs(s) - xi) * (1 if s > 0 else -1) if abs(s) > xi else 0 for s in scores]
         if codes[i] != recomputed:  # int and Fraction entries compare by value
-            raise CertificateRejected(f"target row {t}: claimed sparse codes {_text(codes[i])} but soft-threshold gives {_text(recomputed)}")
+            raise CertificateRejected(f"target row {t}: claimed sparse codes {vector_str(codes[i])} but soft-threshold gives {vector_str(recomputed)}")
         output = [sum(recomputed[s] * values[s][j] for s in range(count)) for j in range(out_dim)]
         if sparse_out[i] != output:
-            raise CertificateRejected(f"target row {t}: claimed sparse output {_text(sparse_out[i])} but it is {_text(output)}")
-        reject_unless(not any(output), f"target row {t}: the sparse output {_text(output)} is not zero")
-        reject_unless(len(set(scores)) == 1, f"target row {t}: its scores {_text(scores)} are not all equal")
+            raise CertificateRejected(f"target row {t}: claimed sparse output {vector_str(sparse_out[i])} but it is {vector_str(output)}")
+        reject_unless(not any(output), f"target row {t}: the sparse output {vector_str(output)} is not zero")
+        reject_unless(len(set(scores)) == 1, f"target row {t}: its scores {vector_str(scores)} are not all equal")
         if any(Fraction(p) != Fraction(1, count) for p in weights[i]):
-            raise CertificateRejected(f"target row {t}: claimed softmax weights {_text(weights[i])}, but equal scores give 1/{count} each")
+            raise CertificateRejected(f"target row {t}: claimed softmax weights {vector_str(weights[i])}, but equal scores give 1/{count} each")
         if softmax_out[i] != average:
-            raise CertificateRejected(f"target row {t}: claimed softmax output {_text(softmax_out[i])} but the average of the values is {_text(average)}")
+            raise CertificateRejected(f"target row {t}: claimed softmax output {vector_str(softmax_out[i])} but the average of the values is {vector_str(average)}")
     # the softmax output of every target row is this average
     reject_unless(any(average) or not nonzero_claimed, "claim.softmax_output_nonzero is true, but the average of the values is zero")
     return (f"{len(targets)} zero-content target(s) of {count} tokens: soft-threshold codes and outputs exactly 0 "
