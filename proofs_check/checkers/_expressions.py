@@ -3,15 +3,14 @@
 STANDARD LIBRARY ONLY.  A program's nodes are ``("lin", constant, [(node, coefficient)])`` and
 ``("max", [node])``; the inputs are nodes ``0..n-1``.  The rules are those of ``docs/certificates.md``,
 pass-through pairs included.  ``cpwl-identity`` and ``braid-chamber-identity`` read their two sides with
-:func:`compile_side`.
+:func:`compile_sides`.
 
 Examples
 --------
->>> claim = {"lhs": {"type": "relu-network", "layers": [{"weights": [["1"]], "biases": ["0"]},
-...                                                    {"weights": [["1"]], "biases": ["0"]}]}}
->>> nodes = []
->>> compile_side(claim, "lhs", 1, nodes), nodes
-(4, [('lin', 0, [(0, 1)]), ('lin', 0, []), ('max', [1, 2]), ('lin', 0, [(3, 1)])])
+>>> relu = {"type": "relu-network", "layers": [{"weights": [["1"]], "biases": ["0"]}, {"weights": [["1"]], "biases": ["0"]}]}
+>>> nodes, lhs, rhs = compile_sides({"lhs": relu, "rhs": {"type": "max-combination", "terms": []}}, 1)
+>>> lhs, rhs, nodes
+(4, 5, [('lin', 0, [(0, 1)]), ('lin', 0, []), ('max', [1, 2]), ('lin', 0, [(3, 1)]), ('lin', 0, [])])
 """
 
 from __future__ import annotations
@@ -137,18 +136,29 @@ def _compile_max_combination(terms: list, dimension: int, nodes: list) -> int:
     return _emit(nodes, dimension, ("lin", 0, [(node, c) for node, c in combination if c]))
 
 
-def compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
-    """Append the nodes of ``claim[side]`` (a relu-network or max-combination) to ``nodes``; return its output node.
+def compile_sides(claim: dict, dimension: int) -> tuple:
+    """``(nodes, lhs output node, rhs output node)``: ``claim.lhs`` and ``claim.rhs`` (each a relu-network or a
+    max-combination) compiled into one straight-line program.
 
     ``claim["<side>_hidden_layers"]`` and ``claim["<side>_max_pieces"]``, when present, are checked too.
 
     Examples
     --------
-    >>> compile_side({"lhs": {"type": "polynomial"}}, "lhs", 1, [])
+    >>> nodes, lhs, rhs = compile_sides({"lhs": {"type": "max-combination", "terms": []},
+    ...                                  "rhs": {"type": "max-combination", "terms": []}}, 1)
+    >>> nodes, lhs, rhs
+    ([('lin', 0, []), ('lin', 0, [])], 1, 2)
+    >>> compile_sides({"lhs": {"type": "polynomial"}}, 1)
     Traceback (most recent call last):
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.lhs.type: unknown expression type 'polynomial'; expected "relu-network" or "max-combination"
     """
+    nodes: list = []
+    return nodes, _compile_side(claim, "lhs", dimension, nodes), _compile_side(claim, "rhs", dimension, nodes)
+
+
+def _compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
+    """Append the nodes of ``claim[side]`` to ``nodes``; return its output node."""
     path = f"claim.{side}"
     expression = get_object(claim, side, "claim")
     kind = get_str(expression, "type", path)

@@ -49,7 +49,7 @@ from math import factorial
 
 from ._common import CertificateRejected, get_int, get_str, malformed_unless, open_certificate, reject_unless
 from ._exact import add_relu_on_chamber, affine_str, combine, hinges_str, largest_on_chamber, merge_terms
-from ._expressions import compile_side
+from ._expressions import compile_sides
 
 KIND = "braid-chamber-identity"
 #: n! chambers are walked; beyond this the check would run for hours.
@@ -131,9 +131,7 @@ def verify(cert: dict) -> str:
                      f"{n}! chambers is too many for this checker (at most n = {MAX_DIMENSION})")
     fan = get_str(claim, "fan", "claim")
     malformed_unless(fan == "braid", "claim.fan", 'must be "braid" (the only fan this kind knows)')
-    nodes: list = []
-    lhs_out = compile_side(claim, "lhs", n, nodes)
-    rhs_out = compile_side(claim, "rhs", n, nodes)
+    nodes, lhs_out, rhs_out = compile_sides(claim, n)
     stated_chambers = get_int(data, "chambers", "data", minimum=1)
     stated_hinges = get_int(data, "max_hinges", "data", minimum=0)
     # compare the chamber count, recompute every chamber (each rejects unless lhs - rhs = 0 there), compare hinges

@@ -42,7 +42,7 @@ from ._common import (
     reject_unless,
 )
 from ._exact import check_farkas, combine
-from ._expressions import compile_side
+from ._expressions import compile_sides
 
 KIND = "cpwl-identity"
 #: The most leaf cells a certificate may state (``data.leaves``); the walk stops once it finds more leaves than
@@ -206,9 +206,7 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     dimension = get_int(claim, "input_dimension", "claim", minimum=1)
-    nodes: list = []
-    lhs_out = compile_side(claim, "lhs", dimension, nodes)
-    rhs_out = compile_side(claim, "rhs", dimension, nodes)
+    nodes, lhs_out, rhs_out = compile_sides(claim, dimension)
     cells, trie = _read_empty_cells(data)
     stated_leaves = get_int(data, "leaves", "data", minimum=0)
     malformed_unless(stated_leaves <= MAX_LEAVES, "data.leaves",

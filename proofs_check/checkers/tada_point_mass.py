@@ -26,16 +26,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from . import _exact as P
 from ._common import CertificateRejected, field_path, get_int, get_int_list, get_matrix, get_objects, get_vector
 from ._common import malformed_unless, open_certificate, parse_rational, reject_unless
-
-
-def _mul(a: list, b: list) -> list:
-    out = [Fraction(0)] * (len(a) + len(b) - 1)
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            out[i + j] += x * y
-    return out
 
 
 def step_weights(nodes: list, t_next: Fraction, N: int) -> tuple[list, list]:
@@ -52,12 +45,13 @@ def step_weights(nodes: list, t_next: Fraction, N: int) -> tuple[list, list]:
 
     def weight(p: int, m: int) -> Fraction:
         # int_{t_now}^{t_next} (t_next - tau)^p / p! L_m(tau) dtau: the kernel's and L_m's coefficients in tau
-        kernel = [Fraction(math.comb(p, i) * (-1) ** i) * t_next ** (p - i) / math.factorial(p) for i in range(p + 1)]
-        basis = [Fraction(1)]
+        # (polynomials in tau as _exact's {(exponent,): coefficient})
+        kernel = {(i,): Fraction(math.comb(p, i) * (-1) ** i) * t_next ** (p - i) / math.factorial(p) for i in range(p + 1)}
+        basis = P.constant(1, 1)
         for other in nodes[:m] + nodes[m + 1:]:
-            basis = _mul(basis, [-other / (nodes[m] - other), 1 / (nodes[m] - other)])
-        integrand = _mul(kernel, basis)
-        return sum((a * (t_next ** (n + 1) - t_now ** (n + 1)) / (n + 1) for n, a in enumerate(integrand)), Fraction(0))
+            basis = P.mul(basis, {(0,): -other / (nodes[m] - other), (1,): 1 / (nodes[m] - other)})
+        integrand = P.mul(kernel, basis)
+        return sum((a * (t_next ** (n + 1) - t_now ** (n + 1)) / (n + 1) for (n,), a in integrand.items()), Fraction(0))
 
     return Phi, [[weight(N - 1 - j, m) for m in range(len(nodes))] for j in range(N)]
 
