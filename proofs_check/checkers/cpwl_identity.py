@@ -102,7 +102,7 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
     values = [tuple(1 if j == i else 0 for j in range(width)) for i in range(dimension)] + [None] * len(nodes)
     max_positions = [dimension + k for k, node in enumerate(nodes) if node[0] == "max"]
     last = max(lhs_out, rhs_out)
-    counts = {"leaves": 0, "empty": 0}
+    counts = {"leaves": 0}
     used = set()
     path: list = []  # representatives chosen from the root to the current cell; a key is ".".join(path)
     # constraints[(depth, representative)] = vector, for the path currently explored
@@ -154,10 +154,9 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
                             constraints[(depth, other)] = tuple(a - b for a, b in zip(arguments[chosen], arguments[other]))
                     subtrie, key = trie.get(chosen, _NO_CELL)
                     if key is not None:
-                        used.add(key)
+                        used.add(key)  # each cell is reached once: the empty cells are counted by used
                         check_farkas(key, ((path_, y, constraints.get(di) if di[0] <= depth else None)
                                            for di, (y, path_) in cells[key].items()), width)
-                        counts["empty"] += 1
                     else:
                         values[position] = arguments[chosen]
                         path.append(chosen)
@@ -175,7 +174,7 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
         explore(0, trie)
     finally:
         sys.setrecursionlimit(limit)
-    return counts["leaves"], counts["empty"], used
+    return counts["leaves"], len(used), used
 
 
 def verify(cert: dict) -> str:
