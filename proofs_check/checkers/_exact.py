@@ -31,7 +31,8 @@ from itertools import combinations, zip_longest
 from fractions import Fraction
 from typing import Any
 
-from ._common import CertificateMalformed, CertificateRejected, field_path, malformed_unless, parse_rational, reject_unless
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_object, malformed_unless, parse_rational
+from ._common import parse_rational_fast, reject_unless
 
 Poly = dict
 
@@ -409,6 +410,38 @@ def add_relu_on_chamber(coefficient, h, order, affine: list, hinges: dict) -> No
             for j, value in enumerate(primitive):
                 affine[j] += coefficient * t * value
         hinges[primitive] = hinges.get(primitive, 0) + coefficient * abs(t)
+
+
+def read_empty_cells(data: dict, key_ok, label, messages: tuple) -> dict:
+    """``{cell key: {label: (multiplier, field path)}}`` of ``data.empty_cells``, the Farkas multipliers of the empty
+    cells of a cell walk (region-count, cpwl-identity), each cell an object ``{constraint label: "p/q"}``.
+
+    ``key_ok(key)`` and the regular expression ``label`` say which keys and labels are well formed; ``messages``
+    are the kind's (bad key, not a non-empty object, bad label). See :func:`check_farkas` for the check itself.
+
+    Examples
+    --------
+    >>> import re
+    >>> read_empty_cells({"empty_cells": {"01": {"1": "1/2"}}}, str.isdigit, re.compile("[0-9]+"), ("k", "o", "l"))
+    {'01': {'1': (Fraction(1, 2), 'data.empty_cells["01"]["1"]')}}
+    >>> read_empty_cells({"empty_cells": {"01": {"x": 1}}}, str.isdigit, re.compile("[0-9]+"), ("k", "o", "bad label"))
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.empty_cells["01"].x: bad label
+    """
+    key_message, object_message, label_message = messages
+    cells: dict = {}
+    for key, multipliers in get_object(data, "empty_cells", "data").items():
+        path = field_path("data.empty_cells", key)
+        malformed_unless(key_ok(key), path, key_message)
+        malformed_unless(isinstance(multipliers, dict) and multipliers, path, object_message)
+        cells[key] = {}
+        for name, value in multipliers.items():
+            where = field_path(path, name)
+            if not label.fullmatch(name):  # per multiplier: the message is built only on failure
+                raise CertificateMalformed(where, label_message)
+            cells[key][name] = (parse_rational_fast(value, where), where)
+    return cells
 
 
 def check_farkas(cell: str, multipliers, width: int) -> None:

@@ -37,11 +37,8 @@ from __future__ import annotations
 import re
 import sys
 
-from ._common import (
-    CertificateRejected, field_path, get_int, get_object, malformed_unless, open_certificate, parse_rational_fast,
-    reject_unless,
-)
-from ._exact import check_farkas, combine
+from ._common import CertificateRejected, get_int, malformed_unless, open_certificate, reject_unless
+from ._exact import check_farkas, combine, read_empty_cells
 from ._expressions import compile_sides
 
 KIND = "cpwl-identity"
@@ -63,26 +60,17 @@ def _read_empty_cells(data: dict) -> tuple[dict, dict]:
     The walk follows the trie one step per ``max`` node, so it never builds or hashes a key string (a key is as
     long as the tree is deep: building one per node would make time and memory quadratic in the depth).
     """
-    cells = {}
+    cells = read_empty_cells(data, _CELL_KEY.fullmatch, _MULTIPLIER_KEY, (
+        'a cell key is a dot-separated path of argument positions such as "0.2.1"',
+        'must be a non-empty object of multipliers {"d:i": "p/q"}', 'a multiplier key has the form "depth:argument", e.g. "2:0"'))
     trie: dict = {}
-    for key, multipliers in get_object(data, "empty_cells", "data").items():
-        path = field_path("data.empty_cells", key)
-        malformed_unless(_CELL_KEY.fullmatch(key), path,
-                         'a cell key is a dot-separated path of argument positions such as "0.2.1"')
-        malformed_unless(isinstance(multipliers, dict) and multipliers, path,
-                         'must be a non-empty object of multipliers {"d:i": "p/q"}')
+    for key in cells:
         *parents, last = key.split(".")
         node = trie
         for part in parents:
             node = node.setdefault(int(part), [{}, None])[0]
         node.setdefault(int(last), [{}, None])[1] = key
-        cells[key] = {}
-        for name, value in multipliers.items():
-            entry_path = field_path(path, name)
-            match = _MULTIPLIER_KEY.fullmatch(name)
-            malformed_unless(match, entry_path, 'a multiplier key has the form "depth:argument", e.g. "2:0"')
-            depth_argument = (int(match.group(1)), int(match.group(2)))
-            cells[key][depth_argument] = (parse_rational_fast(value, entry_path), entry_path)
+        cells[key] = {tuple(map(int, name.split(":"))): entry for name, entry in cells[key].items()}
     return cells, trie
 
 

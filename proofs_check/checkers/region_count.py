@@ -48,7 +48,7 @@ from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects, get_str,
     malformed_unless, open_certificate, parse_rational_fast, reject_unless,
 )
-from ._exact import check_farkas, combine, common_denominator
+from ._exact import check_farkas, combine, common_denominator, read_empty_cells
 from ._relu_network import read_relu_network
 
 KIND = "region-count"
@@ -127,7 +127,9 @@ def _verify_walk(claim: dict, data: dict, n: int, layers: list) -> tuple:
     neurons = sum(len(weights) for weights, _ in layers[:-1])
     root_constraints, domain = _parse_walk_domain(claim, n)
     listed = _parse_listed_regions(data, n, neurons)
-    empty = _parse_empty_cells(data, neurons)
+    empty = read_empty_cells(data, lambda key: _PATTERN.fullmatch(key) and 0 < len(key) <= neurons, _LABEL, (
+        "keys are non-empty 0/1 pattern prefixes", "must be a non-empty object {constraint label: multiplier}",
+        'labels are neuron indices "7" or box sides "b3"'))
     # -- recompute: walk the cells, each listed region's point inside, each empty cell closed
     reached, used_empty, pieces = _walk_cells(layers, n, root_constraints, listed, empty)
     # -- compare
@@ -168,22 +170,6 @@ def _parse_listed_regions(data: dict, n: int, neurons: int) -> dict:
         malformed_unless(pattern not in listed, here, f"pattern {pattern} is listed twice")
         listed[pattern] = _read_point(get_list(region, "point", path), field_path(path, "point"), n)
     return listed
-
-
-def _parse_empty_cells(data: dict, neurons: int) -> dict:
-    """``{pattern prefix: {constraint label: multiplier}}`` of ``data.empty_cells``."""
-    empty = {}
-    for prefix, multipliers in get_object(data, "empty_cells", "data").items():
-        path = field_path(field_path("data", "empty_cells"), prefix)
-        malformed_unless(_PATTERN.fullmatch(prefix) and 0 < len(prefix) <= neurons, path,
-                         "keys are non-empty 0/1 pattern prefixes")
-        malformed_unless(isinstance(multipliers, dict) and multipliers, path,
-                         "must be a non-empty object {constraint label: multiplier}")
-        for label in multipliers:  # (a hot loop: the message is built only on failure)
-            if not _LABEL.fullmatch(label):
-                raise CertificateMalformed(field_path(path, label), 'labels are neuron indices "7" or box sides "b3"')
-        empty[prefix] = {label: parse_rational_fast(y, field_path(path, label)) for label, y in multipliers.items()}
-    return empty
 
 
 def _walk_cells(layers: list, n: int, constraints_root: list, listed: dict, empty: dict) -> tuple:
@@ -227,7 +213,7 @@ def _walk_cells(layers: list, n: int, constraints_root: list, listed: dict, empt
             child_constraints = constraints + [constraint]
             if child_prefix in empty:
                 by_label = dict(child_constraints)
-                check_farkas(child_prefix, ((label, y, by_label.get(label)) for label, y in empty[child_prefix].items()), width)
+                check_farkas(child_prefix, ((label, y, by_label.get(label)) for label, (y, _) in empty[child_prefix].items()), width)
                 used_empty.add(child_prefix)
             else:
                 stack.append((child_prefix, inputs, outputs + [output], child_constraints))
