@@ -475,27 +475,33 @@ def open_certificate(cert: Any, kind: str) -> tuple[dict, dict]:
     return cert["claim"], cert["data"]
 
 
-def parse_matrix(rows: Any, path: str, columns: int | None = None, row_count: int | None = None,
-                 note: str = "") -> list:
-    """A non-ragged array of rows of exact rationals (ints where integral).
+def get_matrix(obj: dict, key: str, path: str, columns: int | None = None, row_count: int | None = None,
+               note: str = "", empty: str = "must not be empty") -> list:
+    """Fetch a required non-ragged matrix field: rows of exact rationals (ints where integral).
 
-    ``columns`` fixes the row length (else the first row's, which must not be empty); ``row_count``
-    the number of rows; ``note`` is appended to the row-length message.
+    ``columns`` fixes the row length (else the first row's, which must not be empty); ``row_count`` the
+    number of rows (without it there must be at least one row, else malformed with the message ``empty``);
+    ``note`` is appended to the row-length message.
 
     Examples
     --------
-    >>> parse_matrix([["1/2", 3]], "w", 2)
+    >>> get_matrix({"w": [["1/2", 3]]}, "w", "data", 2)
     [[Fraction(1, 2), 3]]
-    >>> parse_matrix([["1"], ["1", "2"]], "w")
+    >>> get_matrix({"w": [["1"], ["1", "2"]]}, "w", "data")
     Traceback (most recent call last):
     ...
-    lincomb.proofs_check.checkers._common.CertificateMalformed: w[1]: has 2 entries, expected 1
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.w[1]: has 2 entries, expected 1
+    >>> get_matrix({"w": []}, "w", "data")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: data.w: must not be empty
     """
-    malformed_unless(isinstance(rows, list), path, "must be an array of rows")
-    malformed_unless(row_count is None or len(rows) == row_count, path, f"has {len(rows)} rows, expected {row_count}")
+    rows, here = get_list(obj, key, path), field_path(path, key)
+    malformed_unless(row_count is not None or rows, here, empty)
+    malformed_unless(row_count is None or len(rows) == row_count, here, f"has {len(rows)} rows, expected {row_count}")
     matrix = []
     for r, row in enumerate(rows):
-        row_path = field_path(path, r)
+        row_path = field_path(here, r)
         malformed_unless(isinstance(row, list), row_path, "must be an array of rationals")
         if columns is None:
             columns = len(row)
@@ -503,23 +509,6 @@ def parse_matrix(rows: Any, path: str, columns: int | None = None, row_count: in
             raise CertificateMalformed(row_path, f"has {len(row)} entries, expected {columns}{note}")
         matrix.append([parse_rational_fast(v, field_path(row_path, j)) for j, v in enumerate(row)])
     return matrix
-
-
-def get_matrix(obj: dict, key: str, path: str, columns: int | None = None, row_count: int | None = None) -> list:
-    """Fetch a required non-empty matrix field (see :func:`parse_matrix`).
-
-    Examples
-    --------
-    >>> get_matrix({"w": [["1", "2"]]}, "w", "data", 2)
-    [[1, 2]]
-    >>> get_matrix({"w": []}, "w", "data")
-    Traceback (most recent call last):
-    ...
-    lincomb.proofs_check.checkers._common.CertificateMalformed: data.w: must not be empty
-    """
-    rows = get_list(obj, key, path)
-    malformed_unless(row_count is not None or rows, field_path(path, key), "must not be empty")
-    return parse_matrix(rows, field_path(path, key), columns, row_count)
 
 
 def check_envelope(cert: Any) -> str:

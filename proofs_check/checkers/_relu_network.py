@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from ._common import field_path, get_list, get_objects, get_str, get_vector, malformed_unless, parse_matrix
+from ._common import field_path, get_list, get_matrix, get_objects, get_str, get_vector, malformed_unless
 
 
 def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = True) -> list:
@@ -31,9 +31,8 @@ def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = T
     layers = []
     width = dimension
     for layer_path, layer in get_objects(expression, "layers", path, "must be an object with weights and biases"):
-        weights = parse_matrix(get_list(layer, "weights", layer_path), field_path(layer_path, "weights"), width,
-                               note=" (the width of the layer below)")
-        malformed_unless(weights, field_path(layer_path, "weights"), "a layer needs at least one neuron")
+        weights = get_matrix(layer, "weights", layer_path, width, note=" (the width of the layer below)",
+                             empty="a layer needs at least one neuron")
         layers.append((weights, get_vector(layer, "biases", layer_path, len(weights), " (one per neuron)", fast=True)))
         width = len(weights)
     malformed_unless(not scalar or width == 1, field_path(path, "layers"),

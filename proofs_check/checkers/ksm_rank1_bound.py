@@ -39,8 +39,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import CertificateRejected, get_int, get_list, get_matrix, get_object, get_rational
-from ._common import get_str, get_vector, malformed_unless, open_certificate, parse_matrix, reject_unless
+from ._common import CertificateRejected, get_int, get_matrix, get_object, get_rational
+from ._common import get_str, get_vector, malformed_unless, open_certificate, reject_unless
 
 KIND = "ksm-rank1-bound"
 
@@ -66,8 +66,7 @@ def verify(cert: dict) -> str:
     degree = get_int(kernel, "degree", "claim.kernel", minimum=1)
     malformed_unless(degree <= 16, "claim.kernel.degree", f"at most 16 is supported, got {degree}")
 
-    points = parse_matrix(get_list(data, "points", "data"), "data.points")
-    malformed_unless(points, "data.points", "needs at least one point")
+    points = get_matrix(data, "points", "data", empty="needs at least one point")
     t, n = len(points), len(points[0])
     outputs = get_vector(data, "outputs", "data", t, fast=True)
     landmark = get_vector(data, "landmark", "data", n, fast=True)
