@@ -92,7 +92,7 @@ import sympy
 
 from lincomb.errors import UsageError
 
-from .model_selection import information_criterion, least_squares as _least_squares, prune_path
+from .model_selection import _EXACT_FIT as MS_EXACT_FIT, ebic_penalty, information_criterion, least_squares as _least_squares, prune_path
 from .ode_regression import ODERegressorBase, local_noise_variance, weak_test_matrices, weak_window
 from .symreg_library import FAMILIES, Unit, build_library, simple_numbers
 from .weak_selection import WeakCriterion, stepwise_search
@@ -121,6 +121,7 @@ DEFAULT_OPTIONS: dict = {
     "divergence_margin": 10.0,
     "refit": True,
     "time_limit": None,
+    "cpu_budget": 10.0,
     "progress": True,
     "seed": 0,
 }
@@ -346,6 +347,12 @@ class SymbolicODERegressor(ODERegressorBase):
         Seconds (a soft limit); once the fit runs past it, the search is cut short: short local
         searches, no further refinement of inner parameters, no second pass and no divergence
         fallback (default no limit).
+    cpu_budget : float or None
+        CPU seconds of this process (``time.process_time``, so independent of other load on the
+        machine) after which the search is cut short in the same way (default 10; None: no budget).
+        It bounds the slowest fits (a 3-state system whose best candidates all diverge tries up to
+        eight alternatives, each integrated for up to 3 s) without changing the others: on the
+        benchmark zoo only fits that took over 10 s CPU reach it.
     progress : bool
         Print progress lines on stderr once a fit has taken more than 2 seconds.
     seed : int
@@ -388,7 +395,7 @@ class SymbolicODERegressor(ODERegressorBase):
                  time_limit: float | None = None, progress: bool = True, seed: int = 0,
                  sparsity: float = 1e-3, epochs: int = 400, learning_rate: float = 0.01,
                  exponent_learning_rate: float = 5e-5, train_samples: int = 1000, thresholds: int = 40,
-                 window: int | None = None, refit: bool = True):
+                 window: int | None = None, refit: bool = True, cpu_budget: float | None = 10.0):
         if criterion not in ("bic", "aic"):
             raise UsageError(f"criterion must be 'bic' or 'aic', got {criterion!r}")
         if functions is not None:
@@ -401,6 +408,8 @@ class SymbolicODERegressor(ODERegressorBase):
             raise UsageError(f"weak_window must be an integer >= 5 samples, got {weak_window!r}")
         if time_limit is not None and not time_limit > 0:
             raise UsageError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+        if cpu_budget is not None and not cpu_budget > 0:
+            raise UsageError(f"cpu_budget must be a positive number of seconds, got {cpu_budget!r}")
         self.degree = None if degree is None else int(degree)
         self.functions = None if functions is None else tuple(functions)
         self.rational = rational
@@ -413,6 +422,7 @@ class SymbolicODERegressor(ODERegressorBase):
         self.divergence_margin = float(divergence_margin)
         self.refit = bool(refit)
         self.time_limit = time_limit
+        self.cpu_budget = cpu_budget
         self.progress = bool(progress)
         self.seed = int(seed)
         self.sparsity = sparsity
@@ -442,6 +452,8 @@ class SymbolicODERegressor(ODERegressorBase):
             print(f"symreg [{time.perf_counter() - self._started:5.1f} s] {message}", file=sys.stderr, flush=True)
 
     def _out_of_time(self) -> bool:
+        if self.cpu_budget is not None and time.process_time() - self._cpu_started > self.cpu_budget:
+            return True
         return self.time_limit is not None and time.perf_counter() - self._started > self.time_limit
 
     # ------------------------------------------------------------------ the library on the weak form
@@ -627,6 +639,7 @@ class SymbolicODERegressor(ODERegressorBase):
 
     def _fit_equations(self, X: np.ndarray, dX: np.ndarray) -> list[sympy.Expr]:
         self._started = getattr(self, "_started", time.perf_counter())
+        self._cpu_started = getattr(self, "_cpu_started", time.process_time())
         self.seed_ = self.seed
         n = X.shape[1]
         self._all_X = np.vstack([Xk for _, Xk in self._raw_trajectories])
@@ -720,6 +733,8 @@ class SymbolicODERegressor(ODERegressorBase):
     def _choose(self, j: int, refined: dict, crit: WeakCriterion | None = None) -> None:
         """Equation ``j``'s choice and its alternatives (best criterion first) from the refined sets."""
         chosen = _simplest_refined(refined, self.margin)
+        if crit is not None:
+            chosen = self._below_floor(crit, refined, chosen)
         if crit is not None and self.window_validation:
             chosen = self._prune_by_windows(crit, refined, chosen)
         scored = {kept: value[0] for kept, value in refined.items()}
@@ -729,6 +744,56 @@ class SymbolicODERegressor(ODERegressorBase):
             self._alternatives[j] = alternatives
         else:
             self._alternatives.append(alternatives)
+
+    def _raw_rss(self, crit: WeakCriterion, units) -> float:
+        """The weak-form residual (scaled target) of a set of units, not floored; inf when unusable."""
+        if not units:
+            return float(crit.b @ crit.b)
+        M = np.column_stack([self._column(u, u.theta) for u in units])
+        if not np.all(np.isfinite(M)) or np.abs(M).max() > 1e100:
+            return math.inf
+        scale = np.sqrt(np.mean(M**2, axis=0))
+        return crit.rss_columns(M / np.where(scale > 0, scale, 1.0))[0]
+
+    def _below_floor(self, crit: WeakCriterion, refined: dict, chosen: tuple) -> tuple:
+        """At the exact-fit floor, the chosen set against the no larger sets on their unfloored criterion.
+
+        The criterion floors ``RSS/N`` at 1e-6 so that *extra* terms cannot pay for themselves by
+        fitting quadrature error (:func:`~lincomb.learn.model_selection.information_criterion`).  Among
+        sets that all reach the floor the data term is then constant and only the counting decides:
+        the extended-BIC term counts units, not inner parameters, so a look-alike of one unit with an
+        inner parameter (``c - a exp(-E/x)``) beats a true polynomial of one more term (``x - x**2 - h``)
+        although the truth fits to round-off and the look-alike a thousand times worse.  The floor's
+        reason does not apply to sets with no more fitted numbers (terms plus inner parameters) than the
+        choice, as none of them adds a term: when the choice is at the floor, those sets that reach the
+        floor too are compared on the unfloored criterion and the lowest is taken.
+        """
+        if len(refined) < 2:
+            return chosen
+        floor = MS_EXACT_FIT * crit.rows
+
+        def size(units):
+            return len(units) + sum(u.nonlinear for u in units)
+
+        raw = {chosen: self._raw_rss(crit, refined[chosen][1])}
+        if not raw[chosen] <= floor:
+            return chosen
+        limit = size(refined[chosen][1])
+        best, best_value = chosen, None
+        for key, (_, units, _, _) in refined.items():
+            if key != chosen and size(units) <= limit:
+                raw[key] = self._raw_rss(crit, units)
+        for key, rss in raw.items():
+            if rss <= floor:
+                inner = sum(u.nonlinear for u in refined[key][1])
+                count = len(refined[key][1]) + inner
+                # information_criterion without its floor (same rows, same counting)
+                value = (crit.effective * math.log(max(rss / crit.rows, 1e-300))
+                         + count * (math.log(crit.effective) if crit.kind == "bic" else 2.0)
+                         + ebic_penalty(crit.library_size, len(refined[key][1]), crit.gamma))
+                if best_value is None or value < best_value:
+                    best, best_value = key, value
+        return best
 
     def _prune_by_windows(self, crit: WeakCriterion, refined: dict, chosen: tuple) -> tuple:
         """Drop the chosen set's terms that do not predict held-out time windows (blocked cross-validation).
@@ -826,11 +891,14 @@ class SymbolicODERegressor(ODERegressorBase):
 
     def _scored_set(self, crit: WeakCriterion, units: list[Unit], refine: bool) -> tuple:
         """A ``refined`` entry ``(score, units, exact inner parameters, weights)`` for a set of units: their
-        inner parameters refined (:meth:`_refine`) when ``refine``, else scored as they are."""
+        inner parameters refined (:meth:`_refine`) when ``refine``, else scored as they are (their inner
+        parameters still counted, and read out at their grid or earlier refined values; this happens to
+        nonlinear units only once the fit is out of time)."""
         if refine:
             return self._refine(crit, units)
-        score, weights = self._score_units(crit, [self._column(u, u.theta) for u in units], 0)
-        return (score, units, [() for _ in units], weights)
+        inner = sum(u.nonlinear for u in units)
+        score, weights = self._score_units(crit, [self._column(u, u.theta) for u in units], inner)
+        return (score, units, [tuple(u.theta) for u in units], weights)
 
     def _eliminate_backward(self, crit: WeakCriterion, refined: dict, starts: int = 3) -> None:
         """Backward elimination with the inner parameters refitted after each drop, from the best refined sets.
@@ -944,6 +1012,7 @@ class SymbolicODERegressor(ODERegressorBase):
         -0.5*u**2 + 1.0*u
         """
         self._started = time.perf_counter()
+        self._cpu_started = time.process_time()
         self._given_data = (None, None)
         resampled = _resample_irregular(t, X)
         if resampled[0] is not t:  # irregular times: the refit uses the given time stamps

@@ -150,7 +150,11 @@ def _field(equations: Sequence, symbols: Sequence):
     n = len(symbols)
 
     def field(x):
-        return np.array([np.broadcast_to(np.asarray(v, dtype=float), ()) for v in function(*x)], dtype=float).reshape(n)
+        values = function(*x)
+        try:  # one state: every value a scalar (the fast path, called once per solver step)
+            return np.array(values, dtype=float).reshape(n)
+        except (TypeError, ValueError):
+            return np.array([np.broadcast_to(np.asarray(v, dtype=float), ()) for v in values], dtype=float).reshape(n)
 
     return field
 

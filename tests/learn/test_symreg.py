@@ -345,3 +345,18 @@ def test_logistic_thresholds_snap_as_weights_of_the_sum_inside():
     unit = Unit("logistic2", 0, 1, None, (-16.0, -0.75, 0.18762))
     assert _snap_candidates(unit, 2, [Fraction(-16), Fraction(-3, 4), Fraction(0)])[0] == Fraction(3, 16)
     assert _snap_candidates(Unit("exp", 0, 0, None, (1.1,)), 0, [Fraction(0)])[0] == Fraction(1)
+
+
+def test_at_the_exact_fit_floor_a_no_larger_set_that_fits_to_round_off_is_preferred():
+    # Logistic growth with constant harvest x' = x - x**2 - h (constants other than the zoo's): on one short
+    # noise-free arc the look-alike c - a exp(-E/x), one term fewer plus an inner parameter, reaches the
+    # criterion's exact-fit floor too, and the extended-BIC term (which counts terms) preferred it.  The
+    # truth fits to round-off, the look-alike a thousand times worse: with no more fitted numbers than the
+    # choice, the truth is compared below the floor and returned.
+    from lincomb.learn.systems import ODESystem
+
+    system = ODESystem("harvest", ["x"], ["x*(1 - x) - h"], {"h": "3/20"}, [[0.95]], t_end=10.0, samples=256)
+    t = system.time_grid()
+    model = SymbolicODERegressor(progress=False).fit(t, system.simulate(t), names=system.names)
+    comparison = compare_equations(model.equations(), system.equations(), system.symbols)
+    assert comparison.structure_equal, model.equations()
