@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import math
+import operator
 from itertools import combinations, zip_longest
 from fractions import Fraction
 from typing import Any
@@ -123,8 +124,7 @@ def mul(a: Poly, b: Poly) -> Poly:
     >>> mul(variable(0, 2), variable(1, 2))
     {(1, 1): Fraction(1, 1)}
     """
-    return merge_terms((tuple(x + y for x, y in zip(ka, kb)), va * vb)
-                       for ka, va in a.items() for kb, vb in b.items())
+    return merge_terms((tuple(map(operator.add, ka, kb)), va * vb) for ka, va in a.items() for kb, vb in b.items())
 
 
 def power(a: Poly, n: int, nvars: int) -> Poly:
