@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._common import (
-    field_path, get_int, get_object, get_objects, get_rational, get_str, get_vector, malformed_unless,
-)
+from ._common import field_path, get_choice, get_int, get_object, get_objects, get_rational, get_vector
 from ._exact import poly_derivative, poly_eval
 
 DICTIONARY = ("identity", "relu", "relu2", "leaky_relu", "gelu", "silu", "tanh")
@@ -116,8 +114,7 @@ def parse_gate(raw: dict, here: str, dimension: int) -> tuple:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: u.gate: unknown gate 'relu'; expected one of one, sigmoid, tanh
     """
-    gate = get_str(raw, "gate", here)
-    malformed_unless(gate in GATES, field_path(here, "gate"), f"unknown gate {gate!r}; expected one of {', '.join(GATES)}")
+    gate = get_choice(raw, "gate", here, GATES, "unknown gate {value!r}; expected one of " + ", ".join(GATES))
     if gate == "one":
         return gate, (), Fraction(0)
     return gate, tuple(get_vector(raw, "gate_weights", here, dimension)), get_rational(raw, "gate_bias", here)
@@ -137,15 +134,12 @@ def parse_units(obj: dict, key: str, path: str) -> tuple:
     (2, (Fraction(3, 1), Fraction(0, 1)), Fraction(1, 2))
     """
     network, path = get_object(obj, key, path), field_path(path, key)
-    kind = get_str(network, "type", path)
-    malformed_unless(kind == "gated-units", field_path(path, "type"), f"expected 'gated-units', got {kind!r}")
+    get_choice(network, "type", path, ("gated-units",), "expected 'gated-units', got {value!r}")
     dimension = get_int(network, "input_dimension", path, minimum=1)
     bias = get_rational(network, "output_bias", path)
     units = []
     for here, raw in get_objects(network, "units", path):
-        name = get_str(raw, "activation", here)
-        malformed_unless(name in DICTIONARY, field_path(here, "activation"),
-                         f"unknown activation {name!r}; expected one of {', '.join(DICTIONARY)}")
+        name = get_choice(raw, "activation", here, DICTIONARY, "unknown activation {value!r}; expected one of " + ", ".join(DICTIONARY))
         weights = tuple(get_vector(raw, "weights", here, dimension))
         gate, gate_weights, gate_bias = parse_gate(raw, here, dimension)
         units.append({

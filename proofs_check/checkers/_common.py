@@ -287,6 +287,24 @@ def get_field(obj: dict, key: str, path: str, expected: type | tuple[type, ...],
     return value
 
 
+def get_choice(obj: dict, key: str, path: str, choices, message: str) -> str:
+    """Fetch a required string field that must be one of ``choices``; malformed with ``message`` otherwise
+    (``{value!r}`` in it stands for the string read).
+
+    Examples
+    --------
+    >>> get_choice({"fan": "braid"}, "fan", "claim", ("braid",), 'must be "braid"')
+    'braid'
+    >>> get_choice({"sense": "minimize"}, "sense", "claim", ("maximize",), "expected 'maximize', got {value!r}")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.sense: expected 'maximize', got 'minimize'
+    """
+    value = get_str(obj, key, path)
+    malformed_unless(value in choices, field_path(path, key), message.format(value=value))
+    return value
+
+
 def get_object(obj: dict, key: str, path: str) -> dict:
     """Fetch a required JSON object field.
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ._common import (
     CertificateMalformed, field_path, get_int, get_list, get_object, get_objects, get_rational_fast, get_str, get_vector,
-    malformed_unless, reject_unless,
+    get_choice, malformed_unless, reject_unless,
 )
 from ._relu_network import read_relu_network
 
@@ -104,8 +104,7 @@ def read_max_combination(claim: dict, side: str, dimension: int) -> list:
     """
     path = f"claim.{side}"
     expression = get_object(claim, side, "claim")
-    malformed_unless(get_str(expression, "type", path) == "max-combination", field_path(path, "type"),
-                     'must be "max-combination"')
+    get_choice(expression, "type", path, ("max-combination",), 'must be "max-combination"')
     terms = []
     for term_path, term in get_objects(expression, "terms", path, "must be an object with coefficient and pieces"):
         coefficient = get_rational_fast(term, "coefficient", term_path)

@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from ._common import field_path, get_list, get_matrix, get_objects, get_str, get_vector, malformed_unless
+from ._common import field_path, get_choice, get_list, get_matrix, get_objects, get_vector, malformed_unless
 
 
 def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = True) -> list:
@@ -26,7 +26,7 @@ def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = T
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.network.layers: a network needs at least one layer
     """
     malformed_unless(isinstance(expression, dict), path, "must be an object")
-    malformed_unless(get_str(expression, "type", path) == "relu-network", field_path(path, "type"), 'must be "relu-network"')
+    get_choice(expression, "type", path, ("relu-network",), 'must be "relu-network"')
     malformed_unless(get_list(expression, "layers", path), field_path(path, "layers"), "a network needs at least one layer")
     layers = []
     width = dimension

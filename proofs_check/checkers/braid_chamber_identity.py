@@ -47,7 +47,7 @@ from __future__ import annotations
 from itertools import permutations
 from math import factorial
 
-from ._common import CertificateRejected, get_int, get_str, malformed_unless, open_certificate, reject_unless
+from ._common import CertificateRejected, get_choice, get_int, malformed_unless, open_certificate, reject_unless
 from ._exact import add_relu_on_chamber, affine_str, combine, hinges_str, largest_on_chamber, merge_terms
 from ._expressions import compile_sides
 
@@ -129,8 +129,7 @@ def verify(cert: dict) -> str:
     n = get_int(claim, "input_dimension", "claim", minimum=1)
     malformed_unless(n <= MAX_DIMENSION, "claim.input_dimension",
                      f"{n}! chambers is too many for this checker (at most n = {MAX_DIMENSION})")
-    fan = get_str(claim, "fan", "claim")
-    malformed_unless(fan == "braid", "claim.fan", 'must be "braid" (the only fan this kind knows)')
+    get_choice(claim, "fan", "claim", ("braid",), 'must be "braid" (the only fan this kind knows)')
     nodes, lhs_out, rhs_out = compile_sides(claim, n)
     stated_chambers = get_int(data, "chambers", "data", minimum=1)
     stated_hinges = get_int(data, "max_hinges", "data", minimum=0)

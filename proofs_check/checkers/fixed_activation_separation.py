@@ -44,7 +44,7 @@ from ._activation_units import CLASS_OF, DICTIONARY, check_piecewise_premises, p
 from ._exact import poly_add, poly_derivative, poly_eval, poly_scale_compose
 from ._common import (
     field_path, get_int, get_list, get_object, get_rational, get_str, get_vector, malformed_unless, open_certificate,
-    parse_rational, reject_unless,
+    get_choice, parse_rational, reject_unless,
 )
 
 KIND = "fixed-activation-separation"
@@ -138,8 +138,7 @@ def verify(cert: dict) -> str:
         entry = get_object(separations, name, "data.separations")
         stated_class = get_str(entry, "class", here)
         reject_unless(stated_class == CLASS_OF[name], f"{name}: class {stated_class!r} is wrong; a {name} FFN is {CLASS_OF[name]}")
-        invariant = get_str(entry, "invariant", here)
-        malformed_unless(invariant in _INVARIANTS_FOR, field_path(here, "invariant"), f"unknown invariant {invariant!r}")
+        invariant = get_choice(entry, "invariant", here, _INVARIANTS_FOR, "unknown invariant {value!r}")
         reject_unless(CLASS_OF[name] in _INVARIANTS_FOR[invariant],
                       f"{name}: the invariant {invariant} does not separate the class {CLASS_OF[name]}")
         if invariant == "piece-degree":

@@ -40,7 +40,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ._common import CertificateRejected, get_int, get_matrix, get_object, get_rational
-from ._common import get_str, get_vector, malformed_unless, open_certificate, reject_unless
+from ._common import get_choice, get_vector, malformed_unless, open_certificate, reject_unless
 
 KIND = "ksm-rank1-bound"
 
@@ -59,8 +59,7 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     kernel = get_object(claim, "kernel", "claim")
-    kind = get_str(kernel, "type", "claim.kernel")
-    malformed_unless(kind == "polynomial", "claim.kernel.type", f"only the exact 'polynomial' kernel is supported, got {kind!r}")
+    get_choice(kernel, "type", "claim.kernel", ("polynomial",), "only the exact 'polynomial' kernel is supported, got {value!r}")
     offset = get_rational(kernel, "offset", "claim.kernel")
     malformed_unless(offset >= 0, "claim.kernel.offset", f"must be >= 0 (else the kernel need not be PSD), got {offset}")
     degree = get_int(kernel, "degree", "claim.kernel", minimum=1)

@@ -47,8 +47,8 @@ from fractions import Fraction
 
 from ._exact import dot
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix, get_object
-from ._common import get_objects, get_rational, get_str, get_vector, malformed_unless, open_certificate, parse_rational
-from ._common import reject_unless
+from ._common import get_choice, get_objects, get_rational, get_str, get_vector, malformed_unless, open_certificate
+from ._common import parse_rational, reject_unless
 
 KIND = "min-width"
 FAMILIES = ("relu", "leaky_relu", "la")
@@ -211,8 +211,7 @@ def verify(cert: dict) -> str:
     "max(0,x1,x2): no one-hidden-layer relu network of any width (gradient jump across the line differs: ['1', '0'] vs ['0', '0'])"
     """
     claim, data = open_certificate(cert, KIND)
-    family = get_str(claim, "family", "claim")
-    malformed_unless(family in FAMILIES, "claim.family", f"expected one of {', '.join(FAMILIES)}, got {family!r}")
+    family = get_choice(claim, "family", "claim", FAMILIES, "expected one of " + ", ".join(FAMILIES) + ", got {value!r}")
     slope = get_rational(claim, "leaky_slope", "claim") if "leaky_slope" in claim else Fraction(1, 100)
     malformed_unless(family != "leaky_relu" or slope != 1, "claim.leaky_slope", "slope 1 makes LeakyReLU the identity")
     target = get_object(claim, "target", "claim")

@@ -32,7 +32,7 @@ from itertools import combinations
 
 from ._common import CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects
 from ._common import get_rational, get_rational_fast, get_str, malformed_unless, open_certificate, parse_rational
-from ._common import reject_unless
+from ._common import get_choice, reject_unless
 from ._exact import common_denominator
 
 KIND = "mip-optimum"
@@ -340,12 +340,10 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     model_spec = get_object(claim, "model", "claim")
-    family = get_str(model_spec, "family", "claim.model")
-    malformed_unless(family == FAMILY, "claim.model.family", f"unknown model family {family!r}; this checker reads {FAMILY!r}")
+    get_choice(model_spec, "family", "claim.model", (FAMILY,), "unknown model family {value!r}; this checker reads " + repr(FAMILY))
     n = get_int(model_spec, "n", "claim.model", minimum=2)
     malformed_unless(n <= MAX_N, "claim.model.n", f"must be <= {MAX_N}, got {n}")
-    sense = get_str(claim, "sense", "claim")
-    malformed_unless(sense == "maximize", "claim.sense", f"expected 'maximize', got {sense!r}")
+    get_choice(claim, "sense", "claim", ("maximize",), "expected 'maximize', got {value!r}")
     lower_bound, upper_bound = get_rational(claim, "lower_bound", "claim"), get_rational(claim, "upper_bound", "claim")
     reject_unless(lower_bound <= upper_bound, f"claim.lower_bound {lower_bound} exceeds claim.upper_bound {upper_bound}")
     incumbent = get_object(data, "incumbent", "data")

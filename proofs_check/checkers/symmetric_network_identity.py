@@ -52,7 +52,7 @@ from math import lcm
 
 from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_int_list, get_list, get_object, get_objects,
-    get_rational_fast, get_str, get_vector, malformed_unless, open_certificate, parse_rational_fast, reject_unless,
+    get_choice, get_rational_fast, get_vector, malformed_unless, open_certificate, parse_rational_fast, reject_unless,
 )
 from ._exact import add_relu_on_chamber, affine_str, chamber_sign, common_denominator, hinges_str, largest_on_chamber
 from ._exact import merge_terms
@@ -234,8 +234,7 @@ def verify(cert: dict) -> str:
     malformed_unless(n <= MAX_DIMENSION, "claim.input_dimension",
                      f"orbits of up to {n}! rows are too many for this checker (at most n = {MAX_DIMENSION})")
     lhs = get_object(claim, "lhs", "claim")
-    lhs_type = get_str(lhs, "type", "claim.lhs")
-    malformed_unless(lhs_type == "symmetric-relu-network", "claim.lhs.type", 'must be "symmetric-relu-network"')
+    get_choice(lhs, "type", "claim.lhs", ("symmetric-relu-network",), 'must be "symmetric-relu-network"')
     # the first layer's neurons (weights tuple, bias)
     neurons = [(tuple(get_vector(neuron, "weights", where, n, fast=True)), get_rational_fast(neuron, "bias", where))
                for where, neuron in get_objects(lhs, "first_layer", "claim.lhs", "must be an object with weights and bias")]
