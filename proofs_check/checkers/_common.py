@@ -316,15 +316,22 @@ def get_object(obj: dict, key: str, path: str) -> dict:
     return get_field(obj, key, path, dict, "an object")
 
 
-def get_list(obj: dict, key: str, path: str) -> list:
-    """Fetch a required JSON array field.
+def get_list(obj: dict, key: str, path: str, empty: str | None = None) -> list:
+    """Fetch a required JSON array field; with ``empty``, it must not be empty (else malformed with that message).
 
     Examples
     --------
     >>> get_list({"layers": [1, 2]}, "layers", "claim.lhs")
     [1, 2]
+    >>> get_list({"layers": []}, "layers", "claim.lhs", empty="a network needs at least one layer")
+    Traceback (most recent call last):
+    ...
+    lincomb.proofs_check.checkers._common.CertificateMalformed: claim.lhs.layers: a network needs at least one layer
     """
-    return get_field(obj, key, path, list, "an array")
+    value = get_field(obj, key, path, list, "an array")
+    if empty is not None and not value:  # an if: get_list is called per entry of many arrays
+        raise CertificateMalformed(field_path(path, key), empty)
+    return value
 
 
 def get_str(obj: dict, key: str, path: str) -> str:
@@ -356,8 +363,9 @@ def get_int(obj: dict, key: str, path: str, minimum: int | None = None) -> int:
     return value
 
 
-def get_int_list(obj: dict, key: str, path: str, minimum: int | None = None) -> list:
-    """Fetch a required array of JSON integers (not booleans, not ``1.0``), optionally each ``>= minimum``.
+def get_int_list(obj: dict, key: str, path: str, minimum: int | None = None, empty: str | None = None) -> list:
+    """Fetch a required array of JSON integers (not booleans, not ``1.0``), optionally each ``>= minimum`` and
+    non-empty (``empty``: the message, as for :func:`get_list`).
 
     Examples
     --------
@@ -368,7 +376,7 @@ def get_int_list(obj: dict, key: str, path: str, minimum: int | None = None) -> 
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.N[0]: expected an integer, got boolean true
     """
-    values = get_list(obj, key, path)
+    values = get_list(obj, key, path, empty)
     indexed = dict(enumerate(values))  # each entry read as get_int reads a field; its path is here[i]
     for i in indexed:
         get_int(indexed, i, field_path(path, key), minimum)
@@ -456,10 +464,11 @@ def get_rational_fast(obj: dict, key: str, path: str) -> int | Fraction:
     return parse_rational_fast(obj[key], field_path(path, key))
 
 
-def get_objects(obj: dict, key: str, path: str, message: str = "expected an object") -> list:
+def get_objects(obj: dict, key: str, path: str, message: str = "expected an object", empty: str | None = None) -> list:
     """A required array of JSON objects, as ``(path of the item, item)`` pairs.
 
-    An item that is not an object is malformed, with ``message`` at its path.
+    An item that is not an object is malformed, with ``message`` at its path; with ``empty``, an empty array is
+    malformed with that message (as for :func:`get_list`).
 
     Examples
     --------
@@ -471,7 +480,7 @@ def get_objects(obj: dict, key: str, path: str, message: str = "expected an obje
     lincomb.proofs_check.checkers._common.CertificateMalformed: data.terms[0]: must be an object with c
     """
     here = field_path(path, key)
-    items = [(field_path(here, index), item) for index, item in enumerate(get_list(obj, key, path))]
+    items = [(field_path(here, index), item) for index, item in enumerate(get_list(obj, key, path, empty))]
     for where, item in items:
         malformed_unless(isinstance(item, dict), where, message)
     return items

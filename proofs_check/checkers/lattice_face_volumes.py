@@ -96,8 +96,7 @@ def _expand(expression, path: str, dimension: int) -> tuple:
         right, right_level = _expand(get_object(expression, "right", path), field_path(path, "right"), dimension)
         return left | right, 1 + max(left_level, right_level)
     if kind == "sum":
-        terms = get_list(expression, "terms", path)
-        malformed_unless(terms, field_path(path, "terms"), "a Minkowski sum needs at least one term")
+        terms = get_list(expression, "terms", path, "a Minkowski sum needs at least one term")
         total, level = {tuple([0] * dimension)}, 0
         for i, term in enumerate(terms):
             points, term_level = _expand(term, field_path(field_path(path, "terms"), i), dimension)
@@ -118,8 +117,7 @@ def _integer(number, path: str) -> int:
 
 def _read_faces(data: dict, vertex_count: int, dimension: int) -> list:
     faces, seen = [], {}  # seen: vertex set -> index of its face
-    raw_faces = get_objects(data, "faces", "data")
-    malformed_unless(raw_faces, "data.faces", "must list at least the polytope itself")
+    raw_faces = get_objects(data, "faces", "data", empty="must list at least the polytope itself")
     for index, (path, raw) in enumerate(raw_faces):
         indices = get_indices(raw, "vertices", path, vertex_count, "vertex")
         if not indices or any(a >= b for a, b in zip(indices, indices[1:])):
@@ -306,9 +304,8 @@ def verify(cert: dict) -> str:
     claim, data = open_certificate(cert, KIND)
     dimension = get_int(claim, "ambient_dimension", "claim", minimum=1)
     generators, level = _expand(get_object(claim, "construction", "claim"), "claim.construction", dimension)
-    raw_vertices = get_list(data, "vertices", "data")
+    raw_vertices = get_list(data, "vertices", "data", "must list at least one vertex")
     vertices = [_lattice_point(v, field_path("data.vertices", i), dimension) for i, v in enumerate(raw_vertices)]
-    malformed_unless(vertices, "data.vertices", "must list at least one vertex")
     reject_unless(len(set(vertices)) == len(vertices), "data.vertices: a vertex is listed twice")
     faces = _read_faces(data, len(vertices), dimension)
     # recompute, checking each named condition

@@ -221,8 +221,7 @@ def _parse_tree(model: Model, data: dict) -> tuple:
     for k, perm in enumerate(symmetries):
         ok = isinstance(perm, list) and all(type(p) is int for p in perm) and sorted(perm) == list(range(model.n + 1))
         malformed_unless(ok, f"data.symmetries[{k}]", f"expected a permutation of 0..{model.n} as a list of integers")
-    nodes = get_objects(data, "tree", "data")
-    malformed_unless(nodes, "data.tree", "the tree has no nodes")
+    nodes = get_objects(data, "tree", "data", empty="the tree has no nodes")
     tree = []
     for where, node in nodes:
         if sum(k in node for k in ("branch", "bound", "image_of")) != 1:  # per node: if/raise, no eager message

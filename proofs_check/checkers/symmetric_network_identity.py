@@ -237,8 +237,8 @@ def verify(cert: dict) -> str:
     get_choice(lhs, "type", "claim.lhs", ("symmetric-relu-network",), 'must be "symmetric-relu-network"')
     # the first layer's neurons (weights tuple, bias)
     neurons = [(tuple(get_vector(neuron, "weights", where, n, fast=True)), get_rational_fast(neuron, "bias", where))
-               for where, neuron in get_objects(lhs, "first_layer", "claim.lhs", "must be an object with weights and bias")]
-    malformed_unless(neurons, "claim.lhs.first_layer", "the first layer needs at least one neuron")
+               for where, neuron in get_objects(lhs, "first_layer", "claim.lhs", "must be an object with weights and bias",
+                                                "the first layer needs at least one neuron")]
     width = len(neurons)
     # read orbit by orbit as the network is recomputed (a broken symmetry is reported before a bad orbit)
     orbits = ((where, _read_row(orbit, where, width), get_rational_fast(orbit, "bias", where),

@@ -131,8 +131,7 @@ def verify(cert: dict) -> str:
     lincomb.proofs_check.checkers._common.CertificateRejected: claim.N lists [1] but the data has cases for []
     """
     claim, data = open_certificate(cert, KIND)
-    claimed = get_int_list(claim, "N", "claim", minimum=1)
-    malformed_unless(claimed, "claim.N", "name at least one value")
+    claimed = get_int_list(claim, "N", "claim", minimum=1, empty="name at least one value")
     # data.variables is optional
     malformed_unless(data.get("variables", VARIABLES) == VARIABLES, "data.variables", f"expected {VARIABLES}")
     seen = []
