@@ -108,7 +108,7 @@ def read_max_combination(claim: dict, side: str, dimension: int) -> list:
     terms = []
     for term_path, term in get_objects(expression, "terms", path, "must be an object with coefficient and pieces"):
         coefficient = get_rational_fast(term, "coefficient", term_path)
-        get_list(term, "pieces", term_path, "a maximum needs at least one piece")
+        get_list(term, "pieces", term_path, empty="a maximum needs at least one piece")
         pieces = [(get_vector(piece, "linear", piece_path, dimension, fast=True),
                    get_rational_fast(piece, "constant", piece_path))
                   for piece_path, piece in get_objects(term, "pieces", term_path, "must be an object with linear and constant")]

@@ -27,7 +27,7 @@ def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = T
     """
     malformed_unless(isinstance(expression, dict), path, "must be an object")
     get_choice(expression, "type", path, ("relu-network",), 'must be "relu-network"')
-    get_list(expression, "layers", path, "a network needs at least one layer")
+    get_list(expression, "layers", path, empty="a network needs at least one layer")
     layers = []
     width = dimension
     for layer_path, layer in get_objects(expression, "layers", path, "must be an object with weights and biases"):

@@ -111,7 +111,7 @@ def verify(cert: dict) -> str:
     dimension, units, bias = parse_units(claim, "witness", "claim")
     malformed_unless(dimension == 1, "claim.witness.input_dimension",
                      f"this kind is about functions on R, got dimension {dimension}")
-    names = get_list(claim, "activations", "claim", "name at least one dictionary activation")
+    names = get_list(claim, "activations", "claim", empty="name at least one dictionary activation")
     for i, name in enumerate(names):
         malformed_unless(name in DICTIONARY, field_path("claim.activations", i), f"unknown activation {name!r}")
     premises = check_piecewise_premises()

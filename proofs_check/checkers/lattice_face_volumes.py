@@ -96,7 +96,7 @@ def _expand(expression, path: str, dimension: int) -> tuple:
         right, right_level = _expand(get_object(expression, "right", path), field_path(path, "right"), dimension)
         return left | right, 1 + max(left_level, right_level)
     if kind == "sum":
-        terms = get_list(expression, "terms", path, "a Minkowski sum needs at least one term")
+        terms = get_list(expression, "terms", path, empty="a Minkowski sum needs at least one term")
         total, level = {tuple([0] * dimension)}, 0
         for i, term in enumerate(terms):
             points, term_level = _expand(term, field_path(field_path(path, "terms"), i), dimension)
@@ -304,7 +304,7 @@ def verify(cert: dict) -> str:
     claim, data = open_certificate(cert, KIND)
     dimension = get_int(claim, "ambient_dimension", "claim", minimum=1)
     generators, level = _expand(get_object(claim, "construction", "claim"), "claim.construction", dimension)
-    raw_vertices = get_list(data, "vertices", "data", "must list at least one vertex")
+    raw_vertices = get_list(data, "vertices", "data", empty="must list at least one vertex")
     vertices = [_lattice_point(v, field_path("data.vertices", i), dimension) for i, v in enumerate(raw_vertices)]
     reject_unless(len(set(vertices)) == len(vertices), "data.vertices: a vertex is listed twice")
     faces = _read_faces(data, len(vertices), dimension)

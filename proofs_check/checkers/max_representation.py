@@ -87,7 +87,7 @@ def verify(cert: dict) -> str:
     malformed_unless(n <= 12, "claim.n", f"n = {n} is beyond what this checker enumerates (n! orderings); at most 12")
     if "hidden_layers" in claim and get_int(claim, "hidden_layers", "claim") != 2:
         raise CertificateMalformed("claim.hidden_layers", "every term is a 2-hidden-layer network: must be 2 if present")
-    terms = get_objects(data, "terms", "data", "expected an object {coefficient, pair}", "expected at least one term")
+    terms = get_objects(data, "terms", "data", "expected an object {coefficient, pair}", empty="expected at least one term")
     linear = [Fraction(0)] * n
     hinges: dict = {}
     for here, term in terms:

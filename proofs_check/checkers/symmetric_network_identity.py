@@ -238,7 +238,7 @@ def verify(cert: dict) -> str:
     # the first layer's neurons (weights tuple, bias)
     neurons = [(tuple(get_vector(neuron, "weights", where, n, fast=True)), get_rational_fast(neuron, "bias", where))
                for where, neuron in get_objects(lhs, "first_layer", "claim.lhs", "must be an object with weights and bias",
-                                                "the first layer needs at least one neuron")]
+                                                empty="the first layer needs at least one neuron")]
     width = len(neurons)
     # read orbit by orbit as the network is recomputed (a broken symmetry is reported before a bad orbit)
     orbits = ((where, _read_row(orbit, where, width), get_rational_fast(orbit, "bias", where),
