@@ -182,8 +182,7 @@ def parse_poly(value: Any, nvars: int, field: str) -> Poly:
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: data.mu[0][0]: a term is [exponents, coefficient] with 2 non-negative integer exponents
     """
-    if not isinstance(value, list):
-        raise CertificateMalformed(field, "a polynomial is a list of terms [[exponents], \"p/q\"]")
+    malformed_unless(isinstance(value, list), field, "a polynomial is a list of terms [[exponents], \"p/q\"]")
     out: Poly = {}
     for i, term in enumerate(value):
         here = field_path(field, i)

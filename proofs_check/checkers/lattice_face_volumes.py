@@ -210,9 +210,8 @@ def _check_face_lattice(faces: list, vertices: list) -> list:
     for index in range(len(faces)):
         _check_facets(index, faces)
     zero_faces = {face["vertices"][0] for face in faces if face["dimension"] == 0}
-    missing = [j for j in range(len(vertices)) if j not in zero_faces]
-    if missing:
-        raise CertificateRejected(f"data.vertices[{missing[0]}] is not listed as a 0-dimensional face, so it is not shown to be a vertex")
+    missing = next((j for j in range(len(vertices)) if j not in zero_faces), None)
+    reject_unless(missing is None, f"data.vertices[{missing}] is not listed as a 0-dimensional face, so it is not shown to be a vertex")
     return bases
 
 

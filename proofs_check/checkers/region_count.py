@@ -283,9 +283,8 @@ def _parse_partition_data(data: dict, k: int, widths: list):
             path = field_path("data.vertices", index)
             malformed_unless(isinstance(vertex, list) and len(vertex) == k + 1, path,
                              f"must be {k + 1} integers (homogeneous coordinates, last > 0)")
-            wrong = next((j for j, v in enumerate(vertex) if type(v) is not int), None)
-            if wrong is not None:
-                raise CertificateMalformed(field_path(path, wrong), "must be an integer")
+            for j, v in enumerate(vertex):
+                malformed_unless(type(v) is int, field_path(path, j), "must be an integer")
             raise CertificateMalformed(field_path(path, k), "the last (homogeneous) coordinate must be > 0")
         vertices.append(tuple(vertex))
     levels_json = get_list(data, "levels", "data")
