@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import math
 import operator
-from itertools import combinations, zip_longest
+from functools import reduce
+from itertools import chain, combinations, zip_longest
 from fractions import Fraction
 from typing import Any
 
@@ -85,12 +86,7 @@ def add(a: Poly, b: Poly) -> Poly:
     >>> add(variable(0, 1), constant(-1, 1)) == {(1,): 1, (0,): -1}
     True
     """
-    out = dict(a)
-    for key, value in b.items():
-        out[key] = out.get(key, 0) + value
-        if not out[key]:
-            del out[key]
-    return out
+    return merge_terms(chain(a.items(), b.items()))  # a polynomial holds no zero coefficients
 
 
 def scale(a: Poly, factor) -> Poly:
@@ -135,10 +131,7 @@ def power(a: Poly, n: int, nvars: int) -> Poly:
     >>> power(add(variable(0, 1), constant(1, 1)), 2, 1) == {(2,): 1, (1,): 2, (0,): 1}
     True
     """
-    out = constant(1, nvars)
-    for _ in range(n):
-        out = mul(out, a)
-    return out
+    return reduce(mul, [a] * n, constant(1, nvars))
 
 
 def derivative(a: Poly, index: int) -> Poly:
@@ -224,17 +217,14 @@ def poly_add(p, q) -> tuple:
 
 
 def poly_eval(coefficients, t: Fraction) -> Fraction:
-    """Horner evaluation.
+    """The value ``sum_i c_i t^i`` of the coefficients ``(c_0, c_1, ...)`` at ``t`` (exact).
 
     Examples
     --------
     >>> poly_eval((Fraction(0), Fraction(1), Fraction(1)), Fraction(2))
     Fraction(6, 1)
     """
-    value = Fraction(0)
-    for c in reversed(coefficients):
-        value = value * t + c
-    return value
+    return sum((c * t ** i for i, c in enumerate(coefficients)), Fraction(0))
 
 
 def poly_derivative(coefficients) -> tuple:

@@ -16,8 +16,7 @@ Examples
 from __future__ import annotations
 
 from ._common import (
-    CertificateMalformed, field_path, get_int, get_list, get_object, get_objects, get_rational_fast, get_str, get_vector,
-    get_choice, malformed_unless, reject_unless,
+    get_choice, get_int, get_list, get_object, get_objects, get_rational_fast, get_vector, malformed_unless, reject_unless,
 )
 from ._relu_network import read_relu_network
 
@@ -159,7 +158,8 @@ def _compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
     """Append the nodes of ``claim[side]`` to ``nodes``; return its output node."""
     path = f"claim.{side}"
     expression = get_object(claim, side, "claim")
-    kind = get_str(expression, "type", path)
+    kind = get_choice(expression, "type", path, ("relu-network", "max-combination"),
+                      'unknown expression type {value!r}; expected "relu-network" or "max-combination"')
     layers_key, pieces_key = f"{side}_hidden_layers", f"{side}_max_pieces"
     if kind == "relu-network":
         layers = read_relu_network(expression, path, dimension)
@@ -170,6 +170,4 @@ def _compile_side(claim: dict, side: str, dimension: int, nodes: list) -> int:
             reject_unless(stated == len(layers) - 1,
                           f"claim.{layers_key} says {stated} hidden layers, but the {side} network has {len(layers) - 1}")
         return _compile_network(layers, dimension, nodes)
-    if kind == "max-combination":
-        return _compile_max_combination(read_max_combination(claim, side, dimension), dimension, nodes)
-    raise CertificateMalformed(field_path(path, "type"), f'unknown expression type {kind!r}; expected "relu-network" or "max-combination"')
+    return _compile_max_combination(read_max_combination(claim, side, dimension), dimension, nodes)

@@ -15,7 +15,7 @@ from ._common import field_path, get_choice, get_list, get_matrix, get_objects, 
 def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = True) -> list:
     """The layers ``[(weights, biases), ...]`` of a ``relu-network`` expression on R^dimension.
 
-    Every shape is checked (rows of the width of the layer below, one bias per neuron, no empty layer);
+    ``expression`` is a JSON object (read with ``get_object``). Every shape is checked (rows of the width of the layer below, one bias per neuron, no empty layer);
     with ``scalar`` the last layer must have exactly one neuron.
 
     Examples
@@ -25,7 +25,6 @@ def read_relu_network(expression, path: str, dimension: int, *, scalar: bool = T
     ...
     lincomb.proofs_check.checkers._common.CertificateMalformed: claim.network.layers: a network needs at least one layer
     """
-    malformed_unless(isinstance(expression, dict), path, "must be an object")
     get_choice(expression, "type", path, ("relu-network",), 'must be "relu-network"')
     get_list(expression, "layers", path, empty="a network needs at least one layer")
     layers = []

@@ -38,7 +38,7 @@ import re
 import sys
 
 from ._common import CertificateRejected, get_int, malformed_unless, open_certificate, reject_unless
-from ._exact import check_farkas, combine, read_empty_cells
+from ._exact import affine_str, check_farkas, combine, read_empty_cells
 from ._expressions import compile_sides
 
 KIND = "cpwl-identity"
@@ -72,11 +72,6 @@ def _read_empty_cells(data: dict) -> tuple[dict, dict]:
         node.setdefault(int(last), [{}, None])[1] = key
         cells[key] = {tuple(map(int, name.split(":"))): entry for name, entry in cells[key].items()}
     return cells, trie
-
-
-def _describe(vector) -> str:
-    """An affine vector as ``c1*x1 + ... + constant`` (zero terms left out, the constant always shown)."""
-    return " + ".join([f"{c}*x{j + 1}" for j, c in enumerate(vector[:-1]) if c] + [str(vector[-1])])
 
 
 def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, trie: dict,
@@ -115,7 +110,7 @@ def _walk(nodes: list, dimension: int, lhs_out: int, rhs_out: int, cells: dict, 
                     evaluate(start, max(last + 1, start))
                     residual = tuple(a - b for a, b in zip(values[lhs_out], values[rhs_out]))
                     if any(residual):
-                        raise CertificateRejected(f"leaf {key_of()}: lhs - rhs = {_describe(residual)} is not zero, "
+                        raise CertificateRejected(f"leaf {key_of()}: lhs - rhs = {affine_str(residual)} is not zero, "
                                                   "and the cell is not declared empty")
                     counts["leaves"] += 1
                     if counts["leaves"] > max_leaves:
@@ -189,7 +184,7 @@ def verify(cert: dict) -> str:
     >>> verify(x_vs_relu)
     Traceback (most recent call last):
     ...
-    lincomb.proofs_check.checkers._common.CertificateRejected: leaf 1: lhs - rhs = -1*x1 + 0 is not zero, and the cell is not declared empty
+    lincomb.proofs_check.checkers._common.CertificateRejected: leaf 1: lhs - rhs = -1*x1 is not zero, and the cell is not declared empty
     """
     claim, data = open_certificate(cert, KIND)
     dimension = get_int(claim, "input_dimension", "claim", minimum=1)

@@ -57,8 +57,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ._exact import Echelon, minor_gcd
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_indices, get_int, get_int_list, get_list
-from ._common import get_object, get_objects, get_rational, get_str, get_vector, malformed_unless, open_certificate
+from ._common import CertificateMalformed, CertificateRejected, field_path, get_choice, get_indices, get_int, get_int_list
+from ._common import get_list, get_object, get_objects, get_rational, get_vector, malformed_unless, open_certificate
 from ._common import parse_rational, reject_unless
 
 KIND = "lattice-face-volumes"
@@ -86,27 +86,24 @@ def _lattice_point(value, path: str, dimension: int) -> tuple:
 def _expand(expression, path: str, dimension: int) -> tuple:
     """(generator set, HHL level) of a construction expression."""
     malformed_unless(isinstance(expression, dict), path, "expected an object with a \"type\"")
-    kind = get_str(expression, "type", path)
+    kind = get_choice(expression, "type", path, ("point", "hull", "sum"),
+                      "unknown expression type {value!r}; use point, hull or sum")
     if kind == "point":
-        point_path = field_path(path, "point")
-        malformed_unless("point" in expression, point_path, "missing required field")
-        return {_lattice_point(expression["point"], point_path, dimension)}, 0
+        return {_lattice_point(get_list(expression, "point", path), field_path(path, "point"), dimension)}, 0
     if kind == "hull":
         left, left_level = _expand(get_object(expression, "left", path), field_path(path, "left"), dimension)
         right, right_level = _expand(get_object(expression, "right", path), field_path(path, "right"), dimension)
         return left | right, 1 + max(left_level, right_level)
-    if kind == "sum":
-        terms = get_list(expression, "terms", path, empty="a Minkowski sum needs at least one term")
-        total, level = {tuple([0] * dimension)}, 0
-        for i, term in enumerate(terms):
-            points, term_level = _expand(term, field_path(field_path(path, "terms"), i), dimension)
-            if len(total) * len(points) > MAX_GENERATORS:
-                raise CertificateRejected(f"{path}: the Minkowski sum expands to more than {MAX_GENERATORS} generators; "
-                                          "use a smaller construction")
-            total = {tuple(a + b for a, b in zip(p, q)) for p in total for q in points}
-            level = max(level, term_level)
-        return total, level
-    raise CertificateMalformed(field_path(path, "type"), f"unknown expression type {kind!r}; use point, hull or sum")
+    terms = get_list(expression, "terms", path, empty="a Minkowski sum needs at least one term")
+    total, level = {tuple([0] * dimension)}, 0
+    for i, term in enumerate(terms):
+        points, term_level = _expand(term, field_path(field_path(path, "terms"), i), dimension)
+        if len(total) * len(points) > MAX_GENERATORS:
+            raise CertificateRejected(f"{path}: the Minkowski sum expands to more than {MAX_GENERATORS} generators; "
+                                      "use a smaller construction")
+        total = {tuple(a + b for a, b in zip(p, q)) for p in total for q in points}
+        level = max(level, term_level)
+    return total, level
 
 
 def _integer(number, path: str) -> int:

@@ -46,9 +46,8 @@ import itertools
 from fractions import Fraction
 
 from ._exact import dot
-from ._common import CertificateMalformed, CertificateRejected, field_path, get_field, get_list, get_matrix, get_object
-from ._common import get_choice, get_objects, get_rational, get_str, get_vector, malformed_unless, open_certificate
-from ._common import parse_rational, reject_unless
+from ._common import CertificateRejected, field_path, get_choice, get_field, get_matrix, get_object, get_objects
+from ._common import get_rational, get_str, get_vector, malformed_unless, open_certificate, reject_unless
 
 KIND = "min-width"
 FAMILIES = ("relu", "leaky_relu", "la")
@@ -63,14 +62,11 @@ def parse_target_1d(target: dict, path: str) -> tuple:
     >>> parse_target_1d({"points": [["0", "1"]], "slope_left": "0", "slope_right": "2"}, "claim.target")
     (((Fraction(0, 1), Fraction(1, 1)),), Fraction(0, 1), Fraction(2, 1))
     """
-    points = []
-    for i, raw in enumerate(get_list(target, "points", path)):
-        here = field_path(field_path(path, "points"), i)
-        malformed_unless(isinstance(raw, list) and len(raw) == 2, here, "expected a pair [x, y]")
-        points.append((parse_rational(raw[0], field_path(here, 0)), parse_rational(raw[1], field_path(here, 1))))
-    if not points or any(a[0] >= b[0] for a, b in zip(points, points[1:])):
-        raise CertificateMalformed(field_path(path, "points"), "need at least one point, x strictly increasing")
-    return tuple(points), get_rational(target, "slope_left", path), get_rational(target, "slope_right", path)
+    message = "need at least one point, x strictly increasing"
+    rows = get_matrix(target, "points", path, 2, note=" (a pair [x, y])", empty=message)
+    points = tuple((Fraction(x), Fraction(y)) for x, y in rows)  # Fractions: slopes are quotients
+    malformed_unless(all(a[0] < b[0] for a, b in zip(points, points[1:])), field_path(path, "points"), message)
+    return points, get_rational(target, "slope_left", path), get_rational(target, "slope_right", path)
 
 
 def target_kinks(points, slope_left, slope_right) -> dict:

@@ -46,7 +46,7 @@ from operator import mul, or_
 
 from ._common import (
     CertificateMalformed, CertificateRejected, field_path, get_int, get_list, get_object, get_objects, get_str,
-    malformed_unless, open_certificate, parse_rational_fast, reject_unless,
+    get_vector, malformed_unless, open_certificate, reject_unless,
 )
 from ._exact import check_farkas, combine, common_denominator, read_empty_cells
 from ._relu_network import read_relu_network
@@ -76,8 +76,7 @@ def verify(cert: dict) -> str:
     """
     claim, data = open_certificate(cert, KIND)
     n = get_int(claim, "input_dimension", "claim", minimum=1)
-    malformed_unless("network" in claim, "claim.network", "missing required field")
-    layers = read_relu_network(claim["network"], "claim.network", n, scalar=False)
+    layers = read_relu_network(get_object(claim, "network", "claim"), "claim.network", n, scalar=False)
     layouts = {"walk": _verify_walk, "partition": _verify_partition}
     layout = data.get("layout", "walk")
     malformed_unless(layout in layouts, "data.layout", 'must be "walk" (the default) or "partition"')
@@ -87,15 +86,9 @@ def verify(cert: dict) -> str:
     return summary
 
 
-def _read_point(value, path: str, dimension: int) -> list:
-    malformed_unless(isinstance(value, list) and len(value) == dimension, path, f"must be an array of {dimension} rationals")
-    return [parse_rational_fast(v, field_path(path, j)) for j, v in enumerate(value)]
-
-
 def _read_box(box: dict, k: int) -> tuple:
     """``(lower, upper)`` of ``claim.box``: k rationals each, lower below upper on every side."""
-    lower = _read_point(get_list(box, "lower", "claim.box"), "claim.box.lower", k)
-    upper = _read_point(get_list(box, "upper", "claim.box"), "claim.box.upper", k)
+    lower, upper = (get_vector(box, side, "claim.box", k, fast=True) for side in ("lower", "upper"))
     for i in range(k):
         malformed_unless(lower[i] < upper[i], "claim.box", f"side {i}: lower {lower[i]} is not below upper {upper[i]}")
     return lower, upper
@@ -168,7 +161,7 @@ def _parse_listed_regions(data: dict, n: int, neurons: int) -> dict:
         here = field_path(path, "pattern")
         malformed_unless(len(pattern) == neurons and _PATTERN.fullmatch(pattern), here, f"must be {neurons} characters 0/1")
         malformed_unless(pattern not in listed, here, f"pattern {pattern} is listed twice")
-        listed[pattern] = _read_point(get_list(region, "point", path), field_path(path, "point"), n)
+        listed[pattern] = get_vector(region, "point", path, n, fast=True)
     return listed
 
 
@@ -263,10 +256,10 @@ def _parse_partition_domain(claim: dict, n: int):
         malformed_unless(k in (1, 2), "claim.slice", f"the partition layout needs a 1-D or 2-D domain; give a slice of R^{n}")
     else:
         malformed_unless(isinstance(piece, dict), "claim.slice", "must be null or an object with origin and directions")
-        origin = _read_point(get_list(piece, "origin", "claim.slice"), "claim.slice.origin", n)
-        directions_json = get_list(piece, "directions", "claim.slice")
+        origin = get_vector(piece, "origin", "claim.slice", n, fast=True)
+        directions_json = dict(enumerate(get_list(piece, "directions", "claim.slice")))  # each read as a field
         malformed_unless(len(directions_json) in (1, 2), "claim.slice.directions", "must hold 1 (a path) or 2 (a plane) directions")
-        directions = [_read_point(d, field_path("claim.slice.directions", i), n) for i, d in enumerate(directions_json)]
+        directions = [get_vector(directions_json, i, "claim.slice.directions", n, fast=True) for i in directions_json]
         k = len(directions)
     lower, upper = _read_box(get_object(claim, "box", "claim"), k)
     words = "the box " + " x ".join(f"({lower[i]}, {upper[i]})" for i in range(k))
@@ -488,10 +481,7 @@ def _edge_lines(polygon: list, k: int) -> list:
 
 def _inside(edges: list, vertex: tuple) -> bool:
     """Whether every edge line of a cell is >= 0 at the vertex."""
-    for edge in edges:
-        if sum(map(mul, edge, vertex)) < 0:
-            return False
-    return True
+    return all(sum(map(mul, edge, vertex)) >= 0 for edge in edges)
 
 
 def _polygon_measure(polygon: list, name: str) -> tuple:

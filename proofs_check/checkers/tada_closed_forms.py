@@ -67,16 +67,13 @@ def expected_M(N: int) -> list:
 
 
 def _read_matrix(case: dict, key: str, rows: int, cols: int | None, path: str) -> list:
+    # rows polynomials, or with cols a rows x cols matrix: each row read as an array field of its own
     value = get_list(case, key, path)
     here = field_path(path, key)
     malformed_unless(len(value) == rows, here, f"expected {rows} entries, got {len(value)}")
     if cols is None:
         return [P.parse_poly(entry, 2, field_path(here, i)) for i, entry in enumerate(value)]
-    out = []
-    for i, row in enumerate(value):
-        malformed_unless(isinstance(row, list) and len(row) == cols, field_path(here, i), f"expected a row of {cols} polynomials")
-        out.append([P.parse_poly(entry, 2, field_path(field_path(here, i), j)) for j, entry in enumerate(row)])
-    return out
+    return [_read_matrix(dict(enumerate(value)), i, cols, None, here) for i in range(rows)]
 
 
 def check_case(N: int, mu: list, M: list, Sigma: list, where: str) -> None:

@@ -109,9 +109,8 @@ def verify(cert: dict) -> str:
     lincomb.proofs_check.checkers._common.CertificateRejected: no case for N = 1, order 1
     """
     claim, data = open_certificate(cert, KIND)
-    Ns, orders = get_int_list(claim, "N", "claim", minimum=1), get_int_list(claim, "orders", "claim", minimum=1)
-    for key, values in (("N", Ns), ("orders", orders)):
-        malformed_unless(values, f"claim.{key}", "name at least one value")
+    Ns = get_int_list(claim, "N", "claim", minimum=1, empty="name at least one value")
+    orders = get_int_list(claim, "orders", "claim", minimum=1, empty="name at least one value")
     cases = get_objects(data, "cases", "data")
     covered = {check_case(case, path) for path, case in cases}
     for N in Ns:
