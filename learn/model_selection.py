@@ -32,17 +32,20 @@ import numpy as np
 
 from lincomb.errors import UsageError
 
-__all__ = ["ebic_penalty", "information_criterion", "least_squares", "prune_path"]
+__all__ = ["EXACT_FIT", "ebic_penalty", "information_criterion", "least_squares", "prune_path"]
 
-_EXACT_FIT = 1e-6
+#: The floor of ``RSS/N`` in :func:`information_criterion` (targets scaled to unit root-mean-square).
+EXACT_FIT = 1e-6
 
 
-def information_criterion(rss: float, samples: float, terms: float, kind: str = "bic", extra: float = 0.0) -> float:
+def information_criterion(rss: float, samples: float, terms: float, kind: str = "bic", extra: float = 0.0,
+                          exact_fit: float = EXACT_FIT) -> float:
     """BIC ``N log(RSS/N) + k log N`` or AIC ``N log(RSS/N) + 2k`` of a least-squares fit, plus ``extra``.
 
     ``RSS/N`` is floored at 1e-6 (targets are scaled to unit root-mean-square): a relative residual
     below 1e-3 counts as exact, so that extra terms cannot win by fitting round-off or quadrature error.  ``terms`` counts
-    every fitted parameter (a nonlinear parameter inside a unit counts as one more).
+    every fitted parameter (a nonlinear parameter inside a unit counts as one more).  ``exact_fit = 0``
+    drops the floor (for comparing sets that all reach it, where it would leave only the counting).
 
     Examples
     --------
@@ -50,6 +53,8 @@ def information_criterion(rss: float, samples: float, terms: float, kind: str = 
     True
     >>> information_criterion(1.0, 100, 2, "aic") - information_criterion(1.0, 100, 1, "aic")
     2.0
+    >>> information_criterion(1e-9, 100, 1) > information_criterion(1e-9, 100, 1, exact_fit=0)
+    True
     >>> information_criterion(1.0, 100, 2, "mdl")
     Traceback (most recent call last):
     ...
@@ -60,7 +65,7 @@ def information_criterion(rss: float, samples: float, terms: float, kind: str = 
     # Residuals below a relative root-mean-square of 1e-3 (of a unit-scaled target) count as an
     # exact fit: below that level the residual is estimation or quadrature error, and letting extra
     # terms chase it would reward spurious terms on noise-free data.
-    fit = samples * math.log(max(rss / samples, _EXACT_FIT))
+    fit = samples * math.log(max(rss / samples, exact_fit, 1e-300))
     return fit + terms * (math.log(samples) if kind == "bic" else 2.0) + extra
 
 

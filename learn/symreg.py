@@ -92,7 +92,7 @@ import sympy
 
 from lincomb.errors import UsageError
 
-from .model_selection import _EXACT_FIT as MS_EXACT_FIT, ebic_penalty, information_criterion, least_squares as _least_squares, prune_path
+from .model_selection import information_criterion, least_squares as _least_squares, prune_path
 from .ode_regression import ODERegressorBase, local_noise_variance, weak_test_matrices, weak_window
 from .symreg_library import FAMILIES, Unit, build_library, simple_numbers
 from .weak_selection import WeakCriterion, stepwise_search
@@ -770,27 +770,21 @@ class SymbolicODERegressor(ODERegressorBase):
         """
         if len(refined) < 2:
             return chosen
-        floor = MS_EXACT_FIT * crit.rows
 
         def size(units):
             return len(units) + sum(u.nonlinear for u in units)
 
-        raw = {chosen: self._raw_rss(crit, refined[chosen][1])}
-        if not raw[chosen] <= floor:
+        if not crit.at_exact_fit(self._raw_rss(crit, refined[chosen][1])):
             return chosen
         limit = size(refined[chosen][1])
         best, best_value = chosen, None
-        for key, (_, units, _, _) in refined.items():
-            if key != chosen and size(units) <= limit:
-                raw[key] = self._raw_rss(crit, units)
-        for key, rss in raw.items():
-            if rss <= floor:
-                inner = sum(u.nonlinear for u in refined[key][1])
-                count = len(refined[key][1]) + inner
-                # information_criterion without its floor (same rows, same counting)
-                value = (crit.effective * math.log(max(rss / crit.rows, 1e-300))
-                         + count * (math.log(crit.effective) if crit.kind == "bic" else 2.0)
-                         + ebic_penalty(crit.library_size, len(refined[key][1]), crit.gamma))
+        for key in [chosen] + [key for key in refined if key != chosen]:  # the choice first: it wins ties
+            units = refined[key][1]
+            if size(units) > limit:
+                continue
+            rss = self._raw_rss(crit, units)
+            if crit.at_exact_fit(rss):
+                value = crit.from_rss(rss, len(units), size(units) - len(units), floored=False)
                 if best_value is None or value < best_value:
                     best, best_value = key, value
         return best

@@ -44,7 +44,7 @@ import sympy
 
 from lincomb.errors import UsageError
 
-from .model_selection import ebic_penalty, information_criterion, prune_path
+from .model_selection import EXACT_FIT, ebic_penalty, information_criterion, prune_path
 
 __all__ = ["StepwiseSearch", "WeakCriterion", "WeakSelection", "choose_simplest", "stepwise_search", "term_complexity",
            "weak_select"]
@@ -281,17 +281,33 @@ class WeakCriterion:
         self.nonlinear = np.append(self.nonlinear, int(nonlinear))
         return self.A.shape[1] - 1
 
-    def from_rss(self, rss: float, terms: int, inner: int) -> float:
+    def from_rss(self, rss: float, terms: int, inner: int, floored: bool = True) -> float:
         """The criterion of a fit with residual ``rss`` (scaled), ``terms`` columns and ``inner`` parameters.
+
+        ``floored=False`` leaves out the exact-fit floor of ``RSS/N`` (see :meth:`at_exact_fit`).
 
         Examples
         --------
         >>> crit = WeakCriterion(np.eye(4), np.ones(4), effective=4, library_size=4)
         >>> crit.from_rss(1.0, 1, 0) < crit.from_rss(1.0, 1, 1)
         True
+        >>> crit.from_rss(0.0, 1, 0) > crit.from_rss(1e-12, 1, 0, floored=False)
+        True
         """
         return information_criterion(rss * self.effective / self.rows, self.effective, terms + inner, self.kind,
-                                     extra=ebic_penalty(self.library_size, terms, self.gamma))
+                                     extra=ebic_penalty(self.library_size, terms, self.gamma),
+                                     exact_fit=EXACT_FIT if floored else 0.0)
+
+    def at_exact_fit(self, rss: float) -> bool:
+        """Whether a residual ``rss`` (scaled) reaches the criterion's exact-fit floor, ``RSS/N <= EXACT_FIT``.
+
+        Examples
+        --------
+        >>> crit = WeakCriterion(np.eye(4), np.ones(4), effective=4, library_size=4)
+        >>> crit.at_exact_fit(1e-8), crit.at_exact_fit(1.0)
+        (True, False)
+        """
+        return rss <= EXACT_FIT * self.rows
 
     def rss_columns(self, columns: np.ndarray) -> tuple[float, np.ndarray]:
         """Residual (scaled) and least-squares weights of arbitrary scaled columns (rows, k).
