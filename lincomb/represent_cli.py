@@ -40,8 +40,11 @@ __all__ = ["add_parser", "run"]
 _BUILD_NETWORK_UP_TO = 6
 
 
-class _OutOfTime(Exception):
-    """Raised by the alarm of ``--time-limit`` inside the search."""
+class _OutOfTime(BaseException):
+    """Raised by the alarm of ``--time-limit`` inside the search.
+
+    A BaseException, so that no ``except Exception`` in the search or a library can swallow it.
+    """
 
 
 class _Limits:
@@ -59,7 +62,9 @@ class _Limits:
                 raise _OutOfTime()
 
             self._previous_handler = signal.signal(signal.SIGALRM, expire)
-            signal.setitimer(signal.ITIMER_REAL, max(self.seconds, 0.001))
+            # The alarm repeats every 0.1 s until __exit__ disarms it: an exception raised while Python runs a
+            # finalizer is printed as "Exception ignored" and lost, and the search would then run to its end.
+            signal.setitimer(signal.ITIMER_REAL, max(self.seconds, 0.001), 0.1)
         elif self.seconds is not None:
             print("  --time-limit is not supported on this platform (no SIGALRM); ignored", file=sys.stderr)
         if self.gigabytes is not None:

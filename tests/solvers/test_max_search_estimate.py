@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -71,6 +73,26 @@ def test_a_search_out_of_time_says_so_and_writes_nothing(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "out of time" in captured.err and "nothing was written" in captured.err
     assert captured.out == "" and not out.exists()
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no SIGALRM on this platform")
+def test_the_time_limit_fires_again_when_its_first_alarm_is_lost():
+    # An exception raised while Python runs a finalizer is printed as "Exception ignored" and lost; the alarm
+    # must then fire again, or the search would run to its end past --time-limit.
+    from lincomb.represent_cli import _Limits, _OutOfTime
+
+    lost = []
+    with pytest.raises(_OutOfTime):
+        with _Limits(0.05, None):
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    time.sleep(0.01)
+                except _OutOfTime:
+                    if lost:
+                        raise
+                    lost.append(time.monotonic())  # the first alarm, lost as in a finalizer
+    assert lost
 
 
 def test_a_small_sample_of_n9_fits_and_starts(capsys):
