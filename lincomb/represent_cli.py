@@ -34,37 +34,28 @@ from __future__ import annotations
 import argparse
 import sys
 
+from lincomb.time_limit import Expired
+
 __all__ = ["add_parser", "run"]
 
 # Above this n the network is not built (n! permuted templates); its widths are bounded instead.
 _BUILD_NETWORK_UP_TO = 6
 
 
-class _OutOfTime(BaseException):
-    """Raised by the alarm of ``--time-limit`` inside the search.
-
-    A BaseException, so that no ``except Exception`` in the search or a library can swallow it.
-    """
-
-
 class _Limits:
-    """``--time-limit`` (SIGALRM, where the platform has it) and ``--memory-limit`` (RLIMIT_AS) around the search."""
+    """``--time-limit`` (:func:`lincomb.time_limit.wall_clock_limit`, where SIGALRM exists) and ``--memory-limit``
+    (RLIMIT_AS) around the search."""
 
     def __init__(self, seconds, gigabytes):
         self.seconds, self.gigabytes = seconds, gigabytes
-        self._previous_handler = self._previous_limit = None
+        self._alarm = self._previous_limit = None
 
     def __enter__(self):
-        import signal
+        from lincomb.time_limit import alarm_available, wall_clock_limit
 
-        if self.seconds is not None and hasattr(signal, "setitimer"):
-            def expire(signum, frame):
-                raise _OutOfTime()
-
-            self._previous_handler = signal.signal(signal.SIGALRM, expire)
-            # The alarm repeats every 0.1 s until __exit__ disarms it: an exception raised while Python runs a
-            # finalizer is printed as "Exception ignored" and lost, and the search would then run to its end.
-            signal.setitimer(signal.ITIMER_REAL, max(self.seconds, 0.001), 0.1)
+        if self.seconds is not None and alarm_available():
+            self._alarm = wall_clock_limit(self.seconds)
+            self._alarm.__enter__()
         elif self.seconds is not None:
             print("  --time-limit is not supported on this platform (no SIGALRM); ignored", file=sys.stderr)
         if self.gigabytes is not None:
@@ -76,11 +67,8 @@ class _Limits:
         return self
 
     def __exit__(self, *exc):
-        import signal
-
-        if self._previous_handler is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous_handler)
+        if self._alarm is not None:
+            self._alarm.__exit__(*exc)
         if self._previous_limit is not None:
             import resource
 
@@ -177,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as error:
         print(f"lincomb represent: {error}", file=sys.stderr)
         return 2
-    except _OutOfTime:
+    except Expired:
         print(f"lincomb represent: stopped, out of time after {args.time_limit:g} s (--time-limit); the search did not "
               "finish and nothing was written", file=sys.stderr)
         return 1

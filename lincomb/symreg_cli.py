@@ -34,11 +34,10 @@ from __future__ import annotations
 import argparse
 import ast
 import json
-import signal
 import sys
-import threading
 
 from lincomb.errors import LincombError, UsageError
+from lincomb.time_limit import Expired, alarm_available, wall_clock_limit
 
 __all__ = ["add_parser", "expert_options", "run"]
 
@@ -172,12 +171,6 @@ class FitTimeout(LincombError):
     """
 
 
-class _Expired(BaseException):
-    # Raised by the alarm inside the fit: a BaseException, so that no ``except Exception`` in the
-    # fitting code can swallow it.
-    pass
-
-
 def _build_model(args: argparse.Namespace, options: dict):
     if args.method == "stlsq":
         from lincomb.learn.sindy import STLSQRegressor
@@ -207,8 +200,7 @@ def _fit_with_limit(model, t, X, names, seconds: float | None) -> None:
         return
     if seconds <= 0:
         raise UsageError(f"--time-limit must be positive, got {seconds}")
-    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
-    if not usable:  # no alarm (Windows, or a worker thread): check afterwards
+    if not alarm_available():  # no alarm (Windows, or a worker thread): check afterwards
         import time
 
         start = time.perf_counter()
@@ -216,20 +208,12 @@ def _fit_with_limit(model, t, X, names, seconds: float | None) -> None:
         if time.perf_counter() - start > seconds:
             raise FitTimeout(f"the fit took longer than --time-limit {seconds:g} s; no result written")
         return
-
-    def expire(*_):
-        raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        model.fit(t, X, names=names)
-    except _Expired:
+        with wall_clock_limit(seconds):
+            model.fit(t, X, names=names)
+    except Expired:
         raise FitTimeout(f"the fit did not finish within --time-limit {seconds:g} s; no result written "
                          "(raise the limit, or give fewer samples or states)") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _plot(path: str, t, X, names, prediction, r2) -> None:
