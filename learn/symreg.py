@@ -774,7 +774,8 @@ class SymbolicODERegressor(ODERegressorBase):
         def size(units):
             return len(units) + sum(u.nonlinear for u in units)
 
-        if not crit.at_exact_fit(self._raw_rss(crit, refined[chosen][1])):
+        chosen_rss = self._raw_rss(crit, refined[chosen][1])
+        if not crit.at_exact_fit(chosen_rss):
             return chosen
         limit = size(refined[chosen][1])
         best, best_value = chosen, None
@@ -782,7 +783,7 @@ class SymbolicODERegressor(ODERegressorBase):
             units = refined[key][1]
             if size(units) > limit:
                 continue
-            rss = self._raw_rss(crit, units)
+            rss = chosen_rss if key == chosen else self._raw_rss(crit, units)
             if crit.at_exact_fit(rss):
                 value = crit.from_rss(rss, len(units), size(units) - len(units), floored=False)
                 if best_value is None or value < best_value:
