@@ -136,9 +136,9 @@ is better; ``floor`` is the FD of 1,500 exact draws).
   first 12 targets: 11 / 6 with ``b = 1.5``; 12 / 8 with ``b = 2``, where order 2 gives 12 / 9).
   Whole family (``benchmarks/sampling_family.py --seeds 5 --network``), former grid in the same run:
   fd_res 90 % / 90 %, joint_res 60 % / 55 % at <= 8 NFE; sharp anisotropic spread at 8 NFE
-  0.76-0.93 and 1.28 (before 0.97-3.05).  Cost: mix5 and mix14 now reach 2M@16's FD later than 2M
-  itself (mix5 misses at 16 NFE by 1 %, mix14 at 12 against 10), the digits network at 10 NFE (8);
-  ``a = 1.6`` would fix both but breaks the Gaussian no-surprise test.
+  0.76-0.93 and 1.28 (before 0.97-3.05).  In that run (tolerance from 12 exact draws) mix5 and mix14
+  seemed to reach 2M@16's FD later than 2M itself (mix5 missed at 16 NFE by 1 %, mix14 at 12 against 10)
+  and the digits network took 10 NFE (8); the next point shows the first was the comparison's resolution.
 * **mix5 and mix14: resolution, not a stall (issue 16).**  At 20,000 samples TADA converges on mix5
   (FD 0.054 / 0.012 / 0.004 at 8 / 16 / 32 NFE, noise seed 1; floor 0.002-0.006) while 2M stops at 0.034 at 32 NFE
   (it neglects the data at ``sigma_max = 80``; its share of the small component converges to 0.284 against 0.275).
