@@ -71,7 +71,9 @@ EXTRA_METHODS = ("lincomb-network",)
 NOISES = (0.0, 0.01, 0.05)
 #: Threshold grid of the PySINDy hold-out choice.
 THRESHOLDS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-#: Wall-clock cap of one fit (a fit past it counts as failed) and of each integration.
+#: Wall-clock cap of one fit (a fit past it counts as failed), and CPU-time cap of each integration of a
+#: learned model (:func:`~lincomb.learn.symreg_validation.integrated_r2`: CPU time, so that the verdict does
+#: not depend on the machine's load).
 FIT_SECONDS = 300.0
 INTEGRATION_SECONDS = 10.0
 

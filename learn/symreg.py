@@ -351,7 +351,7 @@ class SymbolicODERegressor(ODERegressorBase):
         CPU seconds of this process (``time.process_time``, so independent of other load on the
         machine) after which the search is cut short in the same way (default 10; None: no budget).
         It bounds the slowest fits (a 3-state system whose best candidates all diverge tries up to
-        eight alternatives, each integrated for up to 3 s) without changing the others: on the
+        eight alternatives, each integrated for up to 3 CPU seconds) without changing the others: on the
         benchmark zoo only fits that took over 10 s CPU reach it.
     progress : bool
         Print progress lines on stderr once a fit has taken more than 2 seconds.
@@ -947,7 +947,7 @@ class SymbolicODERegressor(ODERegressorBase):
     def _simulate_on_data(self, equations) -> tuple[float, bool]:
         """R^2 of the equations integrated from each trajectory's first sample, and whether they diverged
         (:func:`lincomb.learn.symreg_validation.integrated_r2`: LSODA, stopped when a state leaves 100
-        times the data's scale; at most 3 s per trajectory here)."""
+        times the data's scale; at most 3 CPU seconds for all trajectories here)."""
         from .symreg_validation import integrated_r2
 
         times = [t for t, _ in self._raw_trajectories]

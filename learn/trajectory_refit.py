@@ -208,7 +208,7 @@ def refit_coefficients(features: Callable[[np.ndarray], np.ndarray], coefficient
         and Jacobian together; a third of it for the start states alone), divided by half the
         substeps beyond 2 (at least 6).
     time_limit : float or None
-        Wall-clock seconds, a safety net (the cost is bounded by ``max_evaluations``, each one batched
+        CPU seconds of this process, a safety net (the cost is bounded by ``max_evaluations``, each one batched
         integration); past it the best coefficients found so far are returned.
     continuity_weight : float
         Weight of the mismatch between a segment's end and the next segment's start.
@@ -254,7 +254,8 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
     from scipy.stats import chi2
 
     started = time.perf_counter()
-    deadline = None if time_limit is None else started + float(time_limit)
+    # The deadline counts this process's CPU time, so that a loaded machine does not cut refits short.
+    deadline = None if time_limit is None else time.process_time() + float(time_limit)
     W0 = np.asarray(coefficients, dtype=float)
     if W0.ndim != 2:
         raise ShapeError(f"coefficients must be (features, states), got shape {W0.shape}")
@@ -320,7 +321,7 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
 
     def integrate(Wb: np.ndarray, starts: np.ndarray, substeps: int) -> np.ndarray:
         """Trajectories (B, S, L + 1, n) of B coefficient sets from B x S start states."""
-        if deadline is not None and time.perf_counter() > deadline:
+        if deadline is not None and time.process_time() > deadline:
             raise _Deadline
         evaluations[0] += 1
         B = Wb.shape[0]

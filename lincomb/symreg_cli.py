@@ -39,7 +39,7 @@ import sys
 from lincomb.errors import LincombError, UsageError
 from lincomb.time_limit import Expired, alarm_available, wall_clock_limit
 
-__all__ = ["add_parser", "expert_options", "run"]
+__all__ = ["add_parser", "expert_options", "fit_warnings", "run"]
 
 
 def add_parser(subparsers) -> None:
@@ -216,6 +216,42 @@ def _fit_with_limit(model, t, X, names, seconds: float | None) -> None:
                          "(raise the limit, or give fewer samples or states)") from None
 
 
+def fit_warnings(fit) -> list[str]:
+    """What a user must know about a learned model's integrated fit to the data (empty when it follows them).
+
+    A model that diverges says so; so does one whose integrated R^2 on its own data is below 0, i.e.
+    whose trajectory follows the data less well than their mean.  That happens when the weak form
+    finds no supported dynamics (at 5 % noise on a slowly relaxing trajectory the defaults can return
+    ``x' = 0``), and on chaotic data also to a model with the right terms, whose trajectory leaves
+    the data after a few oscillations: the message names both, as the command cannot tell them apart.
+
+    Parameters
+    ----------
+    fit : IntegratedR2
+        :func:`lincomb.learn.symreg_validation.integrated_r2` of the model on the data.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from lincomb.learn.symreg_validation import IntegratedR2
+    >>> fit_warnings(IntegratedR2(0.98, (0.98,), False, "ok", ""))
+    []
+    >>> print(fit_warnings(IntegratedR2(-3.0, (-3.0,), False, "ok", ""))[0])  # doctest: +ELLIPSIS
+    the integrated model follows the data less well than their mean (R^2 -3 < 0): ...
+    """
+    if fit.diverged:
+        return [f"the integrated model did not reach the end of the data ({fit.status}: {fit.message})"]
+    if fit.r2 < 0:
+        return [f"the integrated model follows the data less well than their mean (R^2 {fit.r2:.3g} < 0): it is no "
+                "model of these data unless they are chaotic (then a model with the right terms also leaves them "
+                "after a few oscillations); at high noise the fit may have found no supported dynamics "
+                "(docs/symreg.md, 'What it cannot express or tell apart')"]
+    return []
+
+
 def _plot(path: str, t, X, names, prediction, r2) -> None:
     import matplotlib
 
@@ -268,9 +304,8 @@ def _fit(args: argparse.Namespace) -> int:
         detail = "" if fit.diverged or len(names) == 1 else " (" + ", ".join(
             f"{n}: {v:.4f}" for n, v in zip(names, fit.per_state)) + ")"
         print(f"# integrated R^2 on the data: {r2_text}{detail}")
-        if fit.diverged:
-            print(f"# warning: the integrated model did not reach the end of the data ({fit.status}: {fit.message})",
-                  file=sys.stderr)
+        for warning in fit_warnings(fit):
+            print(f"# warning: {warning}", file=sys.stderr)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             json.dump(result, handle, indent=2)

@@ -80,3 +80,14 @@ def test_expert_options_are_passed_on_and_unknown_ones_refused(data_csv, capsys)
     assert set(sympy.Poly(learned, x).monoms()) == {(1,), (2,)}
     assert main(["symreg", "fit", str(path), "--option", "no_such_option=1"]) == 2
     assert "no_such_option" in capsys.readouterr().err
+
+
+def test_fit_warnings_name_divergence_and_a_model_that_does_not_follow_its_data():
+    from lincomb.learn.symreg_validation import IntegratedR2
+    from lincomb.symreg_cli import fit_warnings
+
+    assert fit_warnings(IntegratedR2(0.5, (0.9, 0.1), False, "ok", "")) == []
+    diverged = fit_warnings(IntegratedR2(float("-inf"), (float("-inf"),), True, "timeout", "stopped"))
+    assert len(diverged) == 1 and "did not reach the end of the data (timeout: stopped)" in diverged[0]
+    below = fit_warnings(IntegratedR2(-12.0, (-12.0,), False, "ok", ""))
+    assert len(below) == 1 and "R^2 -12 < 0" in below[0] and "chaotic" in below[0]

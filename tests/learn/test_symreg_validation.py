@@ -91,13 +91,13 @@ def test_non_finite_right_hand_side_is_diverged():
     assert integrate_model([sympy.log(x)], [x], [float("nan")], t).status == "diverged"
 
 
-def test_wall_clock_limit_stops_the_integration():
+def test_cpu_time_limit_stops_the_integration():
     # a cap that has passed before the first step stops any model deterministically; the data
     # then gets no trajectory and the model scores -inf, flagged as timed out
     t = np.linspace(0, 50, 201)
     field = [y, (1 - x**2) * y - x]
     run = integrate_model(field, [x, y], [2.0, 0.0], t, time_limit=0.0)
-    assert run.status == "timeout" and np.all(np.isnan(run.X)) and "wall-clock" in run.message
+    assert run.status == "timeout" and np.all(np.isnan(run.X)) and "CPU-time" in run.message
     fit = integrated_r2(field, [x, y], t, np.c_[np.cos(t), np.sin(t)], time_limit=0.0)
     assert fit.diverged and fit.status == "timeout" and fit.r2 == float("-inf")
     assert integrate_model(field, [x, y], [2.0, 0.0], t, time_limit=30.0).status == "ok"
