@@ -37,7 +37,7 @@ from lincomb.errors import UsageError
 
 from .data_validation import MIN_SAMPLES, validate_time_series
 
-__all__ = ["ODERegressorBase", "choose_window", "local_noise_variance", "smoothed_derivatives", "weak_form_rows", "weak_test_matrices",
+__all__ = ["ODERegressorBase", "choose_window", "is_monotone", "local_noise_variance", "smoothed_derivatives", "weak_form_rows", "weak_test_matrices",
            "weak_window"]
 
 _WINDOWS = (7, 11, 15, 21, 31, 41, 61, 81, 121, 161, 201, 251, 301, 401)
@@ -315,6 +315,43 @@ def weak_window(t, X) -> int:
         return int(min(upper, 15))
     smoothing = max(choose_window(X[:, i]) for i in range(X.shape[1]))
     return int(min(upper, max(15, smoothing)))
+
+
+def is_monotone(X, t=None, blocks: int = 10, z: float = 3.0) -> bool:
+    """Whether every state of a trajectory moves one way only, up to its noise (a relaxing trajectory).
+
+    The samples are cut into ``blocks`` contiguous blocks.  A state *rises* when some block's mean
+    exceeds an earlier block's by more than ``z`` standard errors of the difference (the noise
+    variance from :func:`local_noise_variance`; differences below 1e-6 of the state's range count as
+    none), and *falls* likewise; it is monotone unless it does both.  A one-state autonomous system
+    always relaxes monotonically; so do many kinetics (a substrate consumed, a product formed), while
+    oscillating and chaotic trajectories rise and fall.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 10, 400)
+    >>> rng = np.random.default_rng(0)
+    >>> noisy = lambda x: x * (1 + 0.05 * rng.standard_normal(x.shape))
+    >>> is_monotone(noisy(np.c_[1 - 0.5 * np.exp(-t)]), t), is_monotone(noisy(np.c_[2 + np.sin(t)]), t)
+    (True, False)
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    n = X.shape[0]
+    if n < 2 * blocks:
+        return False
+    variance = local_noise_variance(X, t=t)
+    parts = np.array_split(np.arange(n), blocks)
+    means = np.array([X[p].mean(axis=0) for p in parts])
+    errors = np.array([variance[p].mean(axis=0) / p.size for p in parts])
+    change = means[None, :, :] - means[:, None, :]  # [i, j]: block j's mean minus block i's
+    floor = 1e-6 * (X.max(axis=0) - X.min(axis=0))
+    threshold = np.maximum(z * np.sqrt(errors[None, :, :] + errors[:, None, :]), floor)
+    later = np.triu(np.ones((blocks, blocks), dtype=bool), 1)[:, :, None]
+    rises = np.any(later & (change > threshold), axis=(0, 1))
+    falls = np.any(later & (-change > threshold), axis=(0, 1))
+    return not bool(np.any(rises & falls))
 
 
 def _trajectories(t, X) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -26,6 +26,15 @@ with ``lincomb symreg fit``):
   smoothed (irregular times are first put on an even grid by cubic splines, on which the rule is
   accurate).  The support of the test functions is chosen from the data's
   noise (:func:`~lincomb.learn.ode_regression.weak_window`).
+* *Long test functions on a noisy relaxing trajectory* (``long_windows``): when every state of a
+  trajectory moves one way only (:func:`~lincomb.learn.ode_regression.is_monotone`) and the short
+  rows' targets carry less signal than twice their noise, test functions of 4 times the support (at
+  most a quarter of the trajectory) are added.  A relaxation's information lies in its slow trend,
+  which short supports see as noise: at 5 % noise the criterion on the short rows alone preferred a
+  constant or ``x' = 0`` on the strong Allee effect and on harvesting.  Integrating the equation over
+  long intervals averages the noise (the integral formulation of Schaeffer and McCalla, Phys. Rev. E
+  96, 023302, 2017); on oscillating or chaotic trajectories, and where the short rows already carry
+  the signal, the long rows are left out, as there they added spurious terms (docs/symreg.md).
 * *Selection on one library for all systems* (:mod:`lincomb.learn.weak_selection`): the units of
   every family, inner parameters on small grids scaled to the data, are the columns; forward
   orthogonal least squares, then drop / add / swap moves, minimise the **extended BIC** (Chen and
@@ -93,7 +102,7 @@ import sympy
 from lincomb.errors import UsageError
 
 from .model_selection import information_criterion, least_squares as _least_squares, prune_path
-from .ode_regression import ODERegressorBase, local_noise_variance, weak_test_matrices, weak_window
+from .ode_regression import ODERegressorBase, is_monotone, local_noise_variance, weak_test_matrices, weak_window
 from .symreg_library import FAMILIES, Unit, build_library, simple_numbers
 from .weak_selection import WeakCriterion, stepwise_search
 
@@ -104,6 +113,11 @@ _FUNCTIONS = {"sin": (sympy.sin, np.sin), "cos": (sympy.cos, np.cos), "exp": (sy
 #: Unary functions and depth-2 families a user may name in ``functions``.
 _LIBRARY_FUNCTIONS = ("sin", "cos", "log", "abs", "pow", "ratio", "exp", "arrhenius", "logistic", "logistic2")
 _LOG_FLOOR = 1e-12
+#: Support of the long test functions on a relaxing trajectory, in windows (at most a quarter of the trajectory).
+_LONG_WINDOWS = 4
+#: The short rows are noise-dominated when, for every state, the mean square of their targets is at most this
+#: multiple of the targets' mean noise variance (signal energy at most twice the noise's).
+_NOISE_DOMINATED = 3.0
 #: Contiguous blocks of weak-form rows in the held-out-window check (:meth:`SymbolicODERegressor._prune_by_windows`).
 _VALIDATION_FOLDS = 5
 
@@ -116,6 +130,7 @@ DEFAULT_OPTIONS: dict = {
     "gamma": 0.5,
     "margin": 2.0,
     "weak_window": None,
+    "long_windows": True,
     "network": False,
     "window_validation": True,
     "divergence_margin": 10.0,
@@ -201,6 +216,48 @@ def _resample_irregular(t, X):
     if not isinstance(X, (list, tuple)):
         return times[0], states[0]
     return times, states
+
+
+def _noise_dominated(dPhi, X, variance) -> bool:
+    """Whether the weak-form targets ``-dPhi @ X`` of every state carry less signal than twice their noise.
+
+    ``mean(b**2) / mean(var b) <= _NOISE_DOMINATED`` per state, ``var b = dPhi**2 @ variance`` (the noise
+    of the targets alone, as in the row weights); ``mean(b**2)`` is the signal's energy plus the noise's.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 10, 400)
+    >>> _, dPhi = weak_test_matrices(t, 16, stride=4)
+    >>> X = np.c_[1 - 0.2 * np.exp(-t / 2)]
+    >>> _noise_dominated(dPhi, X, np.full_like(X, 0.05**2)), _noise_dominated(dPhi, X, np.full_like(X, 0.001**2))
+    (True, False)
+    """
+    signal = np.mean((dPhi @ X) ** 2, axis=0)
+    noise = np.mean(dPhi**2 @ variance, axis=0)
+    return bool(np.all(signal <= _NOISE_DOMINATED * noise))
+
+
+def _with_long_windows(t, Phi, dPhi, window: int, stride: int, long: int):
+    """The test matrices with rows of support ``long`` added, all rows in the order of their centres.
+
+    Returns ``(Phi, dPhi, independent)``, ``independent`` the added rows that count as independent
+    (half of them: the long supports overlap like the short ones).  The order keeps the rows in time,
+    as the held-out-window check cuts them into contiguous blocks.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 1, 101)
+    >>> Phi, dPhi = weak_test_matrices(t, 11, stride=2)
+    >>> both, _, independent = _with_long_windows(t, Phi, dPhi, 11, 2, 25)
+    >>> both.shape[0] - Phi.shape[0], independent
+    (13, 6.24)
+    """
+    long_stride = max(long // 4, 1)
+    Phi_long, dPhi_long = weak_test_matrices(t, long, stride=long_stride)
+    centres = np.r_[np.arange(Phi.shape[0]) * stride + window / 2, np.arange(Phi_long.shape[0]) * long_stride + long / 2]
+    order = np.argsort(centres, kind="stable")
+    independent = max(1.0, Phi_long.shape[0] * min(1.0, 2.0 * long_stride / long))
+    return np.vstack([Phi, Phi_long])[order], np.vstack([dPhi, dPhi_long])[order], independent
 
 
 def _complements(units: list[Unit]) -> list[list[Unit]]:
@@ -329,6 +386,10 @@ class SymbolicODERegressor(ODERegressorBase):
         Sets within this much of the best criterion count as ties, decided by simplicity.
     weak_window : int, optional
         Samples per test function (default: chosen from the data's noise per trajectory).
+    long_windows : bool
+        On a trajectory that relaxes (every state moves one way only, up to its noise:
+        :func:`~lincomb.learn.ode_regression.is_monotone`), add test functions of 4 times the support
+        (at most a quarter of the trajectory) beside the short ones (default True; see the module text).
     network : bool
         Also train the primitive-operation network on smoothed derivatives and use its pruning
         path as starting sets of the search (slower; default False).
@@ -390,7 +451,8 @@ class SymbolicODERegressor(ODERegressorBase):
 
     def __init__(self, degree: int | None = None, functions: Sequence[str] | None = None,
                  rational: bool | None = None, criterion: str = "bic", gamma: float = 0.5, margin: float = 2.0,
-                 weak_window: int | None = None, network: bool = False, window_validation: bool = True,
+                 weak_window: int | None = None, long_windows: bool = True, network: bool = False,
+                 window_validation: bool = True,
                  divergence_margin: float = 10.0,
                  time_limit: float | None = None, progress: bool = True, seed: int = 0,
                  sparsity: float = 1e-3, epochs: int = 400, learning_rate: float = 0.01,
@@ -417,6 +479,7 @@ class SymbolicODERegressor(ODERegressorBase):
         self.gamma = float(gamma)
         self.margin = float(margin)
         self.weak_window = None if weak_window is None else int(weak_window)
+        self.long_windows = bool(long_windows)
         self.network = bool(network)
         self.window_validation = bool(window_validation)
         self.divergence_margin = float(divergence_margin)
@@ -489,14 +552,20 @@ class SymbolicODERegressor(ODERegressorBase):
             # series would otherwise give thousands of nearly redundant rows).
             stride = max(window // 4, -(-t.size // 200), 1)
             Phi, dPhi = weak_test_matrices(t, window, stride=stride)
-            values = np.column_stack([u.values(X) for u in units])
-            blocks_A.append(Phi @ np.where(np.isfinite(values), values, np.nan))
-            blocks_B.append(-(dPhi @ X))
-            blocks_V.append(dPhi**2 @ local_noise_variance(X, t=t))
-            tests.append(sparse.csr_matrix(Phi))  # each row is nonzero on one window only
             # Neighbouring test functions overlap (stride a quarter of the support): about every
             # second row carries an independent error (every row, once the stride reaches half the support).
             effective += max(1.0, Phi.shape[0] * min(1.0, 2.0 * stride / window))
+            variance = local_noise_variance(X, t=t)
+            long = min(t.size // 4, _LONG_WINDOWS * window)
+            if (self.long_windows and long >= 2 * window and _noise_dominated(dPhi, X, variance)
+                    and is_monotone(X, t)):
+                Phi, dPhi, independent = _with_long_windows(t, Phi, dPhi, window, stride, long)
+                effective += independent
+            values = np.column_stack([u.values(X) for u in units])
+            blocks_A.append(Phi @ np.where(np.isfinite(values), values, np.nan))
+            blocks_B.append(-(dPhi @ X))
+            blocks_V.append(dPhi**2 @ variance)
+            tests.append(sparse.csr_matrix(Phi))  # each row is nonzero on one window only
         B = np.vstack(blocks_B)
         V = np.vstack(blocks_V)
         # The floor also keeps a few rows from deciding the fit: under multiplicative noise the rows

@@ -360,3 +360,35 @@ def test_at_the_exact_fit_floor_a_no_larger_set_that_fits_to_round_off_is_prefer
     model = SymbolicODERegressor(progress=False).fit(t, system.simulate(t), names=system.names)
     comparison = compare_equations(model.equations(), system.equations(), system.symbols)
     assert comparison.structure_equal, model.equations()
+
+
+def test_long_test_functions_recover_a_slow_relaxation_that_short_ones_see_as_noise():
+    # Strong Allee effect (the benchmark zoo's constants) from x = 3, 400 samples over 3 time units, multiplicative
+    # noise 5 %: the short supports (16 samples) carry less signal than noise, and on them alone the criterion
+    # returns a constant; the long supports added on this noisy relaxing trajectory carry the trend.
+    from lincomb.learn.systems import ODESystem
+
+    system = ODESystem("allee", ["x"], ["r*x*(x/A - 1)*(1 - x/K)"], {"r": 1, "A": 2, "K": 10}, [[3]], t_end=3.0,
+                       samples=400)
+    t = system.time_grid()
+    clean = system.simulate(t)
+    X = clean * (1 + 0.05 * np.random.default_rng(515).standard_normal(clean.shape))
+    model = SymbolicODERegressor(progress=False).fit(t, X, names=["x"])
+    assert compare_equations(model.equations(), system.equations(), system.symbols).structure_equal, model.equations()
+    assert model.r2_integrated_ > 0.95
+    short_only = SymbolicODERegressor(progress=False, long_windows=False).fit(t, X, names=["x"])
+    assert short_only.equations()[0].free_symbols == set()  # a constant: why the long supports are there
+
+
+def test_is_monotone_tells_a_relaxation_from_a_rise_and_fall_under_noise():
+    from lincomb.learn.ode_regression import is_monotone
+
+    t = np.linspace(0, 20, 400)
+    rng = np.random.default_rng(4)
+    relaxing = np.c_[2 - np.exp(-t / 3), 1 + np.exp(-t / 5)]            # one state rises, the other falls
+    pulse = np.c_[1 + 2 * t * np.exp(-t / 2), 2 - np.exp(-t / 3)]       # an epidemic-like rise and fall
+    for noise in (0.0, 0.01, 0.05):
+        def noisy(X):
+            return X * (1 + noise * rng.standard_normal(X.shape))
+        assert is_monotone(noisy(relaxing), t) and not is_monotone(noisy(pulse), t)
+    assert not is_monotone(relaxing[:15], t[:15])  # too short to tell: no long supports
