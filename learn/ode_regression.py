@@ -317,7 +317,7 @@ def weak_window(t, X) -> int:
     return int(min(upper, max(15, smoothing)))
 
 
-def is_monotone(X, t=None, blocks: int = 10, z: float = 3.0) -> bool:
+def is_monotone(X, t=None, blocks: int = 10, z: float = 3.0, variance=None) -> bool:
     """Whether every state of a trajectory moves one way only, up to its noise (a relaxing trajectory).
 
     The samples are cut into ``blocks`` contiguous blocks.  A state *rises* when some block's mean
@@ -325,7 +325,8 @@ def is_monotone(X, t=None, blocks: int = 10, z: float = 3.0) -> bool:
     variance from :func:`local_noise_variance`; differences below 1e-6 of the state's range count as
     none), and *falls* likewise; it is monotone unless it does both.  A one-state autonomous system
     always relaxes monotonically; so do many kinetics (a substrate consumed, a product formed), while
-    oscillating and chaotic trajectories rise and fall.
+    oscillating and chaotic trajectories rise and fall.  ``variance`` is the noise variance per sample
+    when already computed (default :func:`local_noise_variance` of ``X``).
 
     Examples
     --------
@@ -341,7 +342,7 @@ def is_monotone(X, t=None, blocks: int = 10, z: float = 3.0) -> bool:
     n = X.shape[0]
     if n < 2 * blocks:
         return False
-    variance = local_noise_variance(X, t=t)
+    variance = local_noise_variance(X, t=t) if variance is None else np.asarray(variance, dtype=float)
     parts = np.array_split(np.arange(n), blocks)
     means = np.array([X[p].mean(axis=0) for p in parts])
     errors = np.array([variance[p].mean(axis=0) / p.size for p in parts])

@@ -388,8 +388,10 @@ class SymbolicODERegressor(ODERegressorBase):
         Samples per test function (default: chosen from the data's noise per trajectory).
     long_windows : bool
         On a trajectory that relaxes (every state moves one way only, up to its noise:
-        :func:`~lincomb.learn.ode_regression.is_monotone`), add test functions of 4 times the support
-        (at most a quarter of the trajectory) beside the short ones (default True; see the module text).
+        :func:`~lincomb.learn.ode_regression.is_monotone`) and whose short test functions see mostly
+        noise (their targets' signal energy at most twice the noise's), add test functions of 4 times
+        the support (at most a quarter of the trajectory) beside the short ones (default True; see the
+        module text).
     network : bool
         Also train the primitive-operation network on smoothed derivatives and use its pruning
         path as starting sets of the search (slower; default False).
@@ -539,7 +541,8 @@ class SymbolicODERegressor(ODERegressorBase):
         Dukic, Bull. Math. Biol. 2023), with the noise of the targets only.  A floor of (1e-3 of the
         target's RMS)^2 keeps noise-free rows from infinite weights, and a floor of 0.1 x the median
         variance keeps any row below about 3x the median weight (the regressors' noise and the
-        quadrature error are not in the estimate).
+        quadrature error are not in the estimate).  On a noisy relaxing trajectory the rows of long
+        supports are added (``long_windows``, :func:`_with_long_windows`; see the module text).
         """
         from scipy import sparse
 
@@ -558,7 +561,7 @@ class SymbolicODERegressor(ODERegressorBase):
             variance = local_noise_variance(X, t=t)
             long = min(t.size // 4, _LONG_WINDOWS * window)
             if (self.long_windows and long >= 2 * window and _noise_dominated(dPhi, X, variance)
-                    and is_monotone(X, t)):
+                    and is_monotone(X, t, variance=variance)):
                 Phi, dPhi, independent = _with_long_windows(t, Phi, dPhi, window, stride, long)
                 effective += independent
             values = np.column_stack([u.values(X) for u in units])
