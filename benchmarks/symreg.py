@@ -84,6 +84,14 @@ def multiplicative_noise(X: np.ndarray, level: float, seed: int) -> np.ndarray:
     return X * (1.0 + level * rng.standard_normal(X.shape))
 
 
+def noisy_data(name: str, X: np.ndarray, noise: float, seed: int) -> np.ndarray:
+    """The data of one run: ``X`` with multiplicative noise seeded by the system's name and the noise seed.
+
+    The one seed rule of every symreg benchmark, so that a run can be reproduced from (system, noise, seed).
+    """
+    return multiplicative_noise(X, noise, seed=10_000 * seed + sum(map(ord, name))) if noise else X.copy()
+
+
 def get_benchmark_system(name: str):
     """A zoo system by name, or one of lincomb's reference systems."""
     from symreg_systems import ZOO
@@ -278,7 +286,7 @@ def run_case(case: tuple) -> dict:
     """Fit and evaluate one (system, noise, seed, method); never raises."""
     name, noise, seed, method = case
     system, t, X_train, X_test = clean_trajectories(name)
-    X = multiplicative_noise(X_train, noise, seed=10_000 * seed + sum(map(ord, name))) if noise else X_train.copy()
+    X = noisy_data(name, X_train, noise, seed)
     row = {"system": name, "noise": noise, "seed": seed, "method": method, "states": system.dimension,
            "polynomial": _polynomial(system), "samples": int(t.size)}
     start = time.perf_counter()

@@ -66,8 +66,7 @@ def run_case(system, noise: float, seed: int, long_windows: bool) -> dict:
     t = system.time_grid()
     clean = system.simulate(t, x0=system.x0s[0])
     test = system.simulate(t, x0=system.test_x0)
-    X = symreg_benchmark.multiplicative_noise(clean, noise, seed=10_000 * seed + sum(map(ord, system.name))) \
-        if noise else clean.copy()
+    X = symreg_benchmark.noisy_data(system.name, clean, noise, seed)
     start = time.process_time()
     model = SymbolicODERegressor(long_windows=long_windows, progress=False).fit(t, X, names=system.names)
     row = {"system": system.name, "noise": noise, "seed": seed, "long_windows": long_windows,

@@ -45,7 +45,7 @@ def run_case(bench, name: str, noise: float, seed: int) -> dict:
     from lincomb.learn.trajectory_refit import refit_symbolic_model
 
     system, t, X_train, X_test = bench.clean_trajectories(name)
-    X = bench.multiplicative_noise(X_train, noise, seed=10_000 * seed + sum(map(ord, name))) if noise else X_train.copy()
+    X = bench.noisy_data(name, X_train, noise, seed)
     row = {"system": name, "noise": noise, "seed": seed, "states": system.dimension, "samples": int(t.size)}
     model = default_regressor(seed=seed, refit=False, progress=False)
     wall, cpu = time.perf_counter(), time.process_time()

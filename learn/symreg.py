@@ -237,6 +237,20 @@ def _noise_dominated(dPhi, X, variance) -> bool:
     return bool(np.all(signal <= _NOISE_DOMINATED * noise))
 
 
+def _independent_rows(rows: int, stride: int, window: int) -> float:
+    """How many of ``rows`` test functions of support ``window``, started every ``stride`` samples, count as independent.
+
+    Neighbouring test functions overlap (stride a quarter of the support): about every second row carries
+    an independent error (every row, once the stride reaches half the support).
+
+    Examples
+    --------
+    >>> _independent_rows(97, 4, 16), _independent_rows(10, 8, 16)
+    (48.5, 10.0)
+    """
+    return max(1.0, rows * min(1.0, 2.0 * stride / window))
+
+
 def _with_long_windows(t, Phi, dPhi, window: int, stride: int, long: int):
     """The test matrices with rows of support ``long`` added, all rows in the order of their centres.
 
@@ -256,7 +270,7 @@ def _with_long_windows(t, Phi, dPhi, window: int, stride: int, long: int):
     Phi_long, dPhi_long = weak_test_matrices(t, long, stride=long_stride)
     centres = np.r_[np.arange(Phi.shape[0]) * stride + window / 2, np.arange(Phi_long.shape[0]) * long_stride + long / 2]
     order = np.argsort(centres, kind="stable")
-    independent = max(1.0, Phi_long.shape[0] * min(1.0, 2.0 * long_stride / long))
+    independent = _independent_rows(Phi_long.shape[0], long_stride, long)
     return np.vstack([Phi, Phi_long])[order], np.vstack([dPhi, dPhi_long])[order], independent
 
 
@@ -555,9 +569,7 @@ class SymbolicODERegressor(ODERegressorBase):
             # series would otherwise give thousands of nearly redundant rows).
             stride = max(window // 4, -(-t.size // 200), 1)
             Phi, dPhi = weak_test_matrices(t, window, stride=stride)
-            # Neighbouring test functions overlap (stride a quarter of the support): about every
-            # second row carries an independent error (every row, once the stride reaches half the support).
-            effective += max(1.0, Phi.shape[0] * min(1.0, 2.0 * stride / window))
+            effective += _independent_rows(Phi.shape[0], stride, window)
             variance = local_noise_variance(X, t=t)
             long = min(t.size // 4, _LONG_WINDOWS * window)
             if (self.long_windows and long >= 2 * window and _noise_dominated(dPhi, X, variance)
