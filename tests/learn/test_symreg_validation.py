@@ -146,3 +146,19 @@ def test_benchmark_noise_is_multiplicative_and_summary_splits_by_class():
     assert cells[("lincomb", "1-state poly")]["exact"] == 1 and ("lincomb", "2-state poly") not in cells
     text = bench.markdown(table, rows)
     assert "| 3-state non-poly (1) | 100 % |" in text and "pysindy-poly2" in text
+
+
+# ----------------------------------------------------------------------------- benchmarks/symreg_identifiability.py
+def test_identifiability_tells_a_miss_the_data_settle_from_one_they_cannot():
+    # Harvesting at 1 % noise, seed 0: the line the weak form once returned is rejected for the truth by the output
+    # error of one integration of the whole arc; the truth's own terms count as exact structure, no refit needed.
+    _bench()  # registers the zoo module that the benchmark imports by name
+    ident = _load_benchmark("symreg_identifiability", "symreg_identifiability.py")
+    row = {"system": "harvesting", "noise": 0.01, "seed": 0, "states": 1, "polynomial": True, "structure": False,
+           "r2_test": 0.715, "equations": ["0.3975 - 0.54789*x"]}
+    verdict = ident.classify(row)
+    assert verdict["class"] == "data prefer the truth", verdict
+    assert verdict["fits"]["single"]["statistic"] > ident.THRESHOLD
+    assert ident.classify({**row, "structure": True})["class"] == "exact structure"
+    table = ident.table([verdict], [row, {**row, "seed": 1, "r2_test": 0.95}], [0.01])
+    assert "| 0.01 | 2 | 1 (50%) | 1 | 0 | 0 | 1 | 100% |" in table
