@@ -7,8 +7,12 @@ in that zoo, each with its source, against the anchor ``long_windows=False`` on 
 ``benchmarks/symreg.py`` (exact structure; R^2 > 0.9 of the model integrated from a second initial condition),
 multiplicative noise 0 / 1 % / 5 %, noise seeds 0, 1, 2.
 
-Run: ``python benchmarks/symreg_long_windows.py`` (a few minutes on one core); writes
-``results/symreg_long_windows.json`` and prints a table.
+The same systems check the output-error choice on one-state data (``output_error=True``, the default since
+session 8, measured on the zoo), against ``output_error=False``: ``--rule output_error``; the seven one-state
+systems are the ones it acts on, the two reactions are two-state.
+
+Run: ``python benchmarks/symreg_long_windows.py [--rule long_windows|output_error]`` (a few minutes on one core);
+writes ``results/symreg_long_windows.json`` (``results/symreg_output_error_outside.json``) and prints a table.
 """
 
 from __future__ import annotations
@@ -60,7 +64,10 @@ def systems():
     ]
 
 
-def run_case(system, noise: float, seed: int, long_windows: bool) -> dict:
+RULES = ("long_windows", "output_error")
+
+
+def run_case(system, noise: float, seed: int, setting: bool, rule: str = "long_windows") -> dict:
     from lincomb.learn.symreg import SymbolicODERegressor
 
     t = system.time_grid()
@@ -68,42 +75,49 @@ def run_case(system, noise: float, seed: int, long_windows: bool) -> dict:
     test = system.simulate(t, x0=system.test_x0)
     X = symreg_benchmark.noisy_data(system.name, clean, noise, seed)
     start = time.process_time()
-    model = SymbolicODERegressor(long_windows=long_windows, progress=False).fit(t, X, names=system.names)
-    row = {"system": system.name, "noise": noise, "seed": seed, "long_windows": long_windows,
+    model = SymbolicODERegressor(progress=False, **{rule: setting}).fit(t, X, names=system.names)
+    row = {"system": system.name, "noise": noise, "seed": seed, rule: setting,
            "cpu_seconds": time.process_time() - start}
     row.update(symreg_benchmark.evaluate(system, model.equations(), t, clean, test))
     row["equations"] = [str(e.evalf(5)) for e in model.equations()]
     return row
 
 
-def summary(rows: list[dict]) -> list[str]:
-    lines = ["| long_windows | exact g = 0 / 0.01 / 0.05 | R^2 > 0.9 second IC g = 0 / 0.01 / 0.05 |", "| --- | --- | --- |"]
+def summary(rows: list[dict], rule: str = "long_windows") -> list[str]:
+    lines = [f"| {rule} | exact g = 0 / 0.01 / 0.05 | R^2 > 0.9 second IC g = 0 / 0.01 / 0.05 |", "| --- | --- | --- |"]
     for setting in (True, False):
         exact, good = [], []
         for noise in NOISES:
-            cell = [r for r in rows if r["long_windows"] is setting and r["noise"] == noise]
+            cell = [r for r in rows if r[rule] is setting and r["noise"] == noise]
             exact.append(f"{sum(r['structure'] for r in cell)}/{len(cell)}")
             good.append(f"{sum(r['r2_test'] is not None and r['r2_test'] > 0.9 for r in cell)}/{len(cell)}")
         lines.append(f"| {setting} | {' / '.join(exact)} | {' / '.join(good)} |")
     return lines
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rule", choices=RULES, default="long_windows",
+                        help="the option compared, defaults against the option off (default long_windows)")
+    rule = parser.parse_args(argv).rule
     rows = []
     for system, source in systems():
         for noise in NOISES:
             for seed in range(SEEDS if noise else 1):  # noise-free data: one run per setting
-                for long_windows in (True, False):
-                    row = run_case(system, noise, seed, long_windows)
+                for setting in (True, False):
+                    row = run_case(system, noise, seed, setting, rule)
                     row["source"] = source
                     rows.append(row)
-                    print(f"{system.name:20s} g={noise:<5g} seed {seed} long_windows={long_windows!s:5s} exact "
+                    print(f"{system.name:20s} g={noise:<5g} seed {seed} {rule}={setting!s:5s} exact "
                           f"{row['structure']!s:5s} R2 test {row['r2_test']}", file=sys.stderr, flush=True)
     RESULTS.mkdir(exist_ok=True)
-    payload = {"commit": symreg_benchmark._commit(), "noises": NOISES, "seeds": SEEDS, "table": summary(rows),
-               "runs": rows}
-    (RESULTS / "symreg_long_windows.json").write_text(json.dumps(payload, indent=1))
-    print("\n".join(summary(rows)))
+    payload = {"commit": symreg_benchmark._commit(), "rule": rule, "noises": NOISES, "seeds": SEEDS,
+               "table": summary(rows, rule), "runs": rows}
+    name = "symreg_long_windows" if rule == "long_windows" else "symreg_output_error_outside"
+    (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=1))
+    print("\n".join(summary(rows, rule)))
     return 0
 
 

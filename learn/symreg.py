@@ -490,8 +490,11 @@ class SymbolicODERegressor(ODERegressorBase):
         The coefficient refit's outcome; ``refit_accepted_`` says whether its coefficients were taken.
     output_error_ : dict or None
         The output-error choice on one-state data (``output_error``): the sets compared (``candidates``:
-        equation, misfit, criterion), the statistic of the weak form's choice against the best, and
-        whether the choice was replaced (``replaced``); None when it did not run.
+        equation, set with its refitted coefficients, misfit, criterion), per equation the statistic of the
+        weak form's choice against the best (``statistic``), the sets of other terms (not supersets of the
+        returned ones) within the threshold of the returned one (``ties``: the data do not single out the
+        returned terms among them), and whether the choice was replaced (``replaced``); None when it did
+        not run.
 
     Examples
     --------
@@ -960,7 +963,7 @@ class SymbolicODERegressor(ODERegressorBase):
                 open_equations.append(j)
         if not open_equations:
             return
-        self.output_error_ = {"candidates": [], "statistic": [], "replaced": False}
+        self.output_error_ = {"candidates": [], "statistic": [], "ties": [], "replaced": False}
         for j in open_equations:
             if self._out_of_time():
                 break
@@ -996,9 +999,18 @@ class SymbolicODERegressor(ODERegressorBase):
             criteria = [2 * r[0] / variance + r[1] * math.log(residuals) for r in results]
             winner = int(np.nanargmin(criteria))
             statistic = criteria[0] - criteria[winner]
-            self.output_error_["candidates"] += [(j, self._describe(r[2], r[3]), r[0], c) for r, c in zip(results, criteria)]
+            described = [self._describe(r[2], r[3]) for r in results]
+            self.output_error_["candidates"] += [(j, d, r[0], c) for d, r, c in zip(described, results, criteria)]
             self.output_error_["statistic"].append((j, statistic))
-            if winner == 0 or statistic <= _OUTPUT_ERROR_THRESHOLD or self._out_of_time():
+            replace = winner != 0 and statistic > _OUTPUT_ERROR_THRESHOLD and not self._out_of_time()
+            kept = winner if replace else 0
+            # sets of other terms that the whole trajectory does not tell from the returned one (a superset of the
+            # returned terms is no rival: its extra terms are not needed)
+            groups = {u.group for u in results[kept][2]}
+            self.output_error_["ties"] += [(j, d) for k, (d, r, c) in enumerate(zip(described, results, criteria))
+                                           if k != kept and c <= criteria[kept] + _OUTPUT_ERROR_THRESHOLD
+                                           and not groups <= {u.group for u in r[2]}]
+            if not replace:
                 continue
             units = results[winner][2]
             entry = self._scored_set(crit, units, refine=any(u.nonlinear for u in units))

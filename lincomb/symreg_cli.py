@@ -39,7 +39,7 @@ import sys
 from lincomb.errors import LincombError, UsageError
 from lincomb.time_limit import Expired, alarm_available, wall_clock_limit
 
-__all__ = ["add_parser", "expert_options", "fit_warnings", "run"]
+__all__ = ["add_parser", "expert_options", "fit_warnings", "identifiability_warnings", "run"]
 
 
 def add_parser(subparsers) -> None:
@@ -252,6 +252,44 @@ def fit_warnings(fit) -> list[str]:
     return []
 
 
+def identifiability_warnings(model, names) -> list[str]:
+    """Equations whose terms the data do not single out: other sets fit the whole trajectory as well.
+
+    On one-state data the regressor compares its near-tie sets by their output error (``output_error_``,
+    docs/symreg.md "Session 8"); a set of other terms whose criterion lies within the chi-squared(1) 99 %
+    quantile of the returned one's fits the data as well, and may extrapolate differently.
+
+    Parameters
+    ----------
+    model : SymbolicODERegressor
+        A fitted regressor.
+    names : sequence of str
+        The variables' names.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> model = SimpleNamespace(output_error_={"ties": [(0, "0.4 - 0.5*x"), (0, "-0.2*x**2")]})
+    >>> print(identifiability_warnings(model, ["x"])[0])  # doctest: +ELLIPSIS
+    x': 2 sets of other terms fit the whole trajectory as well (e.g. 0.4 - 0.5*x): ...
+    >>> identifiability_warnings(SimpleNamespace(output_error_=None), ["x"])
+    []
+    """
+    record = getattr(model, "output_error_", None) or {}
+    warnings = []
+    for j, name in enumerate(names):
+        ties = [text for equation, text in record.get("ties", []) if equation == j]
+        if ties:
+            warnings.append(f"{name}': {len(ties)} sets of other terms fit the whole trajectory as well (e.g. {ties[0]}): "
+                            "one trajectory does not single out these terms, and they may differ away from the data; "
+                            "trajectories from other initial states would tell them apart (docs/symreg.md, 'Session 8')")
+    return warnings
+
+
 def _plot(path: str, t, X, names, prediction, r2) -> None:
     import matplotlib
 
@@ -295,7 +333,8 @@ def _fit(args: argparse.Namespace) -> int:
               "equations": {name: str(e) for name, e in zip(names, shown)},
               "r2_integrated": None if fit.diverged else fit.r2,
               "r2_integrated_per_state": None if fit.diverged else dict(zip(names, fit.per_state)),
-              "diverged": fit.diverged, "integration_status": fit.status}
+              "diverged": fit.diverged, "integration_status": fit.status,
+              "not_singled_out": identifiability_warnings(model, names)}
     if args.json:
         print(json.dumps(result, indent=2))
     else:
@@ -304,8 +343,8 @@ def _fit(args: argparse.Namespace) -> int:
         detail = "" if fit.diverged or len(names) == 1 else " (" + ", ".join(
             f"{n}: {v:.4f}" for n, v in zip(names, fit.per_state)) + ")"
         print(f"# integrated R^2 on the data: {r2_text}{detail}")
-        for warning in fit_warnings(fit):
-            print(f"# warning: {warning}", file=sys.stderr)
+    for warning in fit_warnings(fit) + result["not_singled_out"]:  # on stderr, with --json too
+        print(f"# warning: {warning}", file=sys.stderr)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             json.dump(result, handle, indent=2)
