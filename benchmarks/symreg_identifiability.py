@@ -55,6 +55,8 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import sympy  # noqa: E402
 
+from lincomb.learn.trajectory_refit import expression_features  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
@@ -98,16 +100,7 @@ def linear_form(equations, symbols):
     for j, column in enumerate(columns):
         for k, value in column.items():
             W[k, j] = value
-    function = sympy.lambdify(list(symbols), units, modules="numpy")
-
-    def features(Z):
-        if not units:  # every equation 0
-            return np.zeros((Z.shape[0], 0))
-        with np.errstate(all="ignore"):
-            values = function(*Z.T)
-        return np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (Z.shape[0],)) for v in values])
-
-    return units, W, features
+    return units, W, expression_features(units, symbols)
 
 
 def _with_constant(W, features):

@@ -58,7 +58,7 @@ import numpy as np
 
 from lincomb.errors import ShapeError, UsageError
 
-__all__ = ["TrajectoryRefit", "refit_coefficients", "refit_symbolic_model"]
+__all__ = ["TrajectoryRefit", "expression_features", "refit_coefficients", "refit_symbolic_model"]
 
 #: Samples per shooting segment (observed samples; the segment is integrated one step further, to the
 #: next segment's start, for the continuity term).
@@ -486,6 +486,45 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
                            start_states=starts if improved else starts0)
 
 
+def expression_features(expressions: Sequence, symbols: Sequence) -> Callable[[np.ndarray], np.ndarray]:
+    """The ``features`` of :func:`refit_coefficients` for sympy expressions: states (m, n) to their values (m, K).
+
+    A constant expression is broadcast to a column; no expression gives an (m, 0) array; floating-point
+    warnings (a unit evaluated where it is not defined) are silenced, the values left as numpy makes them.
+
+    Parameters
+    ----------
+    expressions : sequence of sympy.Expr
+        One per feature column.
+    symbols : sequence of sympy.Symbol
+        The states, in the order of the columns of ``Z``.
+
+    Returns
+    -------
+    callable
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x, y = sympy.symbols("x y")
+    >>> expression_features([x * y, sympy.Integer(1)], [x, y])(np.array([[2.0, 3.0], [1.0, 0.5]])).tolist()
+    [[6.0, 1.0], [0.5, 1.0]]
+    """
+    import sympy
+
+    expressions = list(expressions)
+    function = sympy.lambdify(list(symbols), expressions, modules="numpy")
+
+    def features(Z):
+        if not expressions:
+            return np.zeros((Z.shape[0], 0))
+        with np.errstate(all="ignore"):
+            values = function(*Z.T)
+        return np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (Z.shape[0],)) for v in values])
+
+    return features
+
+
 def refit_symbolic_model(model, t=None, X=None, **options) -> TrajectoryRefit | None:
     """Refit a fitted :class:`~lincomb.learn.symreg.SymbolicODERegressor`'s coefficients in place.
 
@@ -531,15 +570,8 @@ def refit_symbolic_model(model, t=None, X=None, **options) -> TrajectoryRefit | 
     if X is None:
         t = [tk for tk, _ in model._raw_trajectories]
         X = [Xk for _, Xk in model._raw_trajectories]
-    function = sympy.lambdify(symbols, units, modules="numpy")
-
-    def features(Z):
-        with np.errstate(all="ignore"):
-            values = function(*Z.T)
-        return np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (Z.shape[0],)) for v in values])
-
     try:
-        outcome = refit_coefficients(features, W0, t, X, **options)
+        outcome = refit_coefficients(expression_features(units, symbols), W0, t, X, **options)
     except (ShapeError, UsageError):
         return None
     model.refit_ = outcome
