@@ -14,6 +14,7 @@ family         unit (state ``x = x_i``, multiplier ``m``)     inner parameters  
 ``pow``        ``x**(1/2)``, ``x**(2/3)`` (no multiplier)     none                            positive
 ``ratio``      ``prod_{j != i} x_j**e_j / x``, degree <= 2    none                            positive
 ``abs``        ``m * |x|``                                   none                            both signs
+``sat``        ``m * (|x + c| - |x - c|) / 2``               ``c > 0``                        both signs
 ``hill``       ``m * x**h / (K**h + x**h)``, h = 1..5        ``K > 0`` (sum unit, power -1)  positive
 ``repress``    ``m * K**h / (K**h + x**h)``, h = 1..5        ``K > 0``                       positive
 ``haldane``    ``m * K**(h-p) x**p / (K**h + x**h)``,        ``K > 0``                       positive
@@ -24,6 +25,11 @@ family         unit (state ``x = x_i``, multiplier ``m``)     inner parameters  
 ``logistic``   ``m / (1 + exp(a (x - c)))``                  ``a``, ``c``                    all
 ``logistic2``  ``1 / (1 + exp(a (x + c y - d)))``            ``a``, ``c``, ``d``             all
 =============  ===========================================  ==============================  ==========
+
+``sat`` is the saturation ``clip(x, -c, c)``, a sum unit ``x + c`` and ``x - c`` each followed by ``abs``: the
+piecewise-linear characteristic of Chua's diode (``m0 x + (m1 - m0)/2 (|x + 1| - |x - 1|)``, Chua, Komuro and
+Matsumoto, IEEE Trans. Circuits Syst. 33, 1986), of a saturating amplifier, and the "hard tanh" of
+piecewise-linear neuron models.  One inner parameter, the breakpoint ``c`` inside the data's ``|x|``.
 
 ``pow`` are the fractional powers of allometric and outflow laws: Torricelli's ``sqrt(h)`` (outflow
 through an orifice), von Bertalanffy's ``x**(2/3)`` (surface-limited growth, Q. Rev. Biol. 32, 1957),
@@ -97,9 +103,10 @@ __all__ = ["FAMILIES", "Unit", "build_library", "simple_numbers"]
 
 #: Families of units in the default library (see the module text).
 FAMILIES = ("poly", "sin", "cos", "log", "abs", "pow", "ratio", "hill", "repress", "haldane", "hill2", "exp",
-            "arrhenius", "logistic", "logistic2")
+            "arrhenius", "logistic", "logistic2", "sat")
 
-_NONLINEAR = {"hill": 1, "repress": 1, "haldane": 1, "hill2": 2, "exp": 1, "arrhenius": 1, "logistic": 2, "logistic2": 3}
+_NONLINEAR = {"hill": 1, "repress": 1, "haldane": 1, "hill2": 2, "exp": 1, "arrhenius": 1, "logistic": 2, "logistic2": 3,
+              "sat": 1}
 _HILL_POWERS = (1, 2, 3, 4, 5)
 #: Numerator and denominator powers ``(p, h)`` of the ``haldane`` family: ``x**p/(K**h + x**h)``, ``0 < p < h <= 3``.
 _HALDANE_POWERS = ((1, 2), (1, 3), (2, 3))
@@ -191,6 +198,8 @@ class Unit:
                 value = np.log(x)
             elif f == "abs":
                 value = np.abs(x)
+            elif f == "sat":
+                value = np.clip(x, -theta[0], theta[0])
             elif f == "pow":
                 value = x ** (self.power[0] / self.power[1])
             elif f == "ratio":
@@ -238,6 +247,8 @@ class Unit:
             expr = getattr(sympy, f)(x)
         elif f == "abs":
             expr = sympy.Abs(x)
+        elif f == "sat":
+            expr = (sympy.Abs(x + theta[0]) - sympy.Abs(x - theta[0])) / 2
         elif f == "pow":
             expr = x ** sympy.Rational(*self.power)
         elif f == "ratio":
@@ -276,7 +287,7 @@ class Unit:
         """
         if self.family == "poly":
             return (0, max(0, int(sum(self.power)) - 1))
-        operations = {"sin": 1, "cos": 1, "log": 1, "abs": 1, "pow": 2, "exp": 2, "arrhenius": 3, "logistic": 5}
+        operations = {"sin": 1, "cos": 1, "log": 1, "abs": 1, "pow": 2, "exp": 2, "arrhenius": 3, "logistic": 5, "sat": 5}
         if self.family == "ratio":
             return (1, 1 + int(sum(self.power)))
         if self.family == "hill2":
@@ -288,45 +299,69 @@ class Unit:
         base = operations.get(self.family, 3 + (2 if self.power != 1 else 0) + 1)
         return (1, base + (1 if self.multiplier is not None else 0))
 
-    def bounds(self, X: np.ndarray) -> list[tuple[float, float]]:
+    def bounds(self, X: np.ndarray, reach: float | None = None) -> list[tuple[float, float]]:
         """Search bounds of the inner parameters, from the data's range of the state.
 
-        The bounds keep a unit *nonlinear over the data*: ``K`` at least the 5th percentile of ``|x|``
-        (else the unit is a step, constant on most of the data), and a Hill unit whose ``K`` lies far above the
-        data, ``exp(a x)`` with a tiny ``a``, a logistic unit with a tiny slope, all are polynomials
-        in disguise there and would only fit noise (or stand in for a polynomial term).  So
+        The bounds keep a unit *nonlinear over the data*: ``K`` not far below the data's 5th percentile
+        (:func:`_hill_floor`; else a steep unit is a step, constant on most of the data), and a Hill unit whose
+        ``K`` lies far above the data, ``exp(a x)`` with a tiny ``a``, a logistic unit with a tiny slope, all
+        are polynomials in disguise there and would only fit noise (or stand in for a polynomial term).  So
         ``(max|x| / K)**h >= 1/3``, ``|a| span(x) >= 1/2`` (exp), ``|a| span(x) >= 2`` (logistic),
         ``a <= 2 max(x)`` (Arrhenius: ``exp(-a/x)`` varies by at least ... over the data).
+
+        ``reach`` widens a Hill unit's ``K`` to ``(max|x| / K)**h >= 1/reach`` and ``(q05 / K)**h <= reach``
+        (:func:`_hill_floor`).  The regressor passes :data:`NOISE_FREE_HILL_REACH` on noise-free data, where there is
+        no noise for a disguised polynomial to fit, and a true ``K`` may lie beyond a short arc of the data:
+        the toggle switch's ``1/(1 + v**2)`` with ``v`` at most 0.52 has ``(max|v| / K)**2 = 0.27``.
+
+        Parameters
+        ----------
+        X : numpy.ndarray
+            (samples, states) data.
+        reach : float, optional
+            The wider reach of Hill units' ``K`` (default: the ``1/3`` above and half the 5th percentile).
+
+        Returns
+        -------
+        list of tuple
+            (low, high) per inner parameter.
 
         Examples
         --------
         >>> Unit("hill", 0, 1, None, (1.0,)).bounds(np.array([[1.0], [4.0]]))
         [(0.575, 12.0)]
+        >>> [(round(low, 3), high) for low, high in Unit("hill", 0, 1, None, (1.0,)).bounds(np.array([[1.0], [4.0]]), reach=10.0)]
+        [(0.115, 40.0)]
         """
         x = np.asarray(X, dtype=float)[:, self.state]
         top = float(np.max(np.abs(x))) or 1.0
         span = float(np.ptp(x)) or top
+        ceiling = _GRID_REACH if reach is None else float(reach)
         if self.family in ("hill", "repress"):
-            low = _hill_floor(x)
+            low = _hill_floor(x, self.power, reach)
             if self.power % 2:
                 low = max(low, 3.0 * max(0.0, -float(np.min(x))))
-            return [(low, top * 3.0 ** (1.0 / self.power))]
+            return [(low, top * ceiling ** (1.0 / self.power))]
         if self.family == "haldane":
-            return [(_hill_floor(x), top * 3.0 ** (1.0 / self.power[1]))]
+            return [(_hill_floor(x, self.power[1], reach), top * ceiling ** (1.0 / self.power[1]))]
         if self.family == "hill2":
             other = float(np.max(np.abs(np.asarray(X, dtype=float)[:, self.power]))) or 1.0
             return [(_hill_floor(x), 3.0 * top), (0.02 * top / other, 50.0 * top / other)]
         if self.family == "logistic2":
             other = np.asarray(X, dtype=float)[:, self.power]
             other_span = float(np.ptp(other)) or (float(np.max(np.abs(other))) or 1.0)
-            reach = top + 20.0 * span / other_span * float(np.max(np.abs(other)))
+            extent = top + 20.0 * span / other_span * float(np.max(np.abs(other)))
             return [(-60.0 / span, 60.0 / span), (-20.0 * span / other_span, 20.0 * span / other_span),
-                    (-reach, reach)]
+                    (-extent, extent)]
         if self.family == "exp":
             return [(-8.0 / span, 8.0 / span)]
         if self.family == "arrhenius":
             low = float(np.min(x))
             return [(low / 100.0, 30.0 * low)]
+        if self.family == "sat":
+            # the breakpoint inside the data's |x| (else the unit is x, or the constant c times the sign of x)
+            magnitude = np.abs(x)
+            return [(float(np.quantile(magnitude, 0.05)), float(np.quantile(magnitude, 0.95)))]
         if self.family == "logistic":
             # the centre inside the data (5th to 95th percentile): a logistic centred at the edge is
             # a step that only fits the few samples there
@@ -334,15 +369,29 @@ class Unit:
         return []
 
 
-def _hill_floor(x: np.ndarray) -> float:
-    """The smallest ``K`` of a Hill unit: half the 5th percentile of ``|x|``, and at least 1/100 of
-    its largest value.  Far below that the unit is a step that is constant on nearly all the data
-    and only fits the few samples below ``K`` (noise, a start).  (The floor was the 5th percentile
-    itself, which left out true constants just below the data's lower tail: the repressilator's
-    ``K = 1`` with the repressor between 0.65 and 5.5, the Oregonator's ``q = 0.01``; a ``K`` below
-    most of the data gives ``(K/x)**h``, a smooth decay, not a step.)"""
+#: A Hill unit's ``K`` keeps to ``(max|x| / K)**h >= 1 / _GRID_REACH`` (its grid, and its bounds on noisy data), and
+#: on noise-free data its bounds widen to ``(max|x| / K)**h >= 1 / NOISE_FREE_HILL_REACH`` and ``(q05 / K)**h <= NOISE_FREE_HILL_REACH``
+#: (``q05`` the 5th percentile of ``|x|``; :meth:`Unit.bounds`).
+NOISE_FREE_HILL_REACH = 10.0
+_GRID_REACH = 3.0
+
+
+def _hill_floor(x: np.ndarray, power: int = 1, reach: float | None = None) -> float:
+    """The smallest ``K`` of a Hill unit of exponent ``power``: at least 1/100 of ``max|x|``, and half the
+    5th percentile ``q05`` of ``|x|``, or with ``reach`` given ``q05 * min(1/2, reach ** (-1/h))``.
+
+    Far below the data a high-exponent unit is a step that is constant on nearly all the data and
+    only fits the few samples below ``K`` (noise, a start).  (The floor was the 5th percentile itself,
+    which left out true constants just below the data's lower tail: the repressilator's ``K = 1`` with
+    the repressor between 0.65 and 5.5, the Oregonator's ``q = 0.01``; a ``K`` below most of the data
+    gives ``(K/x)**h``, a smooth decay, not a step.)  With ``reach`` the floor mirrors the ceiling of
+    :meth:`Unit.bounds`, ``(q05 / K)**h <= reach``: a low exponent may reach further below the data (the
+    toggle switch's ``1/(1 + u**2)`` with ``u`` between 2 and 2.6), where ``(K/x)**h`` is still smooth.
+    """
     top = float(np.max(np.abs(x))) or 1.0
-    return max(0.5 * float(np.quantile(np.abs(x), 0.05)), top / 100.0)
+    low = float(np.quantile(np.abs(x), 0.05))
+    factor = 0.5 if reach is None else min(0.5, reach ** (-1.0 / power))
+    return max(low * factor, top / 100.0)
 
 
 def _grid(unit_family: str, x: np.ndarray, power: int = 1) -> list[tuple[float, ...]]:
@@ -350,13 +399,15 @@ def _grid(unit_family: str, x: np.ndarray, power: int = 1) -> list[tuple[float, 
     top = float(np.max(np.abs(x))) or 1.0
     span = float(np.ptp(x)) or top
     if unit_family in ("hill", "repress"):
-        return [(float(k),) for k in np.geomspace(_hill_floor(x), top * 3.0 ** (1.0 / power), 9)]
+        return [(float(k),) for k in np.geomspace(_hill_floor(x), top * _GRID_REACH ** (1.0 / power), 9)]
     if unit_family == "exp":
         rates = np.geomspace(0.6, 6.0, 5) / span
         return [(float(a),) for a in np.concatenate([-rates[::-1], rates])]
     if unit_family == "arrhenius":
         scale = float(np.median(x))
         return [(float(a),) for a in np.geomspace(0.5, 20.0, 6) * scale]
+    if unit_family == "sat":
+        return [(float(c),) for c in np.quantile(np.abs(x), (0.25, 0.5, 0.75))]
     if unit_family == "logistic":
         rates = np.geomspace(2.0, 40.0, 5) / span
         centres = np.min(x) + span * np.array([0.15, 0.325, 0.5, 0.675, 0.85])
@@ -393,7 +444,7 @@ def build_library(X: np.ndarray, degree: int, families: Sequence[str] = FAMILIES
     >>> build_library(X, 2, ("tan",))
     Traceback (most recent call last):
     ...
-    lincomb.errors.UsageError: unknown unit families ['tan']; choose from poly, sin, cos, log, abs, pow, ratio, hill, repress, haldane, hill2, exp, arrhenius, logistic, logistic2
+    lincomb.errors.UsageError: unknown unit families ['tan']; choose from poly, sin, cos, log, abs, pow, ratio, hill, repress, haldane, hill2, exp, arrhenius, logistic, logistic2, sat
     """
     unknown = [f for f in families if f not in FAMILIES]
     if unknown:
@@ -412,7 +463,7 @@ def build_library(X: np.ndarray, degree: int, families: Sequence[str] = FAMILIES
         both = bool(np.quantile(x, 0.2) < 0 < np.quantile(x, 0.8))
         for family in families:
             if (family == "poly" or (family in ("log", "arrhenius", "pow", "ratio") and not positive)
-                    or (family == "abs" and not both)):
+                    or (family in ("abs", "sat") and not both)):
                 continue
             if family in ("hill", "repress"):
                 powers = [h for h in _HILL_POWERS if nonnegative or h % 2 == 0]

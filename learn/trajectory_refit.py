@@ -58,7 +58,7 @@ import numpy as np
 
 from lincomb.errors import ShapeError, UsageError
 
-__all__ = ["TrajectoryRefit", "expression_features", "refit_coefficients", "refit_symbolic_model"]
+__all__ = ["TrajectoryRefit", "expression_features", "integrate_batch", "refit_coefficients", "refit_symbolic_model"]
 
 #: Samples per shooting segment (observed samples; the segment is integrated one step further, to the
 #: next segment's start, for the continuity term).
@@ -179,6 +179,70 @@ def _segments(pairs, segment_samples: int, max_segments: int):
         # continuity only between kept neighbours
         layout = [(k, s, e, cont and (i + 1) in keep_set) for i, (k, s, e, cont) in enumerate(layout) if i in keep_set]
     return layout
+
+
+def integrate_batch(features: Callable[[np.ndarray], np.ndarray], Wb: np.ndarray, starts: np.ndarray,
+                    steps: np.ndarray, substeps: int, bound: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Classical Runge-Kutta for ``B`` linear-in-coefficients systems ``x' = W_b.T z(x)`` from ``B x S`` start states.
+
+    Parameters
+    ----------
+    features : callable
+        ``features(Z)`` maps states (m, n) to feature values (m, K).
+    Wb : numpy.ndarray
+        (B, K, n) coefficients of the B systems.
+    starts : numpy.ndarray
+        (B, S, n) start states of S segments per system.
+    steps : numpy.ndarray
+        (S, L) time step from each observed sample to the next (0 past a segment's end: the state is held).
+    substeps : int
+        Runge-Kutta steps per time step.
+    bound : numpy.ndarray
+        (n,) states are clipped to ``[-bound, bound]``; a system whose state leaves it (or is not finite) is flagged.
+
+    Returns
+    -------
+    out : numpy.ndarray
+        (B, S, L + 1, n) states at the samples.
+    escaped : numpy.ndarray
+        (B,) bool, whether system b left the bound (diverged, or a step too large for it).
+
+    Examples
+    --------
+    >>> out, escaped = integrate_batch(lambda Z: Z, np.array([[[-1.0]], [[50.0]]]), np.ones((2, 1, 1)),
+    ...                                np.full((1, 10), 0.1), 2, np.array([100.0]))
+    >>> round(float(out[0, 0, -1, 0]), 4), escaped.tolist()      # exp(-1); the second system blows up
+    (0.3679, [False, True])
+    """
+    B, S, n = starts.shape
+    L = steps.shape[1]
+    out = np.empty((B, S, L + 1, n))
+    escaped = np.zeros(B, dtype=bool)
+    x = starts.copy()
+    out[:, :, 0] = x
+
+    def f(state):
+        Z = np.asarray(features(state.reshape(-1, n)), dtype=float).reshape(B, S, -1)
+        return np.einsum("bsk,bkn->bsn", Z, Wb)
+
+    with np.errstate(all="ignore"):
+        for i in range(L):
+            h = (steps[:, i] / substeps)[None, :, None]
+            if not np.any(h):
+                out[:, :, i + 1] = x
+                continue
+            for _ in range(substeps):
+                k1 = f(x)
+                k2 = f(x + 0.5 * h * k1)
+                k3 = f(x + 0.5 * h * k2)
+                k4 = f(x + h * k3)
+                x = x + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+                bad = ~np.isfinite(x) | (np.abs(x) > bound)
+                if bad.any():
+                    escaped |= bad.any(axis=(1, 2))
+                    x = np.clip(np.nan_to_num(x, nan=_BOUND, posinf=_BOUND, neginf=-_BOUND), -bound, bound)
+            out[:, :, i + 1] = x
+    return out, escaped
 
 
 def refit_coefficients(features: Callable[[np.ndarray], np.ndarray], coefficients, t, X, mask=None,
@@ -324,33 +388,8 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
         if deadline is not None and time.process_time() > deadline:
             raise _Deadline
         evaluations[0] += 1
-        B = Wb.shape[0]
-        out = np.empty((B, S, L + 1, n))
-        escaped[0] = False
-        x = starts.copy()
-        out[:, :, 0] = x
-
-        def f(state):
-            Z = features(state.reshape(-1, n))
-            Z = np.asarray(Z, dtype=float).reshape(B, S, -1)
-            return np.einsum("bsk,bkn->bsn", Z, Wb)
-
-        with np.errstate(all="ignore"):
-            for i in range(L):
-                h = (steps[:, i] / substeps)[None, :, None]
-                if not np.any(h):
-                    out[:, :, i + 1] = x
-                    continue
-                for _ in range(substeps):
-                    k1 = f(x)
-                    k2 = f(x + 0.5 * h * k1)
-                    k3 = f(x + 0.5 * h * k2)
-                    k4 = f(x + h * k3)
-                    x = x + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
-                    if not np.all(np.isfinite(x)) or np.any(np.abs(x) > bound):
-                        escaped[0] = True
-                        x = np.clip(np.nan_to_num(x, nan=_BOUND, posinf=_BOUND, neginf=-_BOUND), -bound, bound)
-                out[:, :, i + 1] = x
+        out, left = integrate_batch(features, Wb, starts, steps, substeps, bound)
+        escaped[0] = bool(left.any())
         return out
 
     def residuals(traj: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -425,3 +425,66 @@ def test_output_error_choice_leaves_noise_free_and_oscillating_fits_alone():
     assert SymbolicODERegressor(progress=False).fit(t, logistic, names=["u"]).output_error_ is None
     X = np.c_[np.cos(t), -np.sin(t)]
     assert SymbolicODERegressor(progress=False).fit(t, X, names=["x", "y"]).output_error_ is None
+
+
+def test_saturation_unit_reads_out_exactly_and_only_on_signed_states():
+    # sat: clip(x, -c, c) = (|x + c| - |x - c|)/2, Chua's diode and a saturating amplifier
+    from lincomb.learn.symreg_library import Unit, build_library
+
+    x = sympy.Symbol("x")
+    unit = Unit("sat", 0, 0, None, (1.0,))
+    expression = unit.expression([x], (1,))
+    assert expression == (sympy.Abs(x + 1) - sympy.Abs(x - 1)) / 2
+    Z = np.linspace(-3, 3, 13)[:, None]
+    assert np.allclose(unit.values(Z), np.clip(Z[:, 0], -1, 1))
+    assert np.allclose(sympy.lambdify([x], expression)(Z[:, 0]), unit.values(Z))
+    assert not [u for u in build_library(np.c_[np.linspace(0.5, 2, 50)], 1, ("poly", "sat")) if u.family == "sat"]
+    signed = [u for u in build_library(np.c_[np.linspace(-2, 2, 50)], 1, ("poly", "sat")) if u.family == "sat"]
+    assert {u.multiplier for u in signed} == {None, 0} and all(0 < u.theta[0] < 2 for u in signed)
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.01])
+def test_a_saturating_spring_is_recovered_with_its_breakpoint(noise):
+    from lincomb.learn.systems import ODESystem
+
+    system = ODESystem("saturating_spring", ["x", "y"], ["y", "-k*(Abs(x + 1) - Abs(x - 1))/2 - y/5"], {"k": 2},
+                       [[3.0, 0.0]], t_end=20.0, samples=400)
+    t = system.time_grid()
+    clean = system.simulate(t)
+    X = clean * (1 + noise * np.random.default_rng(1).standard_normal(clean.shape))
+    model = SymbolicODERegressor(progress=False).fit(t, X, names=["x", "y"])
+    assert compare_equations(model.equations(), system.equations(), system.symbols).structure_equal, model.equations()
+
+
+def test_noise_free_hill_units_reach_a_constant_beyond_a_short_arc():
+    # The toggle switch (Gardner, Cantor and Collins 2000) on the benchmark's arc: v stays in [0.39, 0.52] and u in
+    # [2, 2.6], so the true K = 1 of 3/(1 + v**2) has (max v / K)**2 = 0.27, below the 1/3 that bounds a Hill unit
+    # on noisy data, and that of 3/(1 + u**2) lies below half the 5th percentile of u.  On noise-free data the
+    # bounds widen (nothing to overfit) and both equations come out exactly.
+    from lincomb.learn.systems import ODESystem
+
+    system = ODESystem("toggle", ["u", "v"], ["a/(1 + v**2) - u", "a/(1 + u**2) - v"], {"a": 3}, [[2.0, 0.5]],
+                       t_end=10.0, samples=400)
+    t = system.time_grid()
+    model = SymbolicODERegressor(progress=False).fit(t, system.simulate(t), names=["u", "v"])
+    assert model._hill_reach is not None
+    assert compare_equations(model.equations(), system.equations(), system.symbols).structure_equal, model.equations()
+    noisy = SymbolicODERegressor(progress=False)
+    noisy._raw_trajectories = [(t, system.simulate(t) * (1 + 0.001 * np.random.default_rng(0).standard_normal((t.size, 2))))]
+    assert not noisy._noise_free()  # 0.1 % noise: the bounds stay
+
+
+def test_the_coefficient_refit_continues_to_longer_segments_on_several_states():
+    # Lorenz at 1 % noise: the refit's stages are recorded, the first on 24-sample segments, then 96 and 192; on
+    # two states (no chaos) and on noise-free data there is one stage.
+    lorenz = get_system("lorenz")
+    t = lorenz.time_grid()[:1001:2]
+    clean = lorenz.simulate(t)
+    X = clean * (1 + 0.01 * np.random.default_rng(0).standard_normal(clean.shape))
+    model = SymbolicODERegressor(progress=False).fit(t, X, names=lorenz.names)
+    assert [samples for samples, _, _ in model.refit_stages_] == [24, 96, 192]
+    assert model.refit_accepted_ == any(kept for _, _, kept in model.refit_stages_)
+    assert len(SymbolicODERegressor(progress=False).fit(t, clean, names=lorenz.names).refit_stages_) == 1
+    u = np.linspace(0, 6, 301)
+    oscillator = np.c_[np.cos(u), -np.sin(u)] * (1 + 0.01 * np.random.default_rng(1).standard_normal((u.size, 2)))
+    assert len(SymbolicODERegressor(progress=False).fit(u, oscillator, names=["x", "y"]).refit_stages_) == 1
