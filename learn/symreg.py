@@ -138,9 +138,10 @@ _NOISE_DOMINATED = 3.0
 _OUTPUT_ERROR_MARGIN = 10.0
 _OUTPUT_ERROR_SETS = 6
 _OUTPUT_ERROR_EVALUATIONS = 8
-#: ... on data of at most this many states.  Relaxing two-state data were tried (docs/symreg.md, "Session 8"): single
-#: shooting of the whole system for every near-tie set of every equation took a median of 9 s CPU per fit where it ran,
-#: for 2 R^2 gains in 144 two-state runs, so it stays off there.
+#: ... on data of at most this many states.  Relaxing multi-state data were tried (docs/symreg.md, "Session 8" and
+#: "Session 9"): on the 7 zoo systems of 2-4 states whose noisy trajectories relax, R^2 > 0.9 gained 1 run at 1 % and 1
+#: at 5 % (the CSTR) and the median CPU time of those fits rose from 1.6 to 4.7 s, even with all sets of an equation
+#: in one batched integration; so it stays off there.
 _OUTPUT_ERROR_STATES = 1
 #: chi-squared(1) 99 % quantile: the output-error criterion must favour another set by more than this.
 _OUTPUT_ERROR_THRESHOLD = 6.634896601021214
