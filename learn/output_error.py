@@ -104,6 +104,16 @@ def shoot_candidates(features: Callable[[np.ndarray], np.ndarray], coefficients:
     :func:`~lincomb.learn.trajectory_refit.refit_coefficients`.  Each candidate's start states begin at
     the first samples.  A candidate whose integration leaves 100 times the data's scale at its starting
     coefficients gets ``cost = inf``; a step that leaves it later is rejected.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, 3, 151)
+    >>> X = np.exp(-0.5 * t)[:, None]                            # x' = -x / 2
+    >>> decay, constant = np.array([[True], [False]]), np.array([[False], [True]])
+    >>> fits = shoot_candidates(lambda Z: np.c_[Z, np.ones(len(Z))], [np.array([[-0.4], [0.0]]),
+    ...                         np.array([[0.0], [-0.3]])], [decay, constant], t, X)
+    >>> round(float(fits[0].coefficients[0, 0]), 4), fits[0].cost < fits[1].cost
+    (-0.5, True)
     """
     masks = [np.asarray(m, dtype=bool) for m in masks]
     starting = [np.array(w, dtype=float) for w in coefficients]
