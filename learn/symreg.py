@@ -12,7 +12,8 @@ the network *is* the expression.  Its layers, for states ``x = (x_1, ..., x_n)``
    parameters*: ``x**h / (K**h + x**h)`` and ``K**h / (K**h + x**h)`` (Michaelis-Menten for h = 1,
    Hill for h = 2..5), ``x**p / (K**h + x**h)`` with ``0 < p < h <= 3`` (substrate inhibition,
    Lengyel-Epstein's ``u/(1 + u**2)``), ``exp(a x)``, ``exp(-a / x)`` (Arrhenius), ``1 / (1 + exp(a (x - c)))``
-   (logistic); and with a sum unit of *two* states: ``x / (K + x + c y)`` (Beddington-DeAngelis,
+   (logistic), ``(|x + c| - |x - c|) / 2`` (saturation, Chua's diode; sum units followed by ``abs``); and
+   with a sum unit of *two* states: ``x / (K + x + c y)`` (Beddington-DeAngelis,
    competitive inhibition) and ``1 / (1 + exp(a (x + c y - d)))`` (Wilson-Cowan firing rates); see
    :mod:`lincomb.learn.symreg_library`;
 4. an **addition unit** per equation: a sparse linear combination of everything above.
@@ -85,9 +86,9 @@ with ``lincomb symreg fit``):
   weak form's equation error is biased under noise in the regressors; on chaotic data a bias of a
   fraction of a percent sends the integrated model off the data.  On noisy data of three or more states
   (where a flow can be chaotic) the refit continues with segments of 96, then 192 samples, each stage
-  started from the last and kept under
-  the same test (:meth:`SymbolicODERegressor._refit_coefficients`): on a chaotic flow a coefficient
-  error of a few parts in 10^4 decides whether the model follows a second trajectory.
+  started from the last and kept under the same test (:meth:`SymbolicODERegressor._refit_coefficients`):
+  on a chaotic flow a coefficient error of a few parts in 10^4 decides whether the model follows a
+  second trajectory.
 
 Examples
 --------
@@ -419,9 +420,8 @@ class SymbolicODERegressor(ODERegressorBase):
     functions : sequence of str, optional
         Unary functions and depth-2 families to search (``sin``, ``cos``, ``log``, ``abs``, ``pow``,
         ``ratio`` (a monomial over a positive state, ``y**2/x``), ``exp``, ``arrhenius``, ``logistic``,
-        ``logistic2`` (a logistic of two states), ``sat`` (the saturation ``clip(x, -c, c)``); default all).  ``()``
-        restricts to polynomials (and rational
-        units if ``rational``).
+        ``logistic2`` (a logistic of two states), ``sat`` (the saturation ``clip(x, -c, c)``); default all).
+        ``()`` restricts to polynomials (and rational units if ``rational``).
     rational : bool, optional
         Search the rational units ``x**h/(K**h + x**h)``, ``K**h/(K**h + x**h)`` and
         ``x/(K + x + c y)`` (default True).

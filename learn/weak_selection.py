@@ -544,7 +544,9 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
         interaction term beside a first-order loss or a constant source.  The ``2 count`` best second
         columns (at most two grid points of a unit) beside each first column are ranked at their grid
         points, then roughly refined (a grid point near the right parameter can rank below a wrong unit
-        before, and a unit's best grid point can lie on the wrong side: ``exp(-2.5 x)`` for ``exp(x)``)."""
+        before, and a unit's best grid point can lie on the wrong side: ``exp(-2.5 x)`` for ``exp(x)``).
+        The ``count`` best pairs of distinct units are then refined in full (their refined columns join
+        the library) and the best is returned; at the exact-fit floor the unfloored criterion breaks ties."""
         options = []
         for first in [k for k in np.flatnonzero(firsts) if masks[which][k]]:
             rss, drop = criterion.gains((int(first),), masks[which] & ~masks[0])
@@ -574,7 +576,7 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
         # The rough refinement only ranks: the ``count`` best pairs of distinct units are refined in full
         # and the best of them is taken (the toggle switch's 3/(1 + u**2) ranked fifth at its grid point
         # K = 0.93, behind a Haldane look-alike, and reached the exact fit only when refined to K = 1).
-        finalists: list[tuple[int, ...]] = []
+        finalists: list[tuple[tuple[int, ...], int]] = []  # (pair, its unit's column)
         for _, _, pair, second in sorted(options):
             if all(column_group[second] != column_group[other] for _, other in finalists):
                 finalists.append((pair, second))
@@ -584,8 +586,9 @@ def stepwise_search(criterion: WeakCriterion, groups: Sequence, complexities: Se
         for pair, second in finalists:
             if criterion.nonlinear[second] > 0:
                 pair = append_refined(pair, second)
-            rss, _ = criterion.rss_columns(criterion.A[:, list(pair)])
-            key = (criterion.score(pair), criterion.from_rss(rss, 2, int(criterion.nonlinear[list(pair)].sum()), floored=False))
+            fitted_rss, _ = criterion.rss_columns(criterion.A[:, list(pair)])
+            key = (criterion.score(pair),
+                   criterion.from_rss(fitted_rss, 2, int(criterion.nonlinear[list(pair)].sum()), floored=False))
             if best is None or key < best[0]:
                 best = (key, pair)
         return best[1]
