@@ -37,7 +37,7 @@ import numpy as np
 
 from lincomb.errors import ShapeError, UsageError
 
-from .trajectory_refit import _BOUND, _SUBSTEPS, _noise_sigma, _pairs, integrate_batch
+from .trajectory_refit import _BOUND, _noise_sigma, _pairs, choose_substeps, integrate_batch
 
 __all__ = ["ShootingFit", "shoot_candidates"]
 
@@ -147,18 +147,7 @@ def shoot_candidates(features: Callable[[np.ndarray], np.ndarray], coefficients:
     # ---- substeps, on the starting coefficients of all candidates at once
     x0 = np.repeat(Y[None, :, 0], C, axis=0)
     Wstart = np.stack(starting)
-    substeps, previous, alive = None, None, np.ones(C, dtype=bool)
-    for m in _SUBSTEPS:
-        r, escaped = run(Wstart, x0, m)
-        if previous is not None:
-            ok = ~escaped & ~previous[1]
-            change = np.abs(r - previous[0])
-            if ok.any() and float(change[ok].max()) < 0.1:
-                substeps, alive = m // 2, ok
-                break
-        previous = (r, escaped)
-        if deadline is not None and time.process_time() > deadline:
-            break
+    substeps, alive = choose_substeps(lambda m: run(Wstart, x0, m), deadline)
     if substeps is None:
         return [ShootingFit(math.inf, w.copy(), residual_count, 0) for w in starting]
 

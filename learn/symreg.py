@@ -581,8 +581,13 @@ class SymbolicODERegressor(ODERegressorBase):
         if self.progress and time.perf_counter() - self._started > 2.0:
             print(f"symreg [{time.perf_counter() - self._started:5.1f} s] {message}", file=sys.stderr, flush=True)
 
+    def _cpu_left(self) -> float | None:
+        """CPU seconds left of ``cpu_budget`` (negative once spent), None without a budget."""
+        return None if self.cpu_budget is None else self.cpu_budget - (time.process_time() - self._cpu_started)
+
     def _out_of_time(self) -> bool:
-        if self.cpu_budget is not None and time.process_time() - self._cpu_started > self.cpu_budget:
+        left = self._cpu_left()
+        if left is not None and left < 0:
             return True
         return self.time_limit is not None and time.perf_counter() - self._started > self.time_limit
 
@@ -900,7 +905,7 @@ class SymbolicODERegressor(ODERegressorBase):
             for samples in _REFIT_CONTINUATION:
                 if self._out_of_time():
                     break
-                remaining = None if self.cpu_budget is None else self.cpu_budget - (time.process_time() - self._cpu_started)
+                remaining = self._cpu_left()
                 limit = 10.0 if remaining is None else max(min(remaining, 10.0), 0.5)
                 refit_symbolic_model(self, *given, segment_samples=samples, time_limit=limit)
                 stages.append((samples, self.refit_, self.refit_accepted_))
@@ -947,7 +952,7 @@ class SymbolicODERegressor(ODERegressorBase):
             for j, (members, values) in enumerate(zip(sets, weights)):
                 for unit, value in zip(members, values):
                     W[units.index(unit), j] += float(value)
-            mask = W != 0
+            mask = np.zeros(W.shape, dtype=bool)
             for j, members in enumerate(sets):
                 mask[[units.index(u) for u in members], j] = True
                 if not members:
@@ -962,9 +967,9 @@ class SymbolicODERegressor(ODERegressorBase):
 
         times = [t for t, _ in self._raw_trajectories]
         data = [X for _, X in self._raw_trajectories]
-        remaining = None if self.cpu_budget is None else max(self.cpu_budget - (time.process_time() - self._cpu_started), 0.1)
+        left = self._cpu_left()
         fits = shoot_candidates(features, starts, masks, times, data, evaluations=evaluations,
-                                time_limit=3.0 if remaining is None else min(remaining, 3.0))
+                                time_limit=3.0 if left is None else min(max(left, 0.1), 3.0))
         out = []
         for (sets, _), fit in zip(systems, fits):
             coefficients = [np.array([fit.coefficients[units.index(u), j] for u in members]) for j, members in enumerate(sets)]
