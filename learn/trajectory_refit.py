@@ -97,6 +97,13 @@ class TrajectoryRefit:
         coefficient errors, while the refits that rescue chaotic models score 10 to 10^5.
     statistic : float
         That likelihood-ratio statistic (NaN when nothing was refitted).
+    variance : float
+        The residual variance ``s**2`` of the refit (of the given coefficients when nothing is free).
+    standard_errors : numpy.ndarray or None
+        (features, states) asymptotic standard errors of the refitted coefficients at the joint fit's optimum
+        (from its Jacobian, the start states profiled out, the residual variance as above); NaN where a
+        coefficient is not free or the Jacobian is rank deficient, None when nothing was refitted.  They are
+        the scale on which :mod:`lincomb.learn.coefficient_snapping` looks for simple numbers.
     segments, segment_samples, substeps : int
         Shooting segments used, samples per segment, Runge-Kutta substeps per sample interval.
     evaluations : int
@@ -124,6 +131,8 @@ class TrajectoryRefit:
     message: str = ""
     statistic: float = math.nan
     start_states: np.ndarray = field(default=None, repr=False)
+    variance: float = math.nan
+    standard_errors: np.ndarray = field(default=None, repr=False)
 
 
 class _Deadline(Exception):
@@ -294,7 +303,8 @@ def refit_coefficients(features: Callable[[np.ndarray], np.ndarray], coefficient
     X : array_like or list of array_like
         (samples, n) data, or a list of them.
     mask : array_like of bool, optional
-        (K, n) entries of ``W`` that are free (default: the nonzero ones).
+        (K, n) entries of ``W`` that are free (default: the nonzero ones).  With none free (and ``W`` not all
+        zero) only the start states are fitted: ``cost_before == cost_after`` is the given coefficients' misfit.
     segment_samples : int
         Observed samples per shooting segment.
     max_segments : int
@@ -371,7 +381,7 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
                                seconds=time.perf_counter() - started)
 
     free = np.flatnonzero(mask.reshape(-1))
-    if free.size == 0:
+    if free.size == 0 and not np.any(W0):
         return nothing("no free coefficients")
     if any(not np.all(np.isfinite(Xk)) for _, Xk in pairs):
         return nothing("the data are not finite")
@@ -449,7 +459,7 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
         return nothing("the model is too stiff or fast for the sampling (no step size converged)", evaluations[0])
 
     Wfree0 = W0.reshape(-1)[free]
-    coef_step = 1e-6 * np.maximum(np.abs(Wfree0), 1e-3 * max(np.abs(Wfree0).max(), 1e-12))
+    coef_step = 1e-6 * np.maximum(np.abs(Wfree0), 1e-3 * max(np.abs(Wfree0).max(initial=0.0), 1e-12))
     state_step = 1e-6 * scale
     best = {"cost": math.inf, "p": None}
 
@@ -523,14 +533,21 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
         return nothing("out of time fitting the start states", evaluations[0])
     cost_before = float(first.cost)
     starts0 = first.x.reshape(S, n)
+    residual_count = int(np.count_nonzero(weight)) + int(np.count_nonzero(next_weight))
+    if free.size == 0:  # nothing free: the misfit of the given coefficients, start states fitted
+        variance = 2.0 * cost_before / max(1, residual_count - S * n)
+        return TrajectoryRefit(W0.copy(), cost_before, cost_before, False, S, L, substeps, evaluations[0],
+                               time.perf_counter() - started, "no free coefficients: the misfit of the given ones",
+                               statistic=0.0, start_states=starts0, variance=variance)
     # ---- 2. coefficients and start states together
     fun, jac = make(True)
     p0 = np.concatenate([Wfree0, starts0.reshape(-1)])
     message = ""
+    jacobian = None
     try:
         result = least_squares(fun, p0, jac=jac, method="trf", x_scale="jac", max_nfev=max_evaluations,
                                ftol=1e-8, xtol=1e-10)
-        p, cost_after, message = result.x, float(result.cost), str(result.message)
+        p, cost_after, message, jacobian = result.x, float(result.cost), str(result.message), result.jac
         if best["p"] is not None and best["cost"] < cost_after:
             p, cost_after = best["p"], best["cost"]
     except _Deadline:
@@ -538,7 +555,6 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
             return nothing("out of time in the joint fit", evaluations[0])
         p, cost_after, message = best["p"], best["cost"], "stopped at the time limit (best so far)"
     W, starts = unpack(p, True)
-    residual_count = int(np.count_nonzero(weight)) + int(np.count_nonzero(next_weight))
     dof = max(1, residual_count - free.size - S * n)
     variance = 2.0 * cost_after / dof if np.isfinite(cost_after) else math.nan
     statistic = 2.0 * (cost_before - cost_after) / variance if variance > 0 else math.inf
@@ -546,7 +562,26 @@ def _refit(features, coefficients, t, X, mask, segment_samples, max_segments, ma
     improved = bool(np.isfinite(cost_after) and cost_after < cost_before * (1 - 1e-6) and statistic > threshold)
     return TrajectoryRefit(W if improved else W0.copy(), cost_before, cost_after, improved, S, L, substeps,
                            evaluations[0], time.perf_counter() - started, message, statistic=statistic,
-                           start_states=starts if improved else starts0)
+                           start_states=starts if improved else starts0, variance=variance,
+                           standard_errors=_standard_errors(jacobian, variance, free, (K, n)))
+
+
+def _standard_errors(jacobian, variance: float, free: np.ndarray, shape: tuple) -> np.ndarray:
+    """Asymptotic standard errors of the free coefficients, ``sqrt(diag(variance (J^T J)^-1))`` over the
+    coefficient block (the start states are nuisance parameters, profiled out by the full inverse); NaN
+    where a coefficient is not free or the Jacobian is missing or rank deficient."""
+    out = np.full(int(np.prod(shape)), math.nan)
+    if jacobian is None or not np.isfinite(variance) or variance <= 0:
+        return out.reshape(shape)
+    J = np.asarray(jacobian, dtype=float)
+    if not np.all(np.isfinite(J)):
+        return out.reshape(shape)
+    _, singular, Vt = np.linalg.svd(J, full_matrices=False)
+    if singular.size == 0 or singular[-1] <= 1e-12 * singular[0]:
+        return out.reshape(shape)
+    covariance_diag = np.sum((Vt[:, : free.size] / singular[:, None]) ** 2, axis=0) * variance
+    out[free] = np.sqrt(covariance_diag)
+    return out.reshape(shape)
 
 
 def expression_features(expressions: Sequence, symbols: Sequence) -> Callable[[np.ndarray], np.ndarray]:

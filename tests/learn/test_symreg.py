@@ -488,3 +488,28 @@ def test_the_coefficient_refit_continues_to_longer_segments_on_several_states():
     u = np.linspace(0, 6, 301)
     oscillator = np.c_[np.cos(u), -np.sin(u)] * (1 + 0.01 * np.random.default_rng(1).standard_normal((u.size, 2)))
     assert len(SymbolicODERegressor(progress=False).fit(u, oscillator, names=["x", "y"]).refit_stages_) == 1
+    # ... and the coefficients snap to Lorenz's own numbers, 10, 28 and 8/3, exactly (lincomb.learn.coefficient_snapping)
+    assert model.snap_ is not None and model.snap_.exact is not None and model.snap_.tried[-1][3]
+    for learned, truth in zip(model.equations(), lorenz.equations()):
+        assert sympy.expand(learned - truth) == 0, (learned, truth)
+    unsnapped = SymbolicODERegressor(progress=False, snap=False).fit(u, oscillator, names=["x", "y"])
+    assert unsnapped.snap_ is None and all(isinstance(c, sympy.Float) for e in unsnapped.equations()
+                                           for c in e.as_coefficients_dict().values())
+
+
+def test_periodic_units_only_on_states_spanning_a_radian_on_noisy_data():
+    # sin and cos of a state spanning under 1 rad are, to the noise, its Taylor polynomial (SEIR's 0.2 sin(E) for
+    # 0.2 E); on noise-free data the criterion tells them apart, and the regressor lifts the rule there
+    from lincomb.learn.symreg_library import PERIODIC_SPAN, build_library
+
+    X = np.c_[np.linspace(0.0, 0.6, 50), np.linspace(-1.5, 1.5, 50)]
+    periodic = [u for u in build_library(X, 1, ("poly", "sin", "cos")) if u.family in ("sin", "cos")]
+    assert PERIODIC_SPAN == 1.0 and {u.state for u in periodic} == {1} and len(periodic) == 2
+    everywhere = [u for u in build_library(X, 1, ("poly", "sin", "cos"), periodic_span=0.0) if u.family in ("sin", "cos")]
+    assert {u.state for u in everywhere} == {0, 1}
+    # a noisy decay x' = -0.5 x from 0.6 (a span of 0.4 rad): no periodic look-alike can be returned
+    t = np.linspace(0, 4, 201)
+    x = 0.6 * np.exp(-0.5 * t) * (1 + 0.01 * np.random.default_rng(2).standard_normal(t.size))
+    model = SymbolicODERegressor(progress=False).fit(t, x[:, None], names=["x"])
+    assert not model.equations()[0].has(sympy.sin, sympy.cos)
+    assert not [u for u in model._search_units[0] if u.family in ("sin", "cos")]

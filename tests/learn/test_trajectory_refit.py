@@ -75,7 +75,7 @@ def test_errors_are_clear():
     with pytest.raises(UsageError, match="significance"):
         refit_coefficients(_linear, np.ones((1, 1)), t, np.zeros((50, 1)), significance=1.0)
     fit = refit_coefficients(_linear, np.zeros((1, 1)), t, np.zeros((50, 1)), time_limit=None)
-    assert not fit.improved and fit.message == "no free coefficients"
+    assert not fit.improved and fit.message == "no free coefficients"  # all zero: nothing to integrate
 
 
 @pytest.fixture(scope="module")
