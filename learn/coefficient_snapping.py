@@ -1,21 +1,23 @@
 """Coefficients snapped to the simplest numbers the data cannot tell from the fitted ones.
 
-A fitted coefficient is a measurement; the law behind it is usually written with simple numbers
-(Lorenz's 10, 28 and 8/3, Rucklidge's 6.7).  This module replaces each coefficient of a fitted system
-by the simplest plain number within a few standard errors of it (:func:`plain_numbers`: one or two
-significant digits, or a fraction with denominator 2, 3 or 4; the shortest first), and keeps the snapped system only when a likelihood-ratio test on the data
-does not reject it.  This is the rational snapping of AI Feynman (Udrescu and Tegmark, Sci. Adv. 6,
-eaay2631, 2020: a constant replaced by a nearby rational when the description length falls and the
-fit stays), with the test of :func:`~lincomb.learn.trajectory_refit.refit_coefficients` in place of
-their error threshold: the snapped coefficients are the null hypothesis, the multiple-shooting refit
-from them the alternative, and the snap is kept when the refit does not lower the misfit by more than
-the chi-squared quantile at level 1 % for as many degrees of freedom as coefficients.
+A fitted coefficient is a measurement; the law behind it is usually written with plain numbers (Lorenz's
+10, 28 and 8/3, Rucklidge's 6.7).  This module replaces each coefficient of a fitted system by the
+shortest plain number within a few standard errors of it (:func:`plain_numbers`: one or two significant
+digits, or a half, third or quarter), refits the others with those fixed, and keeps the snap only when
+a likelihood-ratio test on the data does not reject it: the snapped system is the null hypothesis, the
+multiple-shooting refit with every coefficient free (:func:`~lincomb.learn.trajectory_refit.refit_coefficients`)
+the alternative, with as many degrees of freedom as coefficients snapped, at level 1 %.  This is the
+rational snapping of AI Feynman (Udrescu and Tegmark, Sci. Adv. 6, eaay2631, 2020: a constant replaced
+by a nearby rational when the description length falls and the fit stays), with a test in place of
+their error threshold.
 
 Why it matters beyond tidiness: on a chaotic flow a coefficient error of a few parts in 10^4 decides
 whether the integrated model follows a second trajectory (docs/symreg.md, "Session 9"), and one noisy
-trajectory does not estimate the coefficients that well; when the law's numbers are simple, the snap
-recovers them exactly.  When they are not, no simple number lies within the standard errors and the
-coefficient stays as fitted, or the test rejects the snap.
+trajectory does not estimate the coefficients that well; when the law's numbers are plain, the snap
+recovers them exactly.  When they are not, no plain number lies within the standard errors and the
+coefficient stays as fitted, or the test rejects the snap, or (within the data's precision) a nearby
+plain number is kept: a chaotic model can then leave a second trajectory sooner (docs/symreg.md,
+"Session 10").
 
 Examples
 --------
@@ -57,20 +59,28 @@ class CoefficientSnap:
         (no simple number within the level, or a zero entry); None when no snap was accepted.
     level : float or None
         The accepted width in standard errors.
+    nearest : bool
+        Whether the accepted snap took the nearest plain numbers in the window (else the shortest).
     snapped : int
         How many coefficients moved to a simple number.
     tried : list of tuple
-        Per level tried ``(level, coefficients snapped, statistic, accepted)``.
+        Per snap tried ``(level, nearest, coefficients snapped, statistic, accepted)``.
     coefficients : numpy.ndarray or None
         (features, states) the accepted system's coefficients as floats: the snapped values, and the other
         coefficients as the test's refit left them.
     seconds : float
         Wall-clock time of the tests.
+
+    Examples
+    --------
+    >>> CoefficientSnap(None, None, 0).snapped
+    0
     """
 
     exact: list | None
     level: float | None
     snapped: int
+    nearest: bool = False
     tried: list = field(default_factory=list)
     coefficients: np.ndarray | None = None
     seconds: float = 0.0
@@ -169,11 +179,11 @@ def snap_coefficients(features: Callable[[np.ndarray], np.ndarray], W, reference
                       time_limit: float | None = 5.0) -> CoefficientSnap:
     """The coefficients of ``x' = W.T z(x)`` snapped to simple numbers, where the data allow it.
 
-    For each level (widest first) the nonzero coefficients that have a simple number within that many
-    of ``reference``'s standard errors are fixed at it (:func:`snap_matrix`: first the simplest such number,
-    then, if that is rejected, the nearest), and the others refitted
-    with them fixed (:func:`~lincomb.learn.trajectory_refit.refit_coefficients` on ``reference``'s
-    segments; kept as given unless that refit is significant).  The snapped system is the null
+    For each level (widest first) the nonzero coefficients that have a plain number within that many
+    of ``reference``'s standard errors are fixed at the shortest one (:func:`snap_matrix`), and the others
+    refitted with them fixed (:func:`~lincomb.learn.trajectory_refit.refit_coefficients` on ``reference``'s
+    segments; kept as given unless that refit is significant); then the nearest plain numbers within the
+    levels of at most 3 standard errors (:func:`_ladder`).  The snapped system is the null
     hypothesis, ``reference`` (the refit with every coefficient free) the alternative: the statistic
     ``2 (cost_0 - cost_1) / s**2`` is chi-squared with as many degrees of freedom as coefficients snapped,
     and the snap is accepted when it stays below the ``1 - significance`` quantile.  The first accepted
@@ -225,7 +235,7 @@ def snap_coefficients(features: Callable[[np.ndarray], np.ndarray], W, reference
     variance = float(getattr(reference, "variance", math.nan))
     tried, seen = [], []
     if errors is None or np.shape(errors) != W.shape or not (math.isfinite(alternative) and variance > 0):
-        return CoefficientSnap(None, None, 0, tried, None, time.perf_counter() - started)
+        return CoefficientSnap(None, None, 0, False, tried, None, time.perf_counter() - started)
     for level, nearest in _ladder(levels):
         exact, changed = snap_matrix(W, errors, level, nearest)
         if changed == 0 or exact in seen:
@@ -239,8 +249,8 @@ def snap_coefficients(features: Callable[[np.ndarray], np.ndarray], W, reference
         null = min(test.cost_before, test.cost_after)
         statistic = 2.0 * (null - alternative) / variance if math.isfinite(null) else math.inf
         accepted = bool(statistic <= chi2.ppf(1.0 - significance, changed))
-        tried.append((float(level), changed, float(statistic), accepted))
+        tried.append((float(level), nearest, changed, float(statistic), accepted))
         if accepted:
-            return CoefficientSnap(exact, float(level), changed, tried, test.coefficients,
+            return CoefficientSnap(exact, float(level), changed, nearest, tried, test.coefficients,
                                    time.perf_counter() - started)
-    return CoefficientSnap(None, None, 0, tried, None, time.perf_counter() - started)
+    return CoefficientSnap(None, None, 0, False, tried, None, time.perf_counter() - started)

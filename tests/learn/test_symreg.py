@@ -489,7 +489,7 @@ def test_the_coefficient_refit_continues_to_longer_segments_on_several_states():
     oscillator = np.c_[np.cos(u), -np.sin(u)] * (1 + 0.01 * np.random.default_rng(1).standard_normal((u.size, 2)))
     assert len(SymbolicODERegressor(progress=False).fit(u, oscillator, names=["x", "y"]).refit_stages_) == 1
     # ... and the coefficients snap to Lorenz's own numbers, 10, 28 and 8/3, exactly (lincomb.learn.coefficient_snapping)
-    assert model.snap_ is not None and model.snap_.exact is not None and model.snap_.tried[-1][3]
+    assert model.snap_ is not None and model.snap_.exact is not None and model.snap_.tried[-1][-1]
     for learned, truth in zip(model.equations(), lorenz.equations()):
         assert sympy.expand(learned - truth) == 0, (learned, truth)
     unsnapped = SymbolicODERegressor(progress=False, snap=False).fit(u, oscillator, names=["x", "y"])
