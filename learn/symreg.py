@@ -89,15 +89,15 @@ with ``lincomb symreg fit``):
   started from the last and kept under the same test (:meth:`SymbolicODERegressor._refit_coefficients`):
   on a chaotic flow a coefficient error of a few parts in 10^4 decides whether the model follows a
   second trajectory.
-* *Coefficients snapped to simple numbers* (``snap``, on by default; :mod:`lincomb.learn.coefficient_snapping`):
-  each coefficient is replaced by the simplest number (an integer, one significant digit, a fraction with
-  denominator at most 4, two significant digits) within 10, then 3, then 1 standard errors of the first refit
-  stage, the others refitted with them fixed, and the snap is kept when a likelihood-ratio test at level 1 %
-  on the multiple-shooting misfit does not reject it (the rational snapping of AI Feynman, Udrescu and
-  Tegmark, Sci. Adv. 2020, with a test in place of an error threshold).  The snapped coefficients are exact
-  rationals.  Published laws are mostly written with such numbers, and where they are, the snap recovers
-  them exactly, which one noisy trajectory of a chaotic flow does not estimate to the few parts in 10^4
-  that following a second trajectory needs.
+* *Coefficients snapped to plain numbers* (``snap``, on by default; :mod:`lincomb.learn.coefficient_snapping`):
+  each coefficient is replaced by the shortest plain number (one or two significant digits, a half, third or
+  quarter) within 10, then 3, then 1 standard errors of the first refit stage, the others refitted with them
+  fixed, and the snap is kept when a likelihood-ratio test at level 1 % on the multiple-shooting misfit does not
+  reject it (the rational snapping of AI Feynman, Udrescu and Tegmark, Sci. Adv. 2020, with a test in place of
+  an error threshold); on one or two states the snapped model must also follow the data over their span nearly
+  as well as the fitted one.  The snapped coefficients are exact rationals.  Published laws are mostly written
+  with such numbers, and where they are, the snap recovers them exactly, which one noisy trajectory of a
+  chaotic flow does not estimate to the few parts in 10^4 that following a second trajectory needs.
 
 Examples
 --------
@@ -482,7 +482,7 @@ class SymbolicODERegressor(ODERegressorBase):
         rejects the weak-form coefficients, the refitted model stays stable on the data's span and its
         integrated R^2 on the data is not lower (default True).
     snap : bool
-        After the refit, replace coefficients by the simplest numbers within a few standard errors when a
+        After the refit, replace coefficients by the shortest plain numbers within a few standard errors when a
         likelihood-ratio test on the data does not reject them (:mod:`lincomb.learn.coefficient_snapping`;
         exact rationals in the equations; default True; needs ``refit``).
     time_limit : float, optional
@@ -911,10 +911,11 @@ class SymbolicODERegressor(ODERegressorBase):
         """The coefficients as the simplest numbers the data do not reject (:mod:`~lincomb.learn.coefficient_snapping`).
 
         The scale is the first refit stage's standard errors (``refit_stages_[0][1].standard_errors``); the test is
-        that stage's multiple-shooting refit with the snapped coefficients fixed.  A snapped model that diverges on
-        the data's span is not taken, nor, on one or two states, one that follows the data over their span clearly
-        less well than the fitted one where that one follows them (:data:`_SNAP_TRACKING`, :data:`_SNAP_SLACK`).  ``snap_`` is the
-        outcome (None when it did not run); the snapped coefficients are exact ``sympy.Rational`` in ``equations_``.
+        that stage's multiple-shooting refit with the snapped coefficients fixed.  A snapped model that diverges
+        on the data's span is not taken, nor, on one or two states, one that follows the data over their span
+        clearly less well than the fitted one where that one follows them (:data:`_SNAP_TRACKING`,
+        :data:`_SNAP_SLACK`).  ``snap_`` is the outcome (None when it did not run); the snapped coefficients are
+        exact ``sympy.Rational`` in ``equations_``.
         """
         from .coefficient_snapping import snap_coefficients
         from .trajectory_refit import expression_features
