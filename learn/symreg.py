@@ -524,6 +524,8 @@ class SymbolicODERegressor(ODERegressorBase):
         were taken, ``refit_stages_`` lists every stage ``(segment samples, outcome, kept)``.
     snap_ : CoefficientSnap or None
         The snapping's outcome (levels tried, statistics, the snapped numbers); None when it did not run.
+    snapped_ : int
+        How many coefficients of the returned equations are snapped numbers (0 when none were taken).
     output_error_ : dict or None
         The output-error choice on one-state data (``output_error``): the sets compared (``candidates``:
         equation, set with its refitted coefficients, misfit, criterion), per equation the statistic of the
@@ -902,7 +904,7 @@ class SymbolicODERegressor(ODERegressorBase):
             self._choose_by_output_error(row_weights)
         if self.refit and not self._out_of_time():  # coefficients by output error (trajectory_refit)
             self._refit_coefficients()
-        self.snap_ = None
+        self.snap_, self.snapped_ = None, 0
         if self.snap and self.refit and not self._out_of_time():
             self._snap_coefficients()
         return self.equations_
@@ -955,6 +957,7 @@ class SymbolicODERegressor(ODERegressorBase):
         self.equations_ = equations
         self.r2_integrated_ = r2
         self.diverged_ = False
+        self.snapped_ = snap.snapped
 
     def _refit_coefficients(self) -> None:
         """The coefficient refit by multiple shooting, then its continuation to longer segments on chaotic-capable data.

@@ -39,7 +39,7 @@ import sys
 from lincomb.errors import LincombError, UsageError
 from lincomb.time_limit import Expired, alarm_available, wall_clock_limit
 
-__all__ = ["add_parser", "expert_options", "fit_warnings", "identifiability_warnings", "run"]
+__all__ = ["add_parser", "displayed", "expert_options", "fit_warnings", "identifiability_warnings", "run"]
 
 
 def add_parser(subparsers) -> None:
@@ -216,6 +216,22 @@ def _fit_with_limit(model, t, X, names, seconds: float | None) -> None:
                          "(raise the limit, or give fewer samples or states)") from None
 
 
+def displayed(expression):
+    """An equation as the command prints it: fitted numbers (floats) to 6 significant digits, exact numbers
+    (the coefficients snapped to plain numbers, :mod:`lincomb.learn.coefficient_snapping`) kept exact.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x = sympy.Symbol("x")
+    >>> displayed(sympy.Rational(67, 10) * x - sympy.Float(0.123456789) * x**2)
+    -0.123457*x**2 + 67*x/10
+    """
+    import sympy
+
+    return expression.xreplace({number: sympy.Float(number, 6) for number in expression.atoms(sympy.Float)})
+
+
 def fit_warnings(fit) -> list[str]:
     """What a user must know about a learned model's integrated fit to the data (empty when it follows them).
 
@@ -326,7 +342,7 @@ def _fit(args: argparse.Namespace) -> int:
     equations = model.equations()
     symbols = [sympy.Symbol(n) for n in names]
     fit = integrated_r2(equations, symbols, t, X)
-    shown = [e.evalf(6) for e in equations]
+    shown = [displayed(e) for e in equations]
     r2_text = "diverged" if fit.diverged else f"{fit.r2:.4f}"
     result = {"method": args.method, "variables": names, "options": {k: list(v) if isinstance(v, tuple) else v
                                                                       for k, v in options.items()},
@@ -334,6 +350,7 @@ def _fit(args: argparse.Namespace) -> int:
               "r2_integrated": None if fit.diverged else fit.r2,
               "r2_integrated_per_state": None if fit.diverged else dict(zip(names, fit.per_state)),
               "diverged": fit.diverged, "integration_status": fit.status,
+              "snapped_coefficients": int(getattr(model, "snapped_", 0)),
               "not_singled_out": identifiability_warnings(model, names)}
     if args.json:
         print(json.dumps(result, indent=2))

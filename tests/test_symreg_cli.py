@@ -14,6 +14,7 @@ pytest.importorskip("matplotlib")
 
 from lincomb.cli import main  # noqa: E402
 from lincomb.learn.systems import ODESystem  # noqa: E402
+from lincomb.symreg_cli import displayed  # noqa: E402
 
 # A small system keeps the default fit to a second or two: logistic growth, 200 samples.
 LOGISTIC = ODESystem("logistic", ["x"], ["r*x*(1 - x/K)"], {"r": 1, "K": 10}, [[0.5]], t_end=10.0, samples=200)
@@ -41,8 +42,11 @@ def test_cli_and_class_return_the_same_equations_and_plot(data_csv, tmp_path, ca
     assert result["options"] == {}  # the command set no option: the class's defaults
 
     model = SymbolicODERegressor().fit(t, X, names=["x"])
-    expected = [e.evalf(6) for e in model.equations()]
+    expected = [displayed(e) for e in model.equations()]
     assert result["equations"] == {"x": str(expected[0])}
+    # the logistic law x' = x - x**2/10 at 1 % noise: its numbers snap, and the command prints them exactly
+    assert result["snapped_coefficients"] == model.snapped_ == 2
+    assert sympy.expand(sympy.sympify(result["equations"]["x"]) - sympy.sympify("x - x**2/10")) == 0
     x = sympy.Symbol("x")
     assert result["r2_integrated"] == pytest.approx(integrated_r2(model.equations(), [x], t, X).r2)
     assert result["r2_integrated"] > 0.95 and not result["diverged"]  # integrated from the noisy first sample
