@@ -920,29 +920,24 @@ class SymbolicODERegressor(ODERegressorBase):
         exact ``sympy.Rational`` in ``equations_``.
         """
         from .coefficient_snapping import snap_coefficients
-        from .trajectory_refit import expression_features
+        from .trajectory_refit import coefficient_equations, expression_features
 
         # the first stage is the reference: the test refits on its segments (a later, longer stage's errors
         # can be far smaller than its coefficients' distance from the first stage's optimum)
-        stages = getattr(self, "refit_stages_", None) or [(None, getattr(self, "refit_", None), False)]
-        reference = stages[0][1]
+        reference = self.refit_stages_[0][1]
         W = np.asarray(self.coefficients_, dtype=float)
         if reference is None or not np.any(W):
             return
         units = [sympy.sympify(u) for u in self.units_]
-        given = getattr(self, "_given_data", (None, None))
-        t, X = given if given[0] is not None else ([tk for tk, _ in self._raw_trajectories],
-                                                    [Xk for _, Xk in self._raw_trajectories])
         left = self._cpu_left()
-        snap = snap_coefficients(expression_features(units, list(self.variables_)), W, reference, t, X,
+        snap = snap_coefficients(expression_features(units, list(self.variables_)), W, reference, *self._data_as_given(),
                                  time_limit=5.0 if left is None else max(min(left, 5.0), 0.5))
         self.snap_ = snap
         if snap.exact is None:
             return
         V = snap.coefficients
-        equations = [sympy.Add(*[(sympy.Float(float(V[k, j])) if snap.exact[k][j] is None
-                                  else sympy.Rational(snap.exact[k][j].numerator, snap.exact[k][j].denominator)) * units[k]
-                                 for k in range(len(units)) if W[k, j] != 0]) for j in range(W.shape[1])]
+        equations = coefficient_equations(units, [[V[k, j] if value is None else value for j, value in enumerate(row)]
+                                                  for k, row in enumerate(snap.exact)], W != 0)
         r2, diverged = self._simulate_on_data(equations)
         before = float(getattr(self, "r2_integrated_", -math.inf))
         if diverged:
@@ -980,7 +975,7 @@ class SymbolicODERegressor(ODERegressorBase):
         """
         from .trajectory_refit import SEGMENT_SAMPLES, refit_symbolic_model
 
-        given = getattr(self, "_given_data", (None, None))
+        given = self._data_as_given()
         refit_symbolic_model(self, *given)
         stages = [(SEGMENT_SAMPLES, self.refit_, self.refit_accepted_)]
         if len(self.variables_) >= 3 and not self._noise_free_data and self.refit_ is not None:
@@ -1063,6 +1058,14 @@ class SymbolicODERegressor(ODERegressorBase):
         terms = [sympy.Float(float(w), 5) * u.expression(self.variables_, tuple(sympy.Float(v, 4) for v in u.theta))
                  for u, w in zip(units, weights)]
         return str(sympy.Add(*terms))
+
+    def _data_as_given(self) -> tuple[list, list]:
+        """The trajectories as given to ``fit`` (irregular times included), for the integration-based steps: the
+        refit and the snapping's test (the weak form works on the spline-resampled grid)."""
+        t, X = getattr(self, "_given_data", (None, None))
+        if X is not None:
+            return t, X
+        return [tk for tk, _ in self._raw_trajectories], [Xk for _, Xk in self._raw_trajectories]
 
     def _noise_free(self) -> bool:
         """Whether the data carry no measurable noise: for every state of every trajectory the median local noise

@@ -52,6 +52,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable, Sequence
 
 import numpy as np
@@ -623,6 +624,33 @@ def expression_features(expressions: Sequence, symbols: Sequence) -> Callable[[n
     return features
 
 
+def coefficient_equations(units: Sequence, coefficients, mask) -> list:
+    """The equations ``x_j' = sum_k c_kj units_k`` over the entries where ``mask`` holds, as sympy.
+
+    A coefficient that is a :class:`fractions.Fraction` stays exact (a snapped number,
+    :mod:`lincomb.learn.coefficient_snapping`); any other becomes a sympy Float.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from fractions import Fraction
+    >>> x, y = sympy.symbols("x y")
+    >>> coefficient_equations([x, y], [[0.5, Fraction(-1)], [2.0, 0.0]], np.array([[True, True], [True, False]]))
+    [0.5*x + 2.0*y, -x]
+    """
+    import sympy
+
+    mask = np.asarray(mask, dtype=bool)
+
+    def number(value):
+        if isinstance(value, Fraction):
+            return sympy.Rational(value.numerator, value.denominator)
+        return sympy.Float(float(value))
+
+    return [sympy.Add(*[number(coefficients[k][j]) * units[k] for k in range(len(units)) if mask[k, j]])
+            for j in range(mask.shape[1])]
+
+
 def refit_symbolic_model(model, t=None, X=None, **options) -> TrajectoryRefit | None:
     """Refit a fitted :class:`~lincomb.learn.symreg.SymbolicODERegressor`'s coefficients in place.
 
@@ -680,8 +708,7 @@ def refit_symbolic_model(model, t=None, X=None, **options) -> TrajectoryRefit | 
     if not outcome.improved:
         return outcome
     W = outcome.coefficients
-    equations = [sympy.Add(*[sympy.Float(float(W[k, j])) * units[k] for k in range(len(units)) if W0[k, j] != 0])
-                 for j in range(len(symbols))]
+    equations = coefficient_equations(units, W, W0 != 0)
     r2, diverged = model._simulate_on_data(equations)
     before = getattr(model, "r2_integrated_", -math.inf)
     if diverged or not r2 >= (before if np.isfinite(before) else -math.inf):
