@@ -52,6 +52,12 @@ with ``lincomb symreg fit``):
   (:meth:`SymbolicODERegressor._eliminate_backward`): without both, a truth of two or three terms
   (``a/(1 + x**3) - y``) stayed hidden behind polynomial stand-ins that single moves at fixed
   inner parameters cannot remove.
+* *Units shared by equations* (``share``, on by default; :meth:`SymbolicODERegressor._share_units`): the
+  criterion of the system is the sum of the equations', and a nonlinear unit that several equations use
+  with the same inner parameters has them fitted once, so they are counted once.  A flow between two
+  compartments appears in both (an epidemic's saturating incidence in S' and E', a Holling response in
+  prey and predator); per equation a look-alike with its own parameter ties with it, and the system's
+  count tells them apart.  On noisy data only (at the exact-fit floor the count alone would decide).
 * *Held-out windows*: the chosen terms of each equation are checked by blocked cross-validation on
   5 contiguous blocks of weak-form rows, and a term whose removal does not raise the held-out residual
   is dropped (:meth:`SymbolicODERegressor._prune_by_windows`; Roberts et al., Ecography 2017, for
@@ -170,6 +176,9 @@ _SNAP_TRACKING = 0.9
 _SNAP_SLACK = 1.25
 #: Contiguous blocks of weak-form rows in the held-out-window check (:meth:`SymbolicODERegressor._prune_by_windows`).
 _VALIDATION_FOLDS = 5
+#: Shared units (:meth:`SymbolicODERegressor._share_units`): the refined sets of an equation within this much of its
+#: best criterion are the ones a shared unit is tried in.
+_SHARE_MARGIN = 10.0
 
 #: The one default configuration, shared by :class:`SymbolicODERegressor` and ``lincomb symreg fit``.
 DEFAULT_OPTIONS: dict = {
@@ -187,6 +196,7 @@ DEFAULT_OPTIONS: dict = {
     "divergence_margin": 10.0,
     "refit": True,
     "snap": True,
+    "share": True,
     "time_limit": None,
     "cpu_budget": 10.0,
     "progress": True,
@@ -485,6 +495,9 @@ class SymbolicODERegressor(ODERegressorBase):
         After the refit, replace coefficients by the shortest plain numbers within a few standard errors when a
         likelihood-ratio test on the data does not reject them (:mod:`lincomb.learn.coefficient_snapping`;
         exact rationals in the equations; default True; needs ``refit``).
+    share : bool
+        Let several equations use one nonlinear unit with the same inner parameters, counted once for the
+        system (:meth:`_share_units`; on noisy data; default True).
     time_limit : float, optional
         Seconds (a soft limit); once the fit runs past it, the search is cut short: short local
         searches, no further refinement of inner parameters, no second pass and no divergence
@@ -526,6 +539,8 @@ class SymbolicODERegressor(ODERegressorBase):
         The snapping's outcome (levels tried, statistics, the snapped numbers); None when it did not run.
     snapped_ : int
         How many coefficients of the returned equations are snapped numbers (0 when none were taken).
+    shared_units_ : list of (Unit, list of int)
+        The nonlinear units taken as shared (:meth:`_share_units`), each with the equations (0-based) that use it.
     output_error_ : dict or None
         The output-error choice on one-state data (``output_error``): the sets compared (``candidates``:
         equation, set with its refitted coefficients, misfit, criterion), per equation the statistic of the
@@ -550,7 +565,8 @@ class SymbolicODERegressor(ODERegressorBase):
                  time_limit: float | None = None, progress: bool = True, seed: int = 0,
                  sparsity: float = 1e-3, epochs: int = 400, learning_rate: float = 0.01,
                  exponent_learning_rate: float = 5e-5, train_samples: int = 1000, thresholds: int = 40,
-                 window: int | None = None, refit: bool = True, cpu_budget: float | None = 10.0, snap: bool = True):
+                 window: int | None = None, refit: bool = True, cpu_budget: float | None = 10.0, snap: bool = True,
+                 share: bool = True):
         if criterion not in ("bic", "aic"):
             raise UsageError(f"criterion must be 'bic' or 'aic', got {criterion!r}")
         if functions is not None:
@@ -579,6 +595,7 @@ class SymbolicODERegressor(ODERegressorBase):
         self.divergence_margin = float(divergence_margin)
         self.refit = bool(refit)
         self.snap = bool(snap)
+        self.share = bool(share)
         self.time_limit = time_limit
         self.cpu_budget = cpu_budget
         self.progress = bool(progress)
@@ -830,6 +847,7 @@ class SymbolicODERegressor(ODERegressorBase):
         max_terms = int(max(1, min(10, effective // 3)))
         sublibraries = _sublibraries(library)
         self.searches_, self._alternatives, self._refined = [], [], []
+        self.shared_units_: list = []
         self._criteria: list = [None] * n
         self.output_error_ = None
         self._refine_cache: dict = {}
@@ -898,6 +916,11 @@ class SymbolicODERegressor(ODERegressorBase):
                 self._criteria[j] = crit
                 self._choose(j, refined, crit)
             self._say("second pass with the shared nonlinear units done")
+        # not on noise-free data: there every set that reaches the criterion's exact-fit floor has the same data
+        # term, the count alone decides, and a shared look-alike that reaches it too wins by the parameter it
+        # saves (on the zoo at g = 0: the coupled pendula's sin a for a Haldane unit, the CSTR, Genesio-Tesi)
+        if self.share and n >= 2 and not self._noise_free_data and not self._out_of_time():
+            self._share_units(row_weights)
         equations = self._assemble([0] * n)
         self._check_divergence(equations)
         if self.output_error and not self._out_of_time():
@@ -908,6 +931,133 @@ class SymbolicODERegressor(ODERegressorBase):
         if self.snap and self.refit and not self._out_of_time():
             self._snap_coefficients()
         return self.equations_
+
+    def _share_units(self, row_weights: np.ndarray) -> None:
+        """Let equations use one nonlinear unit, its inner parameters counted once for the system.
+
+        Each equation's criterion counts the inner parameters of its own units (BIC, :class:`WeakCriterion`);
+        the system's criterion is the sum of the equations', and a unit that appears with the *same* inner
+        parameters in several equations has them fitted once, so there they count once
+        (:meth:`_system_count`).  A flow between compartments appears in both (``-b S I/(1 + a I)`` in S' and
+        E' of an epidemic, a Holling response in prey and predator, an Arrhenius rate in a reactor's
+        concentration and temperature), and per equation a look-alike with its own parameter ties with it.
+        For every nonlinear unit of a set within the near-tie margin of some equation's best, each equation's
+        sets within :data:`_SHARE_MARGIN` of its best are scored with the unit added or swapped in at those
+        inner parameters, and the simplest within the near-tie margin of the best of them (the unit's
+        parameters not counted) is the equation's candidate; equation by equation, a candidate replaces the
+        current set when the system's criterion decreases.  The result is taken when the system's criterion
+        is lower than the current system's and it has fewer fitted numbers (terms plus inner parameters), or as
+        many and a criterion lower by more than the near-tie margin: the near-tie rule of each equation, for the
+        system, which never grows the system.  The best such unit is taken, and the step
+        repeats while one is found.  The replaced sets stay as alternatives.
+        """
+        n = len(self.variables_)
+        if any(crit is None for crit in self._criteria):
+            return
+        penalty = self._criteria[0].from_rss(1.0, 1, 1) - self._criteria[0].from_rss(1.0, 1, 0)
+        columns: dict = {}
+
+        def raw(unit):  # a unit's weak-form column before the equation's row weights, computed once
+            if unit not in columns:
+                columns[unit] = np.concatenate([Phi @ unit.values(X, unit.theta)
+                                                for Phi, (_, X) in zip(self._tests, self._raw_trajectories)])
+            return columns[unit]
+
+        tried: set = set()
+        for _ in range(n):
+            current = [self._alternatives[j][0][1] for j in range(n)]
+            total, numbers = self._system_count(current, penalty)
+            pool: dict = {}
+            for j in range(n):
+                lowest = min(value[0] for _, value in self._alternatives[j])
+                for _, (score, units, exact, _) in self._alternatives[j]:
+                    if score <= lowest + self.margin:
+                        for unit, theta in zip(units, exact):
+                            if unit.nonlinear and unit not in tried:
+                                pool.setdefault(unit, theta)
+            best = None
+            for unit, theta in pool.items():
+                tried.add(unit)
+                trial = list(current)
+                for j in range(n):
+                    entry = self._with_shared(j, unit, theta, lambda u, j=j: raw(u) * row_weights[:, j], penalty)
+                    if entry is None or entry[1] == current[j][1]:
+                        continue
+                    candidate = trial[:j] + [entry] + trial[j + 1:]
+                    if self._system_count(candidate, penalty)[0] < self._system_count(trial, penalty)[0]:
+                        trial = candidate
+                value, count = self._system_count(trial, penalty)
+                # the near-tie rule, for the system: lower and simpler, or lower by more than the margin and
+                # no larger (the sets tried here are ones the search did not score: a larger one that wins
+                # is a further search step, not sharing, and on noisy chaotic data it fits the noise)
+                better = value < total and (count < numbers or (count == numbers and value < total - self.margin))
+                if better and (best is None or value < best[0]):
+                    best = (value, unit, trial)
+            if best is None:
+                return
+            _, unit, trial = best
+            changed = [j for j in range(n) if trial[j] is not current[j]]
+            for j in changed:
+                self._alternatives[j].insert(0, (tuple(sorted(trial[j][1], key=repr)), trial[j]))
+            users = [j for j in range(n) if unit in trial[j][1]]
+            self._say(f"one {unit.family} unit shared by equations {[j + 1 for j in users]}")
+            self.shared_units_.append((unit, users))
+
+    @staticmethod
+    def _system_count(entries: Sequence[tuple], penalty: float) -> tuple[float, int]:
+        """The system's criterion and fitted numbers for one refined entry per equation: the sums over the
+        equations, with the inner parameters of a nonlinear unit used by ``k`` equations counted once
+        (``k - 1`` times ``penalty``, the criterion's price of one parameter, and its count taken back).
+
+        Examples
+        --------
+        >>> hill = Unit("hill", state=0, power=1, multiplier=1, theta=(0.5,))
+        >>> y = Unit("poly", 0, (0, 1), None)
+        >>> SymbolicODERegressor._system_count([(-10.0, [hill]), (-20.0, [hill, y])], penalty=4.0)
+        (-34.0, 4)
+        """
+        total = sum(entry[0] for entry in entries)
+        numbers = sum(len(entry[1]) + sum(u.nonlinear for u in entry[1]) for entry in entries)
+        uses: dict = {}
+        for entry in entries:
+            for unit in entry[1]:
+                if unit.nonlinear:
+                    uses[unit] = uses.get(unit, 0) + 1
+        for unit, k in uses.items():
+            total -= (k - 1) * unit.nonlinear * penalty
+            numbers -= (k - 1) * unit.nonlinear
+        return total, numbers
+
+    def _with_shared(self, j: int, unit: Unit, theta, column, penalty: float) -> tuple | None:
+        """Equation ``j``'s candidate with ``unit`` (a refined entry): among its sets within :data:`_SHARE_MARGIN`
+        of its best, with ``unit`` added or swapped in for one of their units, the simplest within the near-tie
+        margin of the best, ``unit``'s inner parameters not counted (they are the other equations'); None when
+        there is none.  ``column(u)`` is a unit's weak-form column in this equation."""
+        crit = self._criteria[j]
+        alternatives = self._alternatives[j]
+        lowest = min(value[0] for _, value in alternatives)
+        found = []
+        seen = set()
+        for _, (score, units, exact, _) in alternatives:
+            if score > lowest + _SHARE_MARGIN:
+                continue
+            members = list(zip(units, exact))
+            trials = [members] if unit in units else [members + [(unit, theta)]] + [
+                [(u, e) for u, e in members if u != drop] + [(unit, theta)] for drop in units]
+            for trial in trials:
+                key = tuple(sorted((u for u, _ in trial), key=repr))
+                if key in seen:
+                    continue
+                seen.add(key)
+                inner = sum(u.nonlinear for u, _ in trial)
+                value, weights = self._score_units(crit, [column(u) for u, _ in trial], inner)
+                free = value - unit.nonlinear * penalty
+                found.append(((len(trial) + inner - unit.nonlinear, free),
+                              (value, [u for u, _ in trial], [e for _, e in trial], weights)))
+        if not found:
+            return None
+        best = min(free for (_, free), _ in found)
+        return min((item for item in found if item[0][1] <= best + self.margin), key=lambda item: item[0])[1]
 
     def _snap_coefficients(self) -> None:
         """The coefficients as the simplest numbers the data do not reject (:mod:`~lincomb.learn.coefficient_snapping`).

@@ -351,6 +351,9 @@ def _fit(args: argparse.Namespace) -> int:
               "r2_integrated_per_state": None if fit.diverged else dict(zip(names, fit.per_state)),
               "diverged": fit.diverged, "integration_status": fit.status,
               "snapped_coefficients": int(getattr(model, "snapped_", 0)),
+              "shared_units": [{"unit": str(displayed(unit.expression(symbols, unit.theta))),
+                                "equations": [names[j] for j in users]}
+                               for unit, users in getattr(model, "shared_units_", [])],
               "not_singled_out": identifiability_warnings(model, names)}
     if args.json:
         print(json.dumps(result, indent=2))

@@ -117,3 +117,21 @@ def test_fit_warns_when_other_terms_fit_the_whole_trajectory_as_well(tmp_path, c
                delimiter=",", header="t,x", comments="", fmt="%.17g")
     assert main(["symreg", "fit", str(logistic), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["not_singled_out"] == []
+
+
+def test_json_names_a_unit_the_equations_share(tmp_path, capsys):
+    # Rosenzweig-MacArthur at 5 % noise (see tests/learn/test_symreg.py): the Holling response is fitted once
+    # for both equations, and the command's JSON says so
+    system = ODESystem("rm", ["x", "y"], ["x*(1 - x/3) - x*y/(1 + x)", "x*y/(2*(1 + x)) - y/5"], {},
+                       [[2.0, 0.5]], t_end=60.0, samples=300)
+    t = system.time_grid()
+    clean = system.simulate(t)
+    X = clean * (1 + 0.05 * np.random.default_rng(3).standard_normal(clean.shape))
+    path = tmp_path / "rm.csv"
+    np.savetxt(path, np.c_[t, X], delimiter=",", header="t,x,y", comments="", fmt="%.17g")
+    assert main(["symreg", "fit", str(path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    [shared] = result["shared_units"]
+    assert shared["equations"] == ["x", "y"]
+    x, y = sympy.symbols("x y")
+    assert sympy.simplify(sympy.sympify(shared["unit"]) - x * y / (x + 1)) == 0

@@ -513,3 +513,27 @@ def test_periodic_units_only_on_states_spanning_a_radian_on_noisy_data():
     model = SymbolicODERegressor(progress=False).fit(t, x[:, None], names=["x"])
     assert not model.equations()[0].has(sympy.sin, sympy.cos)
     assert not [u for u in model._search_units[0] if u.family in ("sin", "cos")]
+
+
+def test_a_unit_two_equations_share_has_its_inner_parameter_counted_once():
+    # Rosenzweig-MacArthur with other constants than the benchmark zoo's: the Holling response x y/(1 + x)
+    # is in both equations.  At 5 % noise the predator's equation alone ties the truth 0.5 x y/(1 + x) - 0.2 y
+    # with the look-alike a x y + b y log(x) (two terms each, the Hill unit's K counted); for the system, K is
+    # fitted once (by the prey's equation), and the truth wins.
+    from lincomb.learn.systems import ODESystem
+
+    system = ODESystem("rm", ["x", "y"], ["x*(1 - x/3) - x*y/(1 + x)", "x*y/(2*(1 + x)) - y/5"], {},
+                       [[2.0, 0.5]], t_end=60.0, samples=300)
+    t = system.time_grid()
+    clean = system.simulate(t)
+    for seed in (1, 3, 4):
+        X = clean * (1 + 0.05 * np.random.default_rng(seed).standard_normal(clean.shape))
+        model = SymbolicODERegressor(progress=False).fit(t, X, names=system.names)
+        comparison = compare_equations(model.equations(), system.equations(), system.symbols)
+        assert comparison.structure_equal, (seed, model.equations())
+        [(unit, users)] = model.shared_units_
+        assert (unit.family, unit.state, unit.multiplier, users) == ("hill", 0, 1, [0, 1])
+        if seed == 3:
+            alone = SymbolicODERegressor(progress=False, share=False).fit(t, X, names=system.names)
+            assert alone.shared_units_ == []
+            assert not compare_equations(alone.equations(), system.equations(), system.symbols).structure_equal
