@@ -695,8 +695,11 @@ class SymbolicODERegressor(ODERegressorBase):
         return np.vstack(blocks_A), B, effective, tests, weights
 
     def _column(self, unit: Unit, theta) -> np.ndarray:
-        column = np.concatenate([Phi @ unit.values(X, theta) for Phi, (_, X) in zip(self._tests, self._raw_trajectories)])
-        return column * self._row_weights
+        return self._raw_column(unit, theta) * self._row_weights
+
+    def _raw_column(self, unit: Unit, theta) -> np.ndarray:
+        """A unit's weak-form column over all trajectories, before an equation's row weights."""
+        return np.concatenate([Phi @ unit.values(X, theta) for Phi, (_, X) in zip(self._tests, self._raw_trajectories)])
 
     def _score_units(self, crit: WeakCriterion, columns: list[np.ndarray], inner: int) -> tuple[float, np.ndarray]:
         """Criterion and (unscaled) weights of a set given by its weak-form columns."""
@@ -895,8 +898,7 @@ class SymbolicODERegressor(ODERegressorBase):
             # library (a grid point may be too far from the right parameter for the search to pick
             # the unit; and a system often has one saturating or exponential rate in several
             # equations), and each equation's search continues from the refined sets of every equation.
-            extra = np.column_stack([np.concatenate([Phi @ u.values(Xk) for Phi, (_, Xk) in
-                                                     zip(self._tests, self._raw_trajectories)]) for u in shared])
+            extra = np.column_stack([self._raw_column(u, u.theta) for u in shared])
             library = library + shared
             library_index = {u: k for k, u in enumerate(library)}
             A = np.hstack([A, extra])
@@ -957,10 +959,9 @@ class SymbolicODERegressor(ODERegressorBase):
         penalty = self._criteria[0].from_rss(1.0, 1, 1) - self._criteria[0].from_rss(1.0, 1, 0)
         columns: dict = {}
 
-        def raw(unit):  # a unit's weak-form column before the equation's row weights, computed once
+        def raw(unit):  # computed once for all equations
             if unit not in columns:
-                columns[unit] = np.concatenate([Phi @ unit.values(X, unit.theta)
-                                                for Phi, (_, X) in zip(self._tests, self._raw_trajectories)])
+                columns[unit] = self._raw_column(unit, unit.theta)
             return columns[unit]
 
         tried: set = set()
