@@ -497,7 +497,7 @@ class SymbolicODERegressor(ODERegressorBase):
         exact rationals in the equations; default True; needs ``refit``).
     share : bool
         Let several equations use one nonlinear unit with the same inner parameters, counted once for the
-        system (:meth:`_share_units`; on noisy data; default True).
+        system (:meth:`_share_units`; on noisy data of two or more states; default True).
     time_limit : float, optional
         Seconds (a soft limit); once the fit runs past it, the search is cut short: short local
         searches, no further refinement of inner parameters, no second pass and no divergence
@@ -540,7 +540,8 @@ class SymbolicODERegressor(ODERegressorBase):
     snapped_ : int
         How many coefficients of the returned equations are snapped numbers (0 when none were taken).
     shared_units_ : list of (Unit, list of int)
-        The nonlinear units taken as shared (:meth:`_share_units`), each with the equations (0-based) that use it.
+        The nonlinear units that several of the returned equations use with the same inner parameters (fitted
+        once, :meth:`_share_units`), each with those equations (0-based).
     output_error_ : dict or None
         The output-error choice on one-state data (``output_error``): the sets compared (``candidates``:
         equation, set with its refitted coefficients, misfit, criterion), per equation the statistic of the
@@ -927,6 +928,7 @@ class SymbolicODERegressor(ODERegressorBase):
         self._check_divergence(equations)
         if self.output_error and not self._out_of_time():
             self._choose_by_output_error(row_weights)
+        self.shared_units_ = self._units_in_several_equations()
         if self.refit and not self._out_of_time():  # coefficients by output error (trajectory_refit)
             self._refit_coefficients()
         self.snap_, self.snapped_ = None, 0
@@ -950,8 +952,10 @@ class SymbolicODERegressor(ODERegressorBase):
         current set when the system's criterion decreases.  The result is taken when the system's criterion
         is lower than the current system's and it has fewer fitted numbers (terms plus inner parameters), or as
         many and a criterion lower by more than the near-tie margin: the near-tie rule of each equation, for the
-        system, which never grows the system.  The best such unit is taken, and the step
-        repeats while one is found.  The replaced sets stay as alternatives.
+        system, which never grows the system.  The best such unit is taken, and the step repeats, at most once
+        per state, while one is found (a unit is tried once).  The replaced sets stay as alternatives.  Equations
+        take a unit one at a time, so a unit that no equation's current set has is taken only when one
+        equation's gain pays for its parameters alone.
         """
         n = len(self.variables_)
         if any(crit is None for crit in self._criteria):
@@ -1002,7 +1006,16 @@ class SymbolicODERegressor(ODERegressorBase):
                 self._alternatives[j].insert(0, (tuple(sorted(trial[j][1], key=repr)), trial[j]))
             users = [j for j in range(n) if unit in trial[j][1]]
             self._say(f"one {unit.family} unit shared by equations {[j + 1 for j in users]}")
-            self.shared_units_.append((unit, users))
+
+    def _units_in_several_equations(self) -> list[tuple[Unit, list[int]]]:
+        """The nonlinear units that several of the returned equations use with the same inner parameters (their
+        parameters fitted once: :meth:`_share_units`), each with those equations, in order of first use."""
+        users: dict = {}
+        for j, pick in enumerate(self.picks_):
+            for unit in self._alternatives[j][pick][1][1]:
+                if unit.nonlinear:
+                    users.setdefault(unit, []).append(j)
+        return [(unit, equations) for unit, equations in users.items() if len(equations) >= 2]
 
     @staticmethod
     def _system_count(entries: Sequence[tuple], penalty: float) -> tuple[float, int]:
@@ -1032,8 +1045,9 @@ class SymbolicODERegressor(ODERegressorBase):
     def _with_shared(self, j: int, unit: Unit, theta, column, penalty: float) -> tuple | None:
         """Equation ``j``'s candidate with ``unit`` (a refined entry): among its sets within :data:`_SHARE_MARGIN`
         of its best, with ``unit`` added or swapped in for one of their units, the simplest within the near-tie
-        margin of the best, ``unit``'s inner parameters not counted (they are the other equations'); None when
-        there is none.  ``column(u)`` is a unit's weak-form column in this equation."""
+        margin of the best, ``unit``'s inner parameters not counted (they are the other equations'; every set
+        tried has the unit, so this only sets the count by which the simplest is chosen); None when there is
+        none.  ``column(u)`` is a unit's weak-form column in this equation."""
         crit = self._criteria[j]
         alternatives = self._alternatives[j]
         lowest = min(value[0] for _, value in alternatives)
