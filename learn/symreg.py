@@ -410,6 +410,24 @@ def _simplest_refined(refined: dict, margin: float):
     return min((key for key, value in refined.items() if value[0] <= best + margin), key=simplicity)
 
 
+def _nonlinear_users(sets: Sequence[Sequence[Unit]]) -> dict:
+    """Each nonlinear unit of the equations' sets (one per equation) with the equations that use it, in order of
+    first use.
+
+    Examples
+    --------
+    >>> hill = Unit("hill", state=0, power=1, multiplier=1, theta=(0.5,))
+    >>> _nonlinear_users([[hill], [Unit("poly", 0, (0, 1), None), hill]])[hill]
+    [0, 1]
+    """
+    users: dict = {}
+    for j, units in enumerate(sets):
+        for unit in units:
+            if unit.nonlinear:
+                users.setdefault(unit, []).append(j)
+    return users
+
+
 def _best_per_size(scored: dict, library: Sequence[Unit]) -> list[tuple[int, ...]]:
     """The best-scored set of each number of fitted numbers (terms plus inner parameters)."""
     best: dict[int, tuple[int, ...]] = {}
@@ -851,7 +869,6 @@ class SymbolicODERegressor(ODERegressorBase):
         max_terms = int(max(1, min(10, effective // 3)))
         sublibraries = _sublibraries(library)
         self.searches_, self._alternatives, self._refined = [], [], []
-        self.shared_units_: list = []
         self._criteria: list = [None] * n
         self.output_error_ = None
         self._refine_cache: dict = {}
@@ -1010,11 +1027,7 @@ class SymbolicODERegressor(ODERegressorBase):
     def _units_in_several_equations(self) -> list[tuple[Unit, list[int]]]:
         """The nonlinear units that several of the returned equations use with the same inner parameters (their
         parameters fitted once: :meth:`_share_units`), each with those equations, in order of first use."""
-        users: dict = {}
-        for j, pick in enumerate(self.picks_):
-            for unit in self._alternatives[j][pick][1][1]:
-                if unit.nonlinear:
-                    users.setdefault(unit, []).append(j)
+        users = _nonlinear_users([self._alternatives[j][pick][1][1] for j, pick in enumerate(self.picks_)])
         return [(unit, equations) for unit, equations in users.items() if len(equations) >= 2]
 
     @staticmethod
@@ -1032,14 +1045,9 @@ class SymbolicODERegressor(ODERegressorBase):
         """
         total = sum(entry[0] for entry in entries)
         numbers = sum(len(entry[1]) + sum(u.nonlinear for u in entry[1]) for entry in entries)
-        uses: dict = {}
-        for entry in entries:
-            for unit in entry[1]:
-                if unit.nonlinear:
-                    uses[unit] = uses.get(unit, 0) + 1
-        for unit, k in uses.items():
-            total -= (k - 1) * unit.nonlinear * penalty
-            numbers -= (k - 1) * unit.nonlinear
+        for unit, equations in _nonlinear_users([entry[1] for entry in entries]).items():
+            total -= (len(equations) - 1) * unit.nonlinear * penalty
+            numbers -= (len(equations) - 1) * unit.nonlinear
         return total, numbers
 
     def _with_shared(self, j: int, unit: Unit, theta, column, penalty: float) -> tuple | None:
